@@ -1,0 +1,3 @@
+"""Loads the kit's pytest plugin for every test run from this folder."""
+
+pytest_plugins = ["grader.plugin"]

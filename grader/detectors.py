@@ -1,0 +1,248 @@
+"""Asyncio mistake detectors: each turns a silent asyncio bug into a learner-worded failure.
+
+- a blocking call (``time.sleep`` and friends) made on the event loop's thread;
+- a coroutine that was created but never awaited;
+- a task or future whose exception nobody retrieved;
+- tasks still pending when the test finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+import socket
+import subprocess
+import time
+import traceback
+import urllib.request
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.manifest import KIT_ROOT
+
+LEARNER_ROOTS = (KIT_ROOT / "exercises", KIT_ROOT / "solutions", KIT_ROOT / "tests")
+# Tests own the wrong answers, which stand in for learner code; the test files themselves are
+# skipped when naming the learner's line unless nothing else matches.
+_TEST_FILE = re.compile(r"[\\/]test_[^\\/]*\.py$")
+
+# How long (in virtual seconds) pending tasks get to finish after being cancelled.
+_CANCEL_GRACE = 60.0
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One detected asyncio mistake."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def is_learner_file(filename: str) -> bool:
+    """Whether ``filename`` is code a learner wrote (an exercise, solution or wrong answer)."""
+    path = Path(filename)
+    if _TEST_FILE.search(filename):
+        return False
+    return any(path.is_relative_to(root) for root in LEARNER_ROOTS)
+
+
+def describe_location(filename: str, lineno: int, line: str | None = None) -> str:
+    """``exercises/02_tasks/x.py:12`` plus the source line, relative to the kit root."""
+    path = Path(filename)
+    shown = path.relative_to(KIT_ROOT) if path.is_relative_to(KIT_ROOT) else path
+    text = f"{shown}:{lineno}"
+    return f"{text}: {line.strip()}" if line and line.strip() else text
+
+
+def learner_location(frames: traceback.StackSummary) -> str | None:
+    """The innermost frame of learner code in ``frames``, described for a learner."""
+    for frame in reversed(frames):
+        if is_learner_file(frame.filename) and frame.lineno is not None:
+            return describe_location(frame.filename, frame.lineno, frame.line)
+    return None
+
+
+def location_of_exception(error: BaseException) -> str | None:
+    """Where in learner code ``error`` was raised."""
+    return learner_location(traceback.extract_tb(error.__traceback__))
+
+
+class BlockingCallError(RuntimeError):
+    """Raised inside a coroutine that made a blocking call on the event loop's thread."""
+
+
+class BlockingCallGuard:
+    """Replaces blocking functions with versions that refuse to run on an event loop's thread.
+
+    Installed once per pytest session, before any exercise module is imported, so that
+    ``from time import sleep`` in an exercise also gets the guarded version. Off the loop's
+    thread (in an executor, say) the real function runs.
+    """
+
+    TARGETS: tuple[tuple[Any, str, str], ...] = (
+        (time, "sleep", "time.sleep() blocks the whole event loop; use `await asyncio.sleep()`"),
+        (subprocess, "run", "subprocess.run() blocks; use asyncio.create_subprocess_exec()"),
+        (subprocess, "call", "subprocess.call() blocks; use asyncio.create_subprocess_exec()"),
+        (subprocess, "check_output", "subprocess.check_output() blocks; use asyncio subprocesses"),
+        (socket, "create_connection", "socket.create_connection() blocks; use asyncio.open_connection()"),
+        (urllib.request, "urlopen", "urlopen() blocks; run it with asyncio.to_thread()"),
+    )
+
+    def __init__(self) -> None:
+        self.calls: list[Mistake] = []
+        self._originals: list[tuple[Any, str, Any]] = []
+
+    def install(self) -> None:
+        """Swap the guarded versions in."""
+        for module, name, advice in self.TARGETS:
+            original = getattr(module, name)
+            self._originals.append((module, name, original))
+            setattr(module, name, self._guarded(original, f"{module.__name__}.{name}", advice))
+
+    def uninstall(self) -> None:
+        """Put the real functions back."""
+        for module, name, original in reversed(self._originals):
+            setattr(module, name, original)
+        self._originals.clear()
+
+    def _guarded(self, original: Callable[..., Any], qualname: str, advice: str) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                return original(*args, **kwargs)
+            where = learner_location(traceback.extract_stack()[:-1])
+            at = f" at {where}" if where else ""
+            message = (
+                f"Blocking call {qualname}() inside a coroutine{at}. While it runs, no other "
+                f"task can make progress: {advice}."
+            )
+            self.calls.append(Mistake("blocking-call", message))
+            raise BlockingCallError(message)
+
+        return guarded
+
+
+# The RuntimeWarning CPython issues when a coroutine object is garbage-collected unawaited.
+_NEVER_AWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
+
+
+def is_never_awaited_warning(caught: warnings.WarningMessage) -> bool:
+    """Whether a caught warning reports a never-awaited coroutine."""
+    return bool(_NEVER_AWAITED.search(str(caught.message)))
+
+
+def never_awaited(caught_warnings: list[warnings.WarningMessage]) -> list[Mistake]:
+    """The never-awaited coroutines, each with the learner line that created it."""
+    found: list[Mistake] = []
+    for caught in caught_warnings:
+        text = str(caught.message)
+        match = _NEVER_AWAITED.search(text)
+        if not match:
+            continue
+        where = _creation_site(text)
+        at = f" (created at {where})" if where else ""
+        found.append(
+            Mistake(
+                "never-awaited",
+                f"The coroutine {match.group(1)}() was created but never awaited{at}. "
+                "Calling an async function only builds a coroutine object; nothing runs "
+                "until you `await` it or wrap it in asyncio.create_task().",
+            )
+        )
+    return found
+
+
+_ORIGIN_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def _creation_site(warning_text: str) -> str | None:
+    """The learner line in the "Coroutine created at" part of a never-awaited warning."""
+    sites = [(f, int(n)) for f, n in _ORIGIN_FRAME.findall(warning_text) if is_learner_file(f)]
+    if not sites:
+        return None
+    filename, lineno = sites[-1]
+    return describe_location(filename, lineno)
+
+
+def unretrieved_errors(contexts: list[dict[str, Any]]) -> list[Mistake]:
+    """Turn the loop's exception-handler calls into mistakes a learner can act on."""
+    found: list[Mistake] = []
+    for context in contexts:
+        error = context.get("exception")
+        message = str(context.get("message", "asyncio reported an error"))
+        where = location_of_exception(error) if error is not None else None
+        at = f" raised at {where}" if where else ""
+        if "never retrieved" in message:
+            found.append(
+                Mistake(
+                    "unretrieved-exception",
+                    f"A task failed with {error!r}{at}, and no one ever awaited it or asked "
+                    "for its result, so the error vanished. Await every task you create (or "
+                    "use gather/TaskGroup) so its errors reach you.",
+                )
+            )
+        else:
+            found.append(Mistake("loop-error", f"asyncio reported: {message} {error!r}{at}."))
+    return found
+
+
+def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[Mistake]:
+    """Tasks left running after the test finished, then cancelled so they do not leak.
+
+    The loop is not running here (the test has returned), so the cancelled tasks are given a
+    bounded stretch of virtual time to finish.
+    """
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not pending:
+        return []
+    found = [
+        Mistake(
+            "pending-task",
+            f"Task {task.get_name()!r} ({_coroutine_name(task)}) was still running when the "
+            f"test finished{_suspension_point(task)}. Every task you start must be awaited, "
+            "cancelled-and-awaited, or owned by a TaskGroup before your function returns.",
+        )
+        for task in pending
+    ]
+    for task in pending:
+        task.cancel()
+    drained = asyncio.wait(pending, timeout=_CANCEL_GRACE)
+    try:
+        loop.run_until_complete(drained)
+    except BaseException:  # noqa: BLE001  # a broken task must not hide the findings above
+        drained.close()
+    for task in pending:
+        if not task.done():
+            found.append(
+                Mistake(
+                    "ignores-cancellation",
+                    f"Task {task.get_name()!r} ignored cancellation: it kept running after "
+                    "task.cancel(). Never swallow asyncio.CancelledError; re-raise it.",
+                )
+            )
+        elif not task.cancelled():
+            task.exception()  # retrieved here so asyncio does not report it again
+    return found
+
+
+def _coroutine_name(task: asyncio.Task[Any]) -> str:
+    coro = task.get_coro()
+    return f"{getattr(coro, '__qualname__', coro)}()"
+
+
+def _suspension_point(task: asyncio.Task[Any]) -> str:
+    """`` while waiting at <learner line>`` for a suspended task, when it is learner code."""
+    frames = task.get_stack()
+    summary = traceback.StackSummary.extract(
+        ((frame, frame.f_lineno) for frame in frames), lookup_lines=True
+    )
+    where = learner_location(summary)
+    return f" while waiting at {where}" if where else ""

@@ -1,0 +1,132 @@
+"""The ordered list of topics and exercises, read from ``manifest.toml``."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_PATH = KIT_ROOT / "manifest.toml"
+TREES = ("exercises", "solutions")
+
+
+class ManifestError(Exception):
+    """The manifest is malformed or names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A folder of exercises about one part of asyncio."""
+
+    id: str
+    folder: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: a stub under exercises/, its solution and its test file."""
+
+    id: str
+    topic: Topic
+    title: str
+    points: int
+    hints: tuple[str, ...]
+
+    @property
+    def relative_path(self) -> Path:
+        """Where the exercise lives inside a tree, e.g. ``02_tasks/fetch_all.py``."""
+        return Path(self.topic.folder) / f"{self.id}.py"
+
+    @property
+    def test_path(self) -> Path:
+        """The test file, relative to the kit root."""
+        return Path("tests") / self.topic.folder / f"test_{self.id}.py"
+
+    def path_in(self, tree: str) -> Path:
+        """The exercise file inside ``exercises/`` or ``solutions/``, relative to the kit root."""
+        return Path(tree) / self.relative_path
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Topics and exercises in teaching order."""
+
+    topics: tuple[Topic, ...]
+    exercises: tuple[Exercise, ...]
+
+    def by_id(self, exercise_id: str) -> Exercise:
+        """The exercise called ``exercise_id``."""
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise KeyError(exercise_id)
+
+    def for_test_file(self, test_path: Path) -> Exercise | None:
+        """The exercise a test file belongs to, or None for files that are not exercise tests."""
+        try:
+            relative = test_path.resolve().relative_to(KIT_ROOT)
+        except ValueError:
+            return None
+        for exercise in self.exercises:
+            if exercise.test_path == relative:
+                return exercise
+        return None
+
+    def select(self, words: list[str]) -> tuple[Exercise, ...]:
+        """Exercises named by id or by topic (id or folder); all of them when ``words`` is empty.
+
+        Raises ManifestError naming the close matches for a word that names nothing.
+        """
+        if not words:
+            return self.exercises
+        chosen: list[Exercise] = []
+        for word in words:
+            matches = [
+                exercise
+                for exercise in self.exercises
+                if word in (exercise.id, exercise.topic.id, exercise.topic.folder)
+            ]
+            if not matches:
+                names = [e.id for e in self.exercises] + [t.id for t in self.topics]
+                close = difflib.get_close_matches(word, names, n=3, cutoff=0.5)
+                suggestion = f" Did you mean: {', '.join(close)}?" if close else ""
+                raise ManifestError(
+                    f"No exercise or topic is called {word!r}.{suggestion} "
+                    "Run `nox -s list` to see them all."
+                )
+            chosen.extend(e for e in matches if e not in chosen)
+        return tuple(e for e in self.exercises if e in chosen)
+
+
+def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
+    """Read and validate the manifest."""
+    with path.open("rb") as file:
+        data = tomllib.load(file)
+    topics = tuple(
+        Topic(id=t["id"], folder=t["folder"], title=t["title"]) for t in data.get("topic", [])
+    )
+    topics_by_id = {topic.id: topic for topic in topics}
+    exercises: list[Exercise] = []
+    for entry in data.get("exercise", []):
+        if entry["topic"] not in topics_by_id:
+            raise ManifestError(f"exercise {entry['id']!r} names unknown topic {entry['topic']!r}")
+        hints = tuple(entry["hints"])
+        if not 2 <= len(hints) <= 3:
+            raise ManifestError(f"exercise {entry['id']!r} needs 2 or 3 hints, has {len(hints)}")
+        exercises.append(
+            Exercise(
+                id=entry["id"],
+                topic=topics_by_id[entry["topic"]],
+                title=entry["title"],
+                points=int(entry["points"]),
+                hints=hints,
+            )
+        )
+    ids = [exercise.id for exercise in exercises]
+    duplicated = {i for i in ids if ids.count(i) > 1}
+    if duplicated:
+        raise ManifestError(f"exercise ids used twice: {sorted(duplicated)}")
+    return Manifest(topics=topics, exercises=tuple(exercises))

@@ -1,0 +1,59 @@
+"""Turning a failed test's exception into a message written for a learner."""
+
+from __future__ import annotations
+
+import traceback
+
+import pytest
+
+from grader.attempts import AttemptLoadError
+from grader.detectors import BlockingCallError, learner_location
+from grader.virtual_clock import DEADLOCK_ERROR
+
+
+class AsyncioMistakeError(AssertionError):
+    """A test passed its assertions but a mistake detector caught an asyncio bug."""
+
+
+def learner_message(excinfo: pytest.ExceptionInfo[BaseException], loop_time: float | None) -> str:
+    """What went wrong, in asyncio terms, with the learner's line where one is known."""
+    error = excinfo.value
+    where = learner_location(traceback.extract_tb(excinfo.tb))
+    at = f"\n  at {where}" if where else ""
+    if isinstance(error, AttemptLoadError | AsyncioMistakeError | BlockingCallError):
+        return str(error)
+    if isinstance(error, NotImplementedError) and where:
+        return (
+            f"Not started: the function still raises NotImplementedError{at}\n"
+            "Replace the `raise NotImplementedError` under the TODO with your code."
+        )
+    if isinstance(error, DEADLOCK_ERROR):
+        when = f" at t={loop_time:g} s" if loop_time is not None else ""
+        return (
+            f"Deadlock{when} of event-loop time: every task was waiting (on a lock, event, "
+            "condition, queue or future) and nothing was scheduled that could ever wake one "
+            f"of them.{at}\nLook for a wait that nobody signals, or a lock taken twice."
+        )
+    if _is_real_time_timeout(error):
+        return (
+            "Stopped after running too long in real time: something never handed control "
+            "back to the event loop (a loop with no `await` in it, or a blocking call)."
+            f"{at}"
+        )
+    if isinstance(error, AssertionError):
+        return _assertion_text(error)
+    return f"{type(error).__name__}: {error}{at}"
+
+
+def _is_real_time_timeout(error: BaseException) -> bool:
+    """pytest-timeout reports with pytest's Failed exception and a message starting Timeout."""
+    return isinstance(error, pytest.fail.Exception) and str(error).startswith("Timeout")
+
+
+def _assertion_text(error: AssertionError) -> str:
+    """The test's own message, without pytest's ``assert x == y`` introspection after it."""
+    text = str(error)
+    message, separator, _ = text.partition("\nassert ")
+    if separator and message.strip():
+        return message.rstrip()
+    return text or "An assertion failed."

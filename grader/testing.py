@@ -1,0 +1,109 @@
+"""Helpers for exercise tests: the virtual clock and a timeline of what ran when.
+
+A test hands an exercise fakes that record on a :class:`Timeline`; when a concurrency
+assertion fails, ``timeline.explain(...)`` draws what happened on the event loop's clock
+so the learner can see, for example, that the downloads ran one after another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+_CHART_WIDTH = 40
+
+
+class Clock:
+    """Reads the running event loop's virtual clock, which starts at 0.0 in every test."""
+
+    @property
+    def now(self) -> float:
+        """Seconds of event-loop time since the test began."""
+        return asyncio.get_running_loop().time()
+
+
+@dataclass
+class Span:
+    """One call on the timeline: when it started and, once it has, when it ended."""
+
+    label: str
+    start: float
+    end: float | None = None
+    outcome: str = "running"
+
+
+@dataclass
+class Timeline:
+    """Records when labelled pieces of work start and end on the event loop's clock."""
+
+    spans: list[Span] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def track(self, label: str) -> AsyncIterator[Span]:
+        """Record the body of an ``async with`` block as one span called ``label``."""
+        span = Span(label, _now())
+        self.spans.append(span)
+        try:
+            yield span
+        except asyncio.CancelledError:
+            span.outcome = "cancelled"
+            raise
+        except BaseException:
+            span.outcome = "raised"
+            raise
+        else:
+            span.outcome = "done"
+        finally:
+            span.end = _now()
+
+    def labels(self) -> list[str]:
+        """Labels in the order the work started."""
+        return [span.label for span in self.spans]
+
+    def most_at_once(self) -> int:
+        """The largest number of spans that were running at the same moment."""
+        return self.busiest_moment()[1]
+
+    def busiest_moment(self) -> tuple[float, int]:
+        """When the most spans were running at once, and how many.
+
+        Back-to-back work (one span ending exactly when the next starts) is not overlap.
+        """
+        best_time, best = 0.0, 0
+        for span in self.spans:
+            running = sum(
+                1
+                for other in self.spans
+                if other.start <= span.start and (other.end is None or other.end > span.start)
+            )
+            if running > best:
+                best_time, best = span.start, running
+        return best_time, best
+
+    def chart(self) -> str:
+        """A text Gantt chart of the spans on the event loop's clock."""
+        if not self.spans:
+            return "  (nothing was called)"
+        finish = max((s.end if s.end is not None else s.start) for s in self.spans)
+        scale = _CHART_WIDTH / finish if finish > 0 else 0.0
+        name_width = min(max(len(span.label) for span in self.spans), 24)
+        axis = f"{0:<{_CHART_WIDTH // 2}g}{finish:>{_CHART_WIDTH // 2 + 1}g} s"
+        lines = [f"  {'t =':<{name_width}}  {axis}"]
+        for span in self.spans:
+            start_col = round(span.start * scale)
+            end = span.end if span.end is not None else finish
+            bar = "#" * max(1, round(end * scale) - start_col)
+            suffix = "" if span.outcome == "done" else f"  ({span.outcome})"
+            label = span.label[:name_width]
+            lines.append(f"  {label:<{name_width}}  {' ' * start_col}{bar}{suffix}")
+        return "\n".join(lines)
+
+    def explain(self, what_happened: str, nudge: str) -> str:
+        """A failure message: what happened, the chart, then a nudge toward the concept."""
+        return f"{what_happened}\n{self.chart()}\n{nudge}"
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()

@@ -60,7 +60,7 @@ def describe_location(filename: str, lineno: int, line: str | None = None) -> st
     return f"{text}: {line.strip()}" if line and line.strip() else text
 
 
-def learner_location(frames: traceback.StackSummary) -> str | None:
+def learner_location(frames: list[traceback.FrameSummary]) -> str | None:
     """The innermost frame of learner code in ``frames``, described for a learner."""
     for frame in reversed(frames):
         if is_learner_file(frame.filename) and frame.lineno is not None:
@@ -90,7 +90,7 @@ class BlockingCallGuard:
         (subprocess, "run", "subprocess.run() blocks; use asyncio.create_subprocess_exec()"),
         (subprocess, "call", "subprocess.call() blocks; use asyncio.create_subprocess_exec()"),
         (subprocess, "check_output", "subprocess.check_output() blocks; use asyncio subprocesses"),
-        (socket, "create_connection", "socket.create_connection() blocks; use asyncio.open_connection()"),
+        (socket, "create_connection", "it blocks; use asyncio.open_connection()"),
         (urllib.request, "urlopen", "urlopen() blocks; run it with asyncio.to_thread()"),
     )
 
@@ -111,9 +111,12 @@ class BlockingCallGuard:
             setattr(module, name, original)
         self._originals.clear()
 
-    def _guarded(self, original: Callable[..., Any], qualname: str, advice: str) -> Callable[..., Any]:
+    def _guarded(
+        self, original: Callable[..., Any], qualname: str, advice: str
+    ) -> Callable[..., Any]:
         @functools.wraps(original)
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True  # the learner needs their own line, not this wrapper
             try:
                 asyncio.get_running_loop()
             except RuntimeError:
@@ -217,7 +220,7 @@ def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[Mistake]:
     drained = asyncio.wait(pending, timeout=_CANCEL_GRACE)
     try:
         loop.run_until_complete(drained)
-    except BaseException:  # noqa: BLE001  # a broken task must not hide the findings above
+    except BaseException:  # a broken task must not hide the findings above
         drained.close()
     for task in pending:
         if not task.done():

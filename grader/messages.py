@@ -42,6 +42,12 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException], loop_time: flo
         )
     if isinstance(error, AssertionError):
         return _assertion_text(error)
+    if isinstance(error, pytest.fail.Exception) and str(error).startswith("DID NOT RAISE"):
+        expected = str(error).removeprefix("DID NOT RAISE").strip()
+        return (
+            f"Expected an exception ({expected}), but the call returned normally. "
+            "An error inside a task or coroutine must reach the caller, not be swallowed."
+        )
     return f"{type(error).__name__}: {error}{at}"
 
 

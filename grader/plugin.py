@@ -9,7 +9,6 @@ Loaded by the root ``conftest.py``. Options:
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import sys
 import warnings
@@ -216,4 +215,3 @@ class KitPlugin:
             test_file = self.config.rootpath / report.nodeid.split("::")[0]
             exercise = self.manifest.for_test_file(test_file)
             self.results.add_collection_error(report, exercise)
-

@@ -16,7 +16,7 @@ import looptime
 DEADLOCK_ERROR = looptime.IdleTimeoutError
 
 
-class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):  # type: ignore[misc]
+class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
     """A selector event loop on a virtual clock that starts at 0.0 and records loop errors."""
 
     def __init__(self) -> None:
@@ -27,11 +27,14 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):  
         self.unhandled_errors: list[dict[str, Any]] = []
         self.set_exception_handler(self._record_unhandled_error)
 
-    def _record_unhandled_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    def _record_unhandled_error(
+        self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+    ) -> None:
         """Keep what asyncio would have logged (e.g. "Task exception was never retrieved")."""
         self.unhandled_errors.append(context)
 
-    async def shutdown_default_executor(self, timeout: float | None = None) -> None:
+    # The signature is asyncio's own, timeout parameter included.
+    async def shutdown_default_executor(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Join the default executor's threads synchronously.
 
         asyncio's version waits for a helper thread to call back into the loop, which the

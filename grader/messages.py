@@ -60,6 +60,8 @@ def _assertion_text(error: AssertionError) -> str:
     """The test's own message, without pytest's ``assert x == y`` introspection after it."""
     text = str(error)
     message, separator, _ = text.partition("\nassert ")
-    if separator and message.strip():
-        return message.rstrip()
-    return text or "An assertion failed."
+    if not (separator and message.strip()):
+        return text or "An assertion failed."
+    # pytest indents every line after the first of a multi-line message by two spaces.
+    first, *rest = message.rstrip().splitlines()
+    return "\n".join([first, *(line.removeprefix("  ") for line in rest)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ class TestRecord:
     attempt: str
     test: str
     description: str
+    test_code: str
     outcome: str = "passed"
     message: str = ""
     output: str = ""
@@ -57,6 +59,7 @@ class ResultsRecorder:
                 attempt=attempt.label if attempt else "",
                 test=getattr(item, "originalname", item.name),
                 description=_first_line(getattr(item, "obj", None)),
+                test_code=_source(getattr(item, "obj", None)),
             )
             self.tests[report.nodeid] = record
         if attempt is not None:
@@ -89,6 +92,14 @@ class ResultsRecorder:
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def _source(function: object) -> str:
+    """The test function's source, for formats that show learners the test code."""
+    try:
+        return inspect.getsource(function)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
 
 
 def _first_line(function: object) -> str:

@@ -1,0 +1,116 @@
+"""Machine-readable results: Exercism's test-runner v3 shape, Gradescope's results.json, JUnit.
+
+All three are written from the same outcomes as the terminal report, so an instructor's
+tools and the learner see the same grade.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from grader.outcomes import ERROR, PASSED, ExerciseOutcome, TestOutcome
+
+# Exercism truncates a test's output at 500 characters; doing it here keeps files small too.
+_EXERCISM_OUTPUT_LIMIT = 500
+_EXERCISM_STATUS = {"passed": "pass", "failed": "fail", "error": "error", "skipped": "fail"}
+
+
+def exercism_results(outcomes: Sequence[ExerciseOutcome]) -> dict[str, Any]:
+    """Results in the Exercism test-runner interface, version 3, plus an ``exercises`` list.
+
+    Each test's ``task_id`` is its exercise's position in the manifest (1-based), so the
+    tests group per exercise; ``exercises`` adds each exercise's status and points.
+    """
+    tests: list[dict[str, Any]] = []
+    for task_id, outcome in enumerate(outcomes, start=1):
+        tests += [_exercism_test(test, task_id) for test in outcome.tests]
+    if not tests:
+        status = "error"
+    elif all(test["status"] == "pass" for test in tests):
+        status = "pass"
+    else:
+        status = "fail"
+    document: dict[str, Any] = {"version": 3, "status": status, "tests": tests}
+    if status == "error":
+        problems = [o.problem for o in outcomes if o.problem] or ["No test ran."]
+        document["message"] = "\n".join(problems)
+    document["exercises"] = [
+        {
+            "id": outcome.exercise.id,
+            "task_id": task_id,
+            "topic": outcome.exercise.topic.id,
+            "status": outcome.status,
+            "points": outcome.points,
+            "max_points": outcome.exercise.points,
+            "message": outcome.problem or None,
+        }
+        for task_id, outcome in enumerate(outcomes, start=1)
+    ]
+    return document
+
+
+def _exercism_test(test: TestOutcome, task_id: int) -> dict[str, Any]:
+    passed = test.outcome == "passed"
+    return {
+        "name": test.sentence,
+        "status": _EXERCISM_STATUS[test.outcome],
+        "message": None if passed else test.message,
+        "output": test.output[:_EXERCISM_OUTPUT_LIMIT] or None,
+        "test_code": test.test_code,
+        "task_id": task_id,
+    }
+
+
+def gradescope_results(outcomes: Sequence[ExerciseOutcome], execution_time: float) -> dict[str, Any]:
+    """Gradescope's results.json: one Gradescope test per exercise, scored by its points."""
+    tests = []
+    for number, outcome in enumerate(outcomes, start=1):
+        exercise = outcome.exercise
+        lines = [f"{outcome.status}: {outcome.passed_count}/{len(outcome.tests)} tests pass"]
+        if outcome.problem:
+            lines.append(outcome.problem)
+        for test in outcome.unfinished_tests:
+            lines.append(f"x {test.sentence} ({test.outcome})\n{test.message}")
+        tests.append(
+            {
+                "name": f"{exercise.id}: {exercise.title}",
+                "number": str(number),
+                "score": float(outcome.points),
+                "max_score": float(exercise.points),
+                "status": "passed" if outcome.status == PASSED else "failed",
+                "output": "\n".join(lines),
+                "tags": [exercise.topic.id],
+                "visibility": "visible",
+            }
+        )
+    errors = [outcome for outcome in outcomes if outcome.status == ERROR]
+    summary = f"{sum(o.points for o in outcomes)}/{sum(o.exercise.points for o in outcomes)}"
+    note = f"; {len(errors)} exercise(s) could not be graded" if errors else ""
+    return {
+        "score": float(sum(outcome.points for outcome in outcomes)),
+        "execution_time": round(execution_time, 3),
+        "output": f"Score {summary}{note}.",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def write_json(document: dict[str, Any], path: Path) -> None:
+    """Write ``document`` as indented JSON, creating the folder if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def name_junit_classes_by_exercise(path: Path) -> None:
+    """Rewrite pytest's JUnit classnames (``tests.02_tasks.test_fetch_all``) to exercise ids."""
+    tree = ET.parse(path)
+    for case in tree.iter("testcase"):
+        module = case.get("classname", "").rsplit(".", 1)[-1]
+        if module.startswith("test_"):
+            case.set("classname", module.removeprefix("test_"))
+    tree.write(path, encoding="utf-8", xml_declaration=True)

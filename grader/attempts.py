@@ -37,8 +37,9 @@ class Attempt:
 
     @property
     def shown_path(self) -> str:
-        """The path relative to the kit root, as a learner would type it."""
-        return str(self.path.relative_to(KIT_ROOT))
+        """The path relative to the kit root when inside it, as a learner would type it."""
+        inside = self.path.is_relative_to(KIT_ROOT)
+        return str(self.path.relative_to(KIT_ROOT) if inside else self.path)
 
 
 def wrong_answers_dir(exercise: Exercise) -> Path:
@@ -46,13 +47,21 @@ def wrong_answers_dir(exercise: Exercise) -> Path:
     return KIT_ROOT / "tests" / exercise.topic.folder / "wrong_answers" / exercise.id
 
 
-def attempts_for(exercise: Exercise, kinds: list[str]) -> list[Attempt]:
-    """The attempts of ``exercise`` for each kind requested, in order."""
+def attempts_for(
+    exercise: Exercise, kinds: list[str], exercises_root: Path = KIT_ROOT / "exercises"
+) -> list[Attempt]:
+    """The attempts of ``exercise`` for each kind requested, in order.
+
+    ``exercises_root`` is where the learner's files are: the kit's ``exercises/`` or a
+    submission folder laid out the same way.
+    """
     found: list[Attempt] = []
     for kind in kinds:
         if kind == "wrong-answers":
             paths = sorted(wrong_answers_dir(exercise).glob("*.py"))
             found.extend(Attempt(exercise, kind, path) for path in paths)
+        elif kind == "exercises":
+            found.append(Attempt(exercise, kind, exercises_root / exercise.relative_path))
         else:
             found.append(Attempt(exercise, kind, KIT_ROOT / exercise.path_in(kind)))
     return found

@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--gradescope", type=Path, metavar="PATH", help="Gradescope results.json")
     grade.add_argument("--junit", type=Path, metavar="PATH", help="JUnit XML file")
     grade.add_argument(
+        "--submission",
+        type=Path,
+        metavar="DIR",
+        help="grade a learner's folder laid out like exercises/ (instructors)",
+    )
+    grade.add_argument(
         "--against", choices=("exercises", "solutions"), default="exercises", help=argparse.SUPPRESS
     )
     grade.set_defaults(command=_grade)
@@ -96,7 +102,10 @@ def _exit_code(outcomes: Sequence[ExerciseOutcome]) -> int:
 def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
     exercises = _select(manifest, args.selection)
     started = time.perf_counter()
-    outcomes = run_exercises(exercises, RunOptions(args.against, args.junit))
+    if args.submission is not None and not args.submission.is_dir():
+        raise UsageError(f"--submission {args.submission} is not a folder")
+    options = RunOptions(args.against, args.junit, args.submission)
+    outcomes = run_exercises(exercises, options)
     elapsed = time.perf_counter() - started
     print_report(outcomes, verbose=args.verbose)
     if args.json:

@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import re
 import socket
 import subprocess
+import sys
 import time
 import traceback
 import urllib.request
@@ -24,10 +26,12 @@ from typing import Any
 
 from grader.manifest import KIT_ROOT
 
-LEARNER_ROOTS = (KIT_ROOT / "exercises", KIT_ROOT / "solutions", KIT_ROOT / "tests")
-# Tests own the wrong answers, which stand in for learner code; the test files themselves are
-# skipped when naming the learner's line unless nothing else matches.
-_TEST_FILE = re.compile(r"[\\/]test_[^\\/]*\.py$")
+# Code that is never the learner's: installed libraries, the standard library, the grader.
+_NOT_LEARNER_ROOTS = tuple(
+    {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+) + (KIT_ROOT / "grader",)
+# Test files call learner code but are not it (wrong answers beside them are).
+_TEST_FILE = re.compile(r"[\\/](test_[^\\/]*|conftest)\.py$")
 
 # How long (in virtual seconds) pending tasks get to finish after being cancelled.
 _CANCEL_GRACE = 60.0
@@ -46,10 +50,10 @@ class Mistake:
 
 def is_learner_file(filename: str) -> bool:
     """Whether ``filename`` is code a learner wrote (an exercise, solution or wrong answer)."""
-    path = Path(filename)
-    if _TEST_FILE.search(filename):
+    if not filename.endswith(".py") or _TEST_FILE.search(filename):
         return False
-    return any(path.is_relative_to(root) for root in LEARNER_ROOTS)
+    path = Path(filename).resolve()
+    return not any(path.is_relative_to(root) for root in _NOT_LEARNER_ROOTS)
 
 
 def describe_location(filename: str, lineno: int, line: str | None = None) -> str:
@@ -222,18 +226,38 @@ def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[Mistake]:
         loop.run_until_complete(drained)
     except BaseException:  # a broken task must not hide the findings above
         drained.close()
+    stubborn = [task for task in pending if not task.done()]
+    found += [
+        Mistake(
+            "ignores-cancellation",
+            f"Task {task.get_name()!r} ignored cancellation: it kept running after "
+            "task.cancel(). Never swallow asyncio.CancelledError; re-raise it.",
+        )
+        for task in stubborn
+    ]
+    if stubborn:
+        _force_stop(stubborn, loop)
     for task in pending:
-        if not task.done():
-            found.append(
-                Mistake(
-                    "ignores-cancellation",
-                    f"Task {task.get_name()!r} ignored cancellation: it kept running after "
-                    "task.cancel(). Never swallow asyncio.CancelledError; re-raise it.",
-                )
-            )
-        elif not task.cancelled():
+        if task.done() and not task.cancelled():
             task.exception()  # retrieved here so asyncio does not report it again
     return found
+
+
+def _force_stop(tasks: list[asyncio.Task[Any]], loop: asyncio.AbstractEventLoop) -> None:
+    """Stop tasks that swallow cancellation, so closing the loop cannot spin forever.
+
+    Closing a coroutine raises GeneratorExit at its ``await``, which ``except
+    CancelledError`` does not catch; the task then finishes as cancelled.
+    """
+    for task in tasks:
+        with contextlib.suppress(RuntimeError):  # it caught GeneratorExit too: nothing to do
+            task.get_coro().close()
+        task.cancel()
+    finishing = asyncio.wait(tasks, timeout=_CANCEL_GRACE)
+    try:
+        loop.run_until_complete(finishing)
+    except BaseException:  # noqa: BLE001  # findings are already recorded
+        finishing.close()
 
 
 def _coroutine_name(task: asyncio.Task[Any]) -> str:

@@ -28,7 +28,7 @@ from grader.detectors import (
     pending_tasks,
     unretrieved_errors,
 )
-from grader.manifest import Exercise, Manifest, load_manifest
+from grader.manifest import KIT_ROOT, Exercise, Manifest, load_manifest
 from grader.messages import AsyncioMistakeError, learner_message
 from grader.results import ResultsRecorder
 from grader.testing import Clock
@@ -48,6 +48,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="exercises",
         help="which code the exercise tests run against: exercises, solutions or "
         "wrong-answers; comma-separated for several (default: exercises)",
+    )
+    group.addoption(
+        "--exercises-dir",
+        default=None,
+        metavar="DIR",
+        help="grade the learner files in DIR (laid out like exercises/) instead of exercises/",
     )
     group.addoption(
         "--results-json",
@@ -78,6 +84,10 @@ class KitPlugin:
         self.loader = AttemptLoader()
         self.guard = BlockingCallGuard()
         self.loop: VirtualClockLoop | None = None
+        exercises_dir = config.getoption("exercises_dir")
+        self.exercises_root = (
+            Path(exercises_dir).resolve() if exercises_dir else KIT_ROOT / "exercises"
+        )
         results_path = config.getoption("results_json")
         self.results = ResultsRecorder(Path(results_path)) if results_path else None
 
@@ -107,7 +117,7 @@ class KitPlugin:
         """Run each exercise test once per attempt when several kinds are requested."""
         if "exercise" not in metafunc.fixturenames:
             return
-        attempts = attempts_for(self.exercise_of(metafunc), self.kinds)
+        attempts = attempts_for(self.exercise_of(metafunc), self.kinds, self.exercises_root)
         if self.kinds != ["exercises"] and self.kinds != ["solutions"]:
             metafunc.parametrize(
                 "exercise", attempts, indirect=True, ids=[a.label for a in attempts]
@@ -120,7 +130,9 @@ class KitPlugin:
         if hasattr(request, "param"):
             attempt = request.param
         else:
-            (attempt,) = attempts_for(self.exercise_of(request.node), self.kinds)
+            (attempt,) = attempts_for(
+                self.exercise_of(request.node), self.kinds, self.exercises_root
+            )
         request.node.stash[ATTEMPT] = attempt
         return self.loader.load(attempt)
 

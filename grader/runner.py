@@ -18,12 +18,18 @@ from grader.manifest import KIT_ROOT, Exercise
 from grader.outcomes import ExerciseOutcome, crashed, fold, read_records
 
 
+# A last line of defence in real seconds, far above any honest run: each test already has
+# its own pytest-timeout limit, this catches a hang that escapes it.
+_RUN_LIMIT_BASE, _RUN_LIMIT_PER_EXERCISE = 60, 30
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """What to run the tests against and what extra files pytest should write."""
 
     against: str = "exercises"
     junit_path: Path | None = None
+    submission: Path | None = None  # a folder laid out like exercises/, graded instead of it
     extra_args: tuple[str, ...] = ()
 
 
@@ -36,7 +42,8 @@ def run_exercises(exercises: tuple[Exercise, ...], options: RunOptions) -> list[
         return crashed(exercises, f"The test run stopped before it finished:\n{stderr}")
     result: list[ExerciseOutcome] = []
     for exercise in exercises:
-        single, single_stderr = _run_once((exercise,), RunOptions(options.against))
+        alone = RunOptions(options.against, submission=options.submission, extra_args=options.extra_args)
+        single, single_stderr = _run_once((exercise,), alone)
         result += single or crashed(
             (exercise,), f"The test run stopped before it finished:\n{single_stderr}"
         )
@@ -61,18 +68,25 @@ def _run_once(
             "no:warnings",
             *options.extra_args,
         ]
+        if options.submission is not None:
+            command.append(f"--exercises-dir={options.submission.resolve()}")
         if options.junit_path is not None:
             command.append(f"--junitxml={options.junit_path}")
-        completed = subprocess.run(
-            command,
-            cwd=KIT_ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )
+        try:
+            completed = subprocess.run(
+                command,
+                cwd=KIT_ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                timeout=_RUN_LIMIT_BASE + _RUN_LIMIT_PER_EXERCISE * len(exercises),
+            )
+        except subprocess.TimeoutExpired:
+            return None, "The tests ran far longer than they ever should and were stopped."
         if not results_path.is_file():
             tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-15:])
             return None, tail
         records = read_records(results_path)
-    return fold(exercises, records, KIT_ROOT / options.against, options.against), ""
+    tree = options.submission or KIT_ROOT / options.against
+    return fold(exercises, records, tree, options.against), ""

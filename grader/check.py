@@ -1,0 +1,140 @@
+"""The kit check (``nox -s check``): proves the kit is sound before it is handed out.
+
+- manifest and files agree: every exercise has its stub, solution, test file and topic
+  README; ``exercises/`` and ``solutions/`` mirror each other; nothing is left unlisted;
+- every stub has a ``# TODO:`` and no solution has one; the pristine snapshot is current;
+- every exercise has at least 3 tests and 2 known wrong answers;
+- one pytest run against solutions, stubs and wrong answers shows every solution passing,
+  every stub failing at least one test, and every wrong answer failing at least one test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from grader.attempts import wrong_answers_dir
+from grader.manifest import KIT_ROOT, TREES, Manifest, load_manifest
+from grader.pristine import stale_entries
+
+MIN_TESTS, MIN_WRONG_ANSWERS = 3, 2
+TODO_MARKER = "# TODO:"
+
+
+def file_problems(manifest: Manifest) -> list[str]:
+    """Disagreements between the manifest and the files on disk."""
+    problems: list[str] = []
+    for exercise in manifest.exercises:
+        for tree in TREES:
+            if not (KIT_ROOT / exercise.path_in(tree)).is_file():
+                problems.append(f"{exercise.id}: {exercise.path_in(tree)} is missing")
+        if not (KIT_ROOT / exercise.test_path).is_file():
+            problems.append(f"{exercise.id}: {exercise.test_path} is missing")
+        stub = KIT_ROOT / exercise.path_in("exercises")
+        if stub.is_file() and TODO_MARKER not in stub.read_text(encoding="utf-8"):
+            problems.append(f"{exercise.id}: the stub has no `{TODO_MARKER}` marker")
+        solution = KIT_ROOT / exercise.path_in("solutions")
+        if solution.is_file() and TODO_MARKER in solution.read_text(encoding="utf-8"):
+            problems.append(f"{exercise.id}: the solution still has a `{TODO_MARKER}` marker")
+        wrong = list(wrong_answers_dir(exercise).glob("*.py"))
+        if len(wrong) < MIN_WRONG_ANSWERS:
+            problems.append(f"{exercise.id}: {len(wrong)} wrong answers, need {MIN_WRONG_ANSWERS}")
+    for topic in manifest.topics:
+        if not (KIT_ROOT / "exercises" / topic.folder / "README.md").is_file():
+            problems.append(f"topic {topic.id}: exercises/{topic.folder}/README.md is missing")
+    listed = {exercise.relative_path.as_posix() for exercise in manifest.exercises}
+    for tree in TREES:
+        on_disk = {p.relative_to(KIT_ROOT / tree).as_posix() for p in (KIT_ROOT / tree).rglob("*.py")}
+        problems += [f"{tree}/{path} is not in the manifest" for path in sorted(on_disk - listed)]
+    tests_listed = {exercise.test_path.as_posix() for exercise in manifest.exercises}
+    for test_file in sorted((KIT_ROOT / "tests").rglob("test_*.py")):
+        relative = test_file.relative_to(KIT_ROOT).as_posix()
+        if relative not in tests_listed and "wrong_answers" not in relative:
+            problems.append(f"{relative} belongs to no exercise in the manifest")
+    stale = stale_entries(manifest)
+    if stale:
+        problems.append(f"the pristine snapshot is out of date for {stale}: run `nox -s freeze`")
+    return problems
+
+
+def run_all_attempts(extra_args: list[str]) -> dict[str, Any]:
+    """One pytest run of every test against solutions, stubs and wrong answers."""
+    with tempfile.TemporaryDirectory(prefix="asyncio-kit-check-") as scratch:
+        results = Path(scratch) / "results.json"
+        command = [
+            sys.executable, "-m", "pytest", "tests", "-q", "--no-header", "-p", "no:warnings",
+            "--against=solutions,exercises,wrong-answers", f"--results-json={results}",
+            *extra_args,
+        ]  # fmt: skip
+        completed = subprocess.run(command, cwd=KIT_ROOT, capture_output=True, text=True)
+        if not results.is_file():
+            raise SystemExit(f"The test run died before writing results:\n{completed.stdout}")
+        data: dict[str, Any] = json.loads(results.read_text(encoding="utf-8"))
+        return data
+
+
+def attempt_problems(manifest: Manifest, data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(problems, report lines) from the all-attempts run."""
+    by_attempt: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for record in data["tests"]:
+        by_attempt[(record["exercise"], record["attempt"])].append(record)
+    problems = [f"collection error: {e['nodeid']}: {e['message']}" for e in data["collection_errors"]]
+    lines: list[str] = []
+    for exercise in manifest.exercises:
+        solution = by_attempt[(exercise.id, "solutions")]
+        if len(solution) < MIN_TESTS:
+            problems.append(f"{exercise.id}: {len(solution)} tests, need at least {MIN_TESTS}")
+        for record in solution:
+            if record["outcome"] != "passed":
+                problems.append(
+                    f"{exercise.id}: the solution fails {record['test']}: {record['message']}"
+                )
+        stub_failures = _failed(by_attempt[(exercise.id, "exercises")])
+        if not stub_failures:
+            problems.append(f"{exercise.id}: the stub passes every test (is it already solved?)")
+        lines.append(f"{exercise.id}: {len(solution)} tests; stub fails {len(stub_failures)}")
+        wrong_labels = sorted(
+            label for (eid, label) in by_attempt if eid == exercise.id and label.startswith("wrong:")
+        )
+        for label in wrong_labels:
+            rejected_by = _failed(by_attempt[(exercise.id, label)])
+            if rejected_by:
+                lines.append(f"  {label:<40} rejected by {', '.join(rejected_by)}")
+            else:
+                problems.append(f"{exercise.id}: wrong answer {label} passes every test")
+    return problems, lines
+
+
+def _failed(records: list[dict[str, Any]]) -> list[str]:
+    return [r["test"] for r in records if r["outcome"] in ("failed", "error")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every check, print what each found, and exit 1 if anything is wrong."""
+    manifest = load_manifest()
+    problems = file_problems(manifest)
+    data = run_all_attempts(list(argv if argv is not None else sys.argv[1:]))
+    run_problems, lines = attempt_problems(manifest, data)
+    problems += run_problems
+    print("\n".join(lines))
+    topics = {t.id: sum(e.topic == t for e in manifest.exercises) for t in manifest.topics}
+    solution_tests = sum(1 for r in data["tests"] if r["attempt"] == "solutions")
+    print(
+        f"\n{len(manifest.exercises)} exercises {topics}; {solution_tests} tests; "
+        f"{sum(1 for r in data['tests'] if r['attempt'].startswith('wrong:'))} wrong-answer runs"
+    )
+    if problems:
+        print(f"\n{len(problems)} problem(s):")
+        print("\n".join(f"- {problem}" for problem in problems))
+        return 1
+    print("Kit check passed: solutions pass, stubs fail, wrong answers are rejected.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

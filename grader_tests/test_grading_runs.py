@@ -1,0 +1,84 @@
+"""End-to-end grading of submissions: every status, and one broken exercise never stops the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.outcomes import ERROR, FAILED, NOT_STARTED, PASSED
+from grader.pristine import original_stub
+from grader.runner import RunOptions, run_exercises
+
+pytestmark = pytest.mark.timeout(120)
+
+FETCH_ALL = "02_tasks/fetch_all.py"
+# Two exercises keep each run short while still showing that one's failure spares the other.
+SELECTED = ("fetch_all", "await_the_result")
+
+
+def grade(manifest, submission, *extra_args):
+    exercises = tuple(manifest.by_id(exercise_id) for exercise_id in SELECTED)
+    outcomes = run_exercises(exercises, RunOptions(submission=submission, extra_args=extra_args))
+    return {outcome.exercise.id: outcome for outcome in outcomes}
+
+
+def test_a_fully_solved_submission_passes_everything(manifest, make_submission):
+    outcomes = grade(manifest, make_submission({}))
+    assert {eid: o.status for eid, o in outcomes.items()} == dict.fromkeys(SELECTED, PASSED)
+    assert all(o.points == o.exercise.points for o in outcomes.values())
+
+
+def test_untouched_stubs_are_not_started(manifest, make_submission):
+    stub = original_stub(manifest.by_id("fetch_all"))
+    outcomes = grade(manifest, make_submission({FETCH_ALL: stub}))
+    assert outcomes["fetch_all"].status == NOT_STARTED
+    assert outcomes["fetch_all"].points == 0
+    assert outcomes["await_the_result"].status == PASSED
+
+
+def test_an_edited_but_wrong_exercise_is_failed_with_the_learner_message(
+    manifest, make_submission
+):
+    stub = original_stub(manifest.by_id("fetch_all"))
+    outcomes = grade(manifest, make_submission({FETCH_ALL: stub + "\n# still thinking\n"}))
+    fetch_all = outcomes["fetch_all"]
+    assert fetch_all.status == FAILED
+    (failure,) = fetch_all.unfinished_tests
+    assert failure.name == "test_ten_one_second_downloads_take_one_second"
+    assert "They ran one after another" in failure.message
+
+
+def test_a_syntax_error_marks_only_that_exercise_as_error(manifest, make_submission):
+    outcomes = grade(manifest, make_submission({FETCH_ALL: "async def fetch_all(:\n"}))
+    fetch_all = outcomes["fetch_all"]
+    assert fetch_all.status == ERROR
+    assert all(test.outcome == "error" for test in fetch_all.tests)
+    assert "does not compile" in fetch_all.tests[0].message
+    assert "line 1" in fetch_all.tests[0].message
+    assert outcomes["await_the_result"].status == PASSED
+
+
+def test_a_missing_file_is_an_error_that_says_how_to_restore_it(manifest, make_submission):
+    submission = make_submission({})
+    (submission / FETCH_ALL).unlink()
+    outcomes = grade(manifest, submission)
+    assert outcomes["fetch_all"].status == ERROR
+    assert "nox -s reset -- fetch_all" in outcomes["fetch_all"].tests[0].message
+
+
+def test_an_import_that_loops_forever_times_out_and_the_rest_is_graded(
+    manifest, make_submission
+):
+    outcomes = grade(manifest, make_submission({FETCH_ALL: "while True:\n    pass\n"}), "--timeout=1")
+    fetch_all = outcomes["fetch_all"]
+    assert fetch_all.status == ERROR
+    assert "never finished" in fetch_all.tests[0].message
+    # The failed import is remembered: the other tests of the exercise do not wait again.
+    assert all(test.message == fetch_all.tests[0].message for test in fetch_all.tests)
+    assert outcomes["await_the_result"].status == PASSED
+
+
+def test_an_exercise_that_kills_the_test_process_is_isolated(manifest, make_submission):
+    outcomes = grade(manifest, make_submission({FETCH_ALL: "import os\nos._exit(3)\n"}))
+    assert outcomes["fetch_all"].status == ERROR
+    assert "stopped before it finished" in outcomes["fetch_all"].problem
+    assert outcomes["await_the_result"].status == PASSED

@@ -1,0 +1,98 @@
+"""Sessions of the asyncio exercise kit. `nox -l` lists them; `nox` alone grades your work."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+# Reusing environments keeps grading fast and lets every session run offline once its
+# environment exists.
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["grade"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+SUPPORTED_PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the dependency groups declared in pyproject.toml."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+
+
+@nox.session
+def grade(session: nox.Session) -> None:
+    """Grade your exercises (all, or the ids/topics given after --) and show what to do next."""
+    install(session, "test")
+    session.run("python", "-m", "grader", "grade", *session.posargs)
+
+
+@nox.session(name="list")
+def list_exercises(session: nox.Session) -> None:
+    """List every exercise with its status and file."""
+    install(session, "test")
+    session.run("python", "-m", "grader", "list", *session.posargs)
+
+
+@nox.session
+def hint(session: nox.Session) -> None:
+    """Show the next hint for an exercise: nox -s hint -- <exercise id>."""
+    install(session, "test")
+    session.run("python", "-m", "grader", "hint", *session.posargs)
+
+
+@nox.session
+def watch(session: nox.Session) -> None:
+    """Re-grade the exercise you are working on every time you save it."""
+    install(session, "test", "watch")
+    session.run("python", "-m", "grader", "watch", *session.posargs)
+
+
+@nox.session
+def reset(session: nox.Session) -> None:
+    """Restore an exercise to its original stub: nox -s reset -- <exercise id> [--yes]."""
+    install(session, "test")
+    session.run("python", "-m", "grader", "reset", *session.posargs)
+
+
+@nox.session(python=SUPPORTED_PYTHONS, default=False, tags=["kit"])
+def solutions(session: nox.Session) -> None:
+    """Run the test suite against the reference solutions on every supported Python."""
+    install(session, "test")
+    session.run("python", "-m", "pytest", "--against=solutions", *session.posargs)
+
+
+@nox.session(default=False, tags=["kit"])
+def check(session: nox.Session) -> None:
+    """Prove the kit sound: solutions pass, stubs fail, wrong answers are rejected."""
+    install(session, "test")
+    session.run("python", "-m", "grader.check", *session.posargs)
+
+
+@nox.session(default=False, tags=["kit"])
+def lint(session: nox.Session) -> None:
+    """Run ruff and mypy on the grader, the solutions and the tests."""
+    install(session, "lint")
+    session.run("ruff", "check", *session.posargs)
+    session.run("ruff", "format", "--check", "grader", "solutions", "tests", "grader_tests")
+    session.run("mypy")
+
+
+@nox.session(default=False, tags=["kit"])
+def selftest(session: nox.Session) -> None:
+    """Run the grader's own tests (plugin, reports, formats, error isolation)."""
+    install(session, "selftest")
+    session.run("python", "-m", "pytest", "grader_tests", *session.posargs)
+
+
+@nox.session(default=False)
+def freeze(session: nox.Session) -> None:
+    """Record the current stubs as the originals that reset restores (maintainers)."""
+    install(session, "test")
+    session.run("python", "-m", "grader.freeze", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Print how long the suite takes against solutions/ versus trivial async tests."""
+    install(session, "test")
+    session.run("python", "-m", "grader.benchmark", *session.posargs)

@@ -49,7 +49,8 @@ def file_problems(manifest: Manifest) -> list[str]:
             problems.append(f"topic {topic.id}: exercises/{topic.folder}/README.md is missing")
     listed = {exercise.relative_path.as_posix() for exercise in manifest.exercises}
     for tree in TREES:
-        on_disk = {p.relative_to(KIT_ROOT / tree).as_posix() for p in (KIT_ROOT / tree).rglob("*.py")}
+        root = KIT_ROOT / tree
+        on_disk = {path.relative_to(root).as_posix() for path in root.rglob("*.py")}
         problems += [f"{tree}/{path} is not in the manifest" for path in sorted(on_disk - listed)]
     tests_listed = {exercise.test_path.as_posix() for exercise in manifest.exercises}
     for test_file in sorted((KIT_ROOT / "tests").rglob("test_*.py")):
@@ -83,7 +84,10 @@ def attempt_problems(manifest: Manifest, data: dict[str, Any]) -> tuple[list[str
     by_attempt: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for record in data["tests"]:
         by_attempt[(record["exercise"], record["attempt"])].append(record)
-    problems = [f"collection error: {e['nodeid']}: {e['message']}" for e in data["collection_errors"]]
+    problems = [
+        f"collection error: {error['nodeid']}: {error['message']}"
+        for error in data["collection_errors"]
+    ]
     lines: list[str] = []
     for exercise in manifest.exercises:
         solution = by_attempt[(exercise.id, "solutions")]
@@ -99,7 +103,9 @@ def attempt_problems(manifest: Manifest, data: dict[str, Any]) -> tuple[list[str
             problems.append(f"{exercise.id}: the stub passes every test (is it already solved?)")
         lines.append(f"{exercise.id}: {len(solution)} tests; stub fails {len(stub_failures)}")
         wrong_labels = sorted(
-            label for (eid, label) in by_attempt if eid == exercise.id and label.startswith("wrong:")
+            label
+            for (exercise_id, label) in by_attempt
+            if exercise_id == exercise.id and label.startswith("wrong:")
         )
         for label in wrong_labels:
             rejected_by = _failed(by_attempt[(exercise.id, label)])

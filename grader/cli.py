@@ -199,7 +199,8 @@ def watch_loop(
     if current is None:
         print("Every exercise passes. Nothing to watch.")
         return None
-    print(f"Watching exercises/ — working on {current.id}. Save the file to re-grade; Ctrl-C stops.")
+    print(f"Watching exercises/ — working on {current.id}.")
+    print("Save the file to re-grade; Ctrl-C stops.")
     for saved in saves:
         by_path = {(KIT_ROOT / e.path_in("exercises")).resolve(): e for e in manifest.exercises}
         touched = [by_path[p.resolve()] for p in saved if p.resolve() in by_path]
@@ -223,4 +224,3 @@ def _first_unfinished(
 ) -> Exercise | None:
     upcoming = next_unfinished(grade(manifest.exercises))
     return upcoming.exercise if upcoming else None
-

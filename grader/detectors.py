@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
+import linecache
 import re
 import socket
 import subprocess
@@ -22,14 +24,16 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from grader.manifest import KIT_ROOT
 
 # Code that is never the learner's: installed libraries, the standard library, the grader.
-_NOT_LEARNER_ROOTS = tuple(
-    {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-) + (KIT_ROOT / "grader",)
+_NOT_LEARNER_ROOTS = (
+    *{Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)},
+    KIT_ROOT / "grader",
+)
 # Test files call learner code but are not it (wrong answers beside them are).
 _TEST_FILE = re.compile(r"[\\/](test_[^\\/]*|conftest)\.py$")
 
@@ -48,6 +52,7 @@ class Mistake:
         return self.message
 
 
+@functools.lru_cache(maxsize=4096)
 def is_learner_file(filename: str) -> bool:
     """Whether ``filename`` is code a learner wrote (an exercise, solution or wrong answer)."""
     if not filename.endswith(".py") or _TEST_FILE.search(filename):
@@ -72,6 +77,17 @@ def learner_location(frames: list[traceback.FrameSummary]) -> str | None:
     return None
 
 
+def learner_caller(frame: FrameType | None) -> str | None:
+    """The innermost learner line on the call stack starting at ``frame``, if there is one."""
+    while frame is not None:
+        code = frame.f_code
+        if is_learner_file(code.co_filename):
+            line = linecache.getline(code.co_filename, frame.f_lineno)
+            return describe_location(code.co_filename, frame.f_lineno, line)
+        frame = frame.f_back
+    return None
+
+
 def location_of_exception(error: BaseException) -> str | None:
     """Where in learner code ``error`` was raised."""
     return learner_location(traceback.extract_tb(error.__traceback__))
@@ -79,6 +95,32 @@ def location_of_exception(error: BaseException) -> str | None:
 
 class BlockingCallError(RuntimeError):
     """Raised inside a coroutine that made a blocking call on the event loop's thread."""
+
+
+_FUTURE_ADVICE = (
+    "waiting for an unfinished concurrent.futures.Future blocks; "
+    "`await asyncio.wrap_future(future)` instead"
+)
+
+
+# Captured at import, before the guard replaces them.
+_FUTURE_WAITS = (concurrent.futures.Future.result, concurrent.futures.Future.exception)
+_WAIT_FOR_FUTURES = concurrent.futures.wait
+
+
+def _would_block(
+    original: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> bool:
+    """Whether a call to a guarded function would wait (finished futures return at once)."""
+    if original in _FUTURE_WAITS:
+        future, *rest = args
+        timeout = kwargs.get("timeout", rest[0] if rest else None)
+        return not future.done() and timeout != 0
+    if original is _WAIT_FOR_FUTURES:
+        futures = args[0] if args else kwargs.get("fs", ())
+        timeout = kwargs.get("timeout", args[1] if len(args) > 1 else None)
+        return timeout != 0 and not all(future.done() for future in futures)
+    return True
 
 
 class BlockingCallGuard:
@@ -90,6 +132,9 @@ class BlockingCallGuard:
     """
 
     TARGETS: tuple[tuple[Any, str, str], ...] = (
+        (concurrent.futures.Future, "result", _FUTURE_ADVICE),
+        (concurrent.futures.Future, "exception", _FUTURE_ADVICE),
+        (concurrent.futures, "wait", _FUTURE_ADVICE),
         (time, "sleep", "time.sleep() blocks the whole event loop; use `await asyncio.sleep()`"),
         (subprocess, "run", "subprocess.run() blocks; use asyncio.create_subprocess_exec()"),
         (subprocess, "call", "subprocess.call() blocks; use asyncio.create_subprocess_exec()"),
@@ -124,6 +169,8 @@ class BlockingCallGuard:
             try:
                 asyncio.get_running_loop()
             except RuntimeError:
+                return original(*args, **kwargs)
+            if not _would_block(original, args, kwargs):
                 return original(*args, **kwargs)
             where = learner_location(traceback.extract_stack()[:-1])
             at = f" at {where}" if where else ""
@@ -196,8 +243,16 @@ def unretrieved_errors(contexts: list[dict[str, Any]]) -> list[Mistake]:
                     "use gather/TaskGroup) so its errors reach you.",
                 )
             )
+        elif error is not None:
+            found.append(
+                Mistake(
+                    "loop-error",
+                    f"{error!r}{at} escaped a callback run by the event loop ({message}). "
+                    "Exceptions in callbacks reach no caller: handle them inside the callback.",
+                )
+            )
         else:
-            found.append(Mistake("loop-error", f"asyncio reported: {message} {error!r}{at}."))
+            found.append(Mistake("loop-error", f"asyncio reported a problem: {message}"))
     return found
 
 
@@ -210,14 +265,17 @@ def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[Mistake]:
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     if not pending:
         return []
+    # Tasks the test itself started are cleaned up without blaming the learner.
     found = [
         Mistake(
             "pending-task",
-            f"Task {task.get_name()!r} ({_coroutine_name(task)}) was still running when the "
-            f"test finished{_suspension_point(task)}. Every task you start must be awaited, "
-            "cancelled-and-awaited, or owned by a TaskGroup before your function returns.",
+            f"Task {task.get_name()!r} ({_coroutine_name(task)}), created at {created_at}, was "
+            f"still running when the test finished{_suspension_point(task)}. Every task you "
+            "start must be awaited, cancelled-and-awaited, or owned by a TaskGroup before "
+            "your function returns.",
         )
         for task in pending
+        if (created_at := getattr(task, "created_at", None))
     ]
     for task in pending:
         task.cancel()
@@ -256,7 +314,7 @@ def _force_stop(tasks: list[asyncio.Task[Any]], loop: asyncio.AbstractEventLoop)
     finishing = asyncio.wait(tasks, timeout=_CANCEL_GRACE)
     try:
         loop.run_until_complete(finishing)
-    except BaseException:  # noqa: BLE001  # findings are already recorded
+    except BaseException:  # findings are already recorded
         finishing.close()
 
 

@@ -65,7 +65,9 @@ def _exercism_test(test: TestOutcome, task_id: int) -> dict[str, Any]:
     }
 
 
-def gradescope_results(outcomes: Sequence[ExerciseOutcome], execution_time: float) -> dict[str, Any]:
+def gradescope_results(
+    outcomes: Sequence[ExerciseOutcome], execution_time: float
+) -> dict[str, Any]:
     """Gradescope's results.json: one Gradescope test per exercise, scored by its points."""
     tests = []
     for number, outcome in enumerate(outcomes, start=1):

@@ -42,13 +42,30 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException], loop_time: flo
         )
     if isinstance(error, AssertionError):
         return _assertion_text(error)
+    if isinstance(error, BaseExceptionGroup):
+        return _group_text(error) + at
     if isinstance(error, pytest.fail.Exception) and str(error).startswith("DID NOT RAISE"):
         expected = str(error).removeprefix("DID NOT RAISE").strip()
         return (
             f"Expected an exception ({expected}), but the call returned normally. "
             "An error inside a task or coroutine must reach the caller, not be swallowed."
         )
+    if isinstance(error, pytest.fail.Exception):
+        return str(error)  # a test's own pytest.fail() message
     return f"{type(error).__name__}: {error}{at}"
+
+
+def _group_text(group: BaseExceptionGroup[BaseException], depth: int = 0) -> str:
+    """An exception group with every exception inside it, as an indented list."""
+    lines = [f"{type(group).__name__}: {group.message}"]
+    for inner in group.exceptions:
+        if isinstance(inner, BaseExceptionGroup):
+            lines.append("  - " + _group_text(inner, depth + 1).replace("\n", "\n    "))
+        else:
+            where = learner_location(traceback.extract_tb(inner.__traceback__))
+            at = f" (at {where})" if where else ""
+            lines.append(f"  - {type(inner).__name__}: {inner}{at}")
+    return "\n".join(lines)
 
 
 def _is_real_time_timeout(error: BaseException) -> bool:

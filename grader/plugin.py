@@ -163,6 +163,7 @@ class KitPlugin:
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
         """Run the test, then fail it for any asyncio mistake the detectors caught."""
         self.guard.calls.clear()
+        _forget_previous_failure()
         previous_depth = sys.get_coroutine_origin_tracking_depth()
         sys.set_coroutine_origin_tracking_depth(_COROUTINE_ORIGIN_DEPTH)
         try:
@@ -185,6 +186,7 @@ class KitPlugin:
             raise AsyncioMistakeError("\n".join(str(mistake) for mistake in mistakes))
 
     def _detect_mistakes(self, caught: list[warnings.WarningMessage]) -> list[Mistake]:
+        """Everything the detectors caught while the test ran (and while it is cleaned up)."""
         mistakes = list(self.guard.calls)
         loop = self.loop
         if loop is not None and not loop.is_closed():
@@ -227,3 +229,16 @@ class KitPlugin:
             test_file = self.config.rootpath / report.nodeid.split("::")[0]
             exercise = self.manifest.for_test_file(test_file)
             self.results.add_collection_error(report, exercise)
+
+
+def _forget_previous_failure() -> None:
+    """Let objects kept alive by the previous test's failure be collected now, not in this test.
+
+    pytest keeps the last failure in ``sys.last_value`` (and ``sys.last_exc``); the frames
+    in its traceback can hold an unawaited coroutine, whose warning must not be blamed on
+    the next test.
+    """
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    gc.collect()

@@ -17,7 +17,6 @@ from pathlib import Path
 from grader.manifest import KIT_ROOT, Exercise
 from grader.outcomes import ExerciseOutcome, crashed, fold, read_records
 
-
 # A last line of defence in real seconds, far above any honest run: each test already has
 # its own pytest-timeout limit, this catches a hang that escapes it.
 _RUN_LIMIT_BASE, _RUN_LIMIT_PER_EXERCISE = 60, 30
@@ -42,7 +41,9 @@ def run_exercises(exercises: tuple[Exercise, ...], options: RunOptions) -> list[
         return crashed(exercises, f"The test run stopped before it finished:\n{stderr}")
     result: list[ExerciseOutcome] = []
     for exercise in exercises:
-        alone = RunOptions(options.against, submission=options.submission, extra_args=options.extra_args)
+        alone = RunOptions(
+            options.against, submission=options.submission, extra_args=options.extra_args
+        )
         single, single_stderr = _run_once((exercise,), alone)
         result += single or crashed(
             (exercise,), f"The test run stopped before it finished:\n{single_stderr}"

@@ -86,14 +86,19 @@ class Timeline:
         """A text Gantt chart of the spans on the event loop's clock."""
         if not self.spans:
             return "  (nothing was called)"
-        finish = max((s.end if s.end is not None else s.start) for s in self.spans)
+        # Spans still running are drawn up to now, when the loop is running.
+        now = _now_if_running()
+        finish = max((s.end if s.end is not None else max(s.start, now)) for s in self.spans)
         scale = _CHART_WIDTH / finish if finish > 0 else 0.0
         name_width = min(max(len(span.label) for span in self.spans), 24)
-        axis = f"{0:<{_CHART_WIDTH // 2}g}{finish:>{_CHART_WIDTH // 2 + 1}g} s"
+        if finish == 0:
+            axis = "everything at t = 0"
+        else:
+            axis = f"{0:<{_CHART_WIDTH // 2}g}{finish:>{_CHART_WIDTH // 2 + 1}g} s"
         lines = [f"  {'t =':<{name_width}}  {axis}"]
         for span in self.spans:
             start_col = round(span.start * scale)
-            end = span.end if span.end is not None else finish
+            end = span.end if span.end is not None else max(span.start, now)
             bar = "#" * max(1, round(end * scale) - start_col)
             suffix = "" if span.outcome == "done" else f"  ({span.outcome})"
             label = span.label[:name_width]
@@ -107,3 +112,10 @@ class Timeline:
 
 def _now() -> float:
     return asyncio.get_running_loop().time()
+
+
+def _now_if_running() -> float:
+    try:
+        return _now()
+    except RuntimeError:
+        return 0.0

@@ -3,17 +3,32 @@
 looptime fast-forwards the loop's clock whenever every task is waiting for a timer, so a
 ten-second ``asyncio.sleep`` costs microseconds of real time and ``loop.time()`` reads
 exactly 10.0 afterwards. With ``idle_timeout=0`` it also fails at once when every task is
-waiting and nothing (no timer, no I/O, no executor job) could ever wake them: a deadlock.
+waiting and nothing (no timer, no I/O) could ever wake them: a deadlock.
+
+Executor jobs (``run_in_executor``, ``asyncio.to_thread``) take no virtual time: before the
+clock moves on, the loop gives running jobs a short real-time grace to report back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import selectors
+import sys
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import looptime
 
+from grader.detectors import learner_caller
+
 DEADLOCK_ERROR = looptime.IdleTimeoutError
+# Real seconds to wait for executor jobs before the virtual clock moves on. Exercise jobs
+# finish in microseconds; only a job that itself waits for the loop uses the whole grace.
+_EXECUTOR_GRACE = 0.02
+
+SelectResult = list[tuple[selectors.SelectorKey, int]]
 
 
 class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
@@ -26,12 +41,46 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         super().__init__(start=0, idle_timeout=0, noop_cycles=1)
         self.unhandled_errors: list[dict[str, Any]] = []
         self.set_exception_handler(self._record_unhandled_error)
+        self.set_task_factory(_task_recording_its_creator)
+        self._executor_jobs: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
+        real_select = type(self._selector).select.__get__(self._selector)
+        virtual_select = self._selector.select  # looptime's replacement
+        self._selector.select = self._waiting_for_executor_jobs(  # type: ignore[method-assign,assignment]
+            real_select, virtual_select
+        )
 
     def _record_unhandled_error(
         self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
     ) -> None:
         """Keep what asyncio would have logged (e.g. "Task exception was never retrieved")."""
         self.unhandled_errors.append(context)
+
+    def run_in_executor(  # type: ignore[override]
+        self, executor: concurrent.futures.Executor | None, func: Callable[..., Any], *args: Any
+    ) -> asyncio.Future[Any]:
+        """Run ``func`` in an executor; the clock waits for it (see _waiting_for_executor_jobs)."""
+        # Bypass looptime's version, which keeps virtual and real time in step while a job
+        # runs: that would make a one-second virtual wait cost a real second.
+        future = asyncio.SelectorEventLoop.run_in_executor(self, executor, func, *args)
+        self._executor_jobs.add(future)
+        return future
+
+    def _waiting_for_executor_jobs(
+        self,
+        real_select: Callable[[float | None], SelectResult],
+        virtual_select: Callable[[float | None], SelectResult],
+    ) -> Callable[[float | None], SelectResult]:
+        def select(timeout: float | None = None) -> SelectResult:
+            if timeout != 0 and any(not job.done() for job in self._executor_jobs):
+                # A job that reports back wakes the selector; otherwise time moves on (or,
+                # with nothing scheduled, the loop asks again: a thread may still wake it).
+                grace = _EXECUTOR_GRACE if timeout is None else min(timeout, _EXECUTOR_GRACE)
+                ready = real_select(grace)
+                if ready or timeout is None:
+                    return ready
+            return virtual_select(timeout)
+
+        return select
 
     # The signature is asyncio's own, timeout parameter included.
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
@@ -47,6 +96,15 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
             executor.shutdown(wait=True)
 
 
-def new_virtual_clock_loop() -> VirtualClockLoop:
-    """The loop factory handed to pytest-asyncio."""
-    return VirtualClockLoop()
+class LearnerTask(asyncio.Task[Any]):
+    """A task that remembers the line of learner code that created it, if any."""
+
+    created_at: str | None = None
+
+
+def _task_recording_its_creator(
+    loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any
+) -> asyncio.Task[Any]:
+    task = LearnerTask(coro, loop=loop, **kwargs)
+    task.created_at = learner_caller(sys._getframe(1))
+    return task

@@ -43,6 +43,8 @@ def golden() -> Callable[[str, str], None]:
         if os.environ.get("UPDATE_GOLDEN") == "1":
             path.write_text(actual, encoding="utf-8")
         expected = path.read_text(encoding="utf-8")
-        assert actual == expected, f"{name} differs from its golden file (UPDATE_GOLDEN=1 to accept)"
+        assert actual == expected, (
+            f"{name} differs from its golden file (UPDATE_GOLDEN=1 to accept)"
+        )
 
     return compare

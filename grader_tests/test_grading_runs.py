@@ -35,9 +35,7 @@ def test_untouched_stubs_are_not_started(manifest, make_submission):
     assert outcomes["await_the_result"].status == PASSED
 
 
-def test_an_edited_but_wrong_exercise_is_failed_with_the_learner_message(
-    manifest, make_submission
-):
+def test_an_edited_but_wrong_exercise_is_failed_with_the_learner_message(manifest, make_submission):
     stub = original_stub(manifest.by_id("fetch_all"))
     outcomes = grade(manifest, make_submission({FETCH_ALL: stub + "\n# still thinking\n"}))
     fetch_all = outcomes["fetch_all"]
@@ -65,10 +63,10 @@ def test_a_missing_file_is_an_error_that_says_how_to_restore_it(manifest, make_s
     assert "nox -s reset -- fetch_all" in outcomes["fetch_all"].tests[0].message
 
 
-def test_an_import_that_loops_forever_times_out_and_the_rest_is_graded(
-    manifest, make_submission
-):
-    outcomes = grade(manifest, make_submission({FETCH_ALL: "while True:\n    pass\n"}), "--timeout=1")
+def test_an_import_that_loops_forever_times_out_and_the_rest_is_graded(manifest, make_submission):
+    outcomes = grade(
+        manifest, make_submission({FETCH_ALL: "while True:\n    pass\n"}), "--timeout=1"
+    )
     fetch_all = outcomes["fetch_all"]
     assert fetch_all.status == ERROR
     assert "never finished" in fetch_all.tests[0].message

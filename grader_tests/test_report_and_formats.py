@@ -81,7 +81,9 @@ def test_the_junit_file_names_each_exercise_as_its_class(mixed_run):
 
 
 def test_a_run_where_nothing_ran_is_an_error_never_a_pass(manifest):
-    outcome = ExerciseOutcome(manifest.by_id("fetch_all"), ERROR, [], "No test of this exercise ran.")
+    outcome = ExerciseOutcome(
+        manifest.by_id("fetch_all"), ERROR, [], "No test of this exercise ran."
+    )
     document = formats.exercism_results([outcome])
     jsonschema.validate(document, json.loads((SCHEMAS / "exercism-v3.schema.json").read_text()))
     assert document["status"] == "error"

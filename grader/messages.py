@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import traceback
 
 import pytest
@@ -42,6 +43,13 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException], loop_time: flo
         )
     if isinstance(error, AssertionError):
         return _assertion_text(error)
+    if isinstance(error, asyncio.CancelledError):
+        return (
+            f"asyncio.CancelledError reached the test{at}\nA cancellation escaped to the "
+            "caller. After cancelling a task of your own, await it and catch the "
+            "CancelledError that comes out of it; a cancellation aimed at you, though, must "
+            "be re-raised."
+        )
     if isinstance(error, BaseExceptionGroup):
         return _group_text(error) + at
     if isinstance(error, pytest.fail.Exception) and str(error).startswith("DID NOT RAISE"):

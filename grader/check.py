@@ -10,19 +10,18 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from grader.attempts import wrong_answers_dir
 from grader.manifest import KIT_ROOT, TREES, Manifest, load_manifest
 from grader.pristine import stale_entries
+from grader.runner import run_pytest
 
 MIN_TESTS, MIN_WRONG_ANSWERS = 3, 2
+# Real seconds one pytest run of the check may take before it is stopped.
+_CHECK_LIMIT = 900
 TODO_MARKER = "# TODO:"
 
 
@@ -63,20 +62,26 @@ def file_problems(manifest: Manifest) -> list[str]:
     return problems
 
 
-def run_all_attempts(extra_args: list[str]) -> dict[str, Any]:
-    """One pytest run of every test against solutions, stubs and wrong answers."""
-    with tempfile.TemporaryDirectory(prefix="asyncio-kit-check-") as scratch:
-        results = Path(scratch) / "results.json"
-        command = [
-            sys.executable, "-m", "pytest", "tests", "-q", "--no-header", "-p", "no:warnings",
-            "--against=solutions,exercises,wrong-answers", f"--results-json={results}",
-            *extra_args,
-        ]  # fmt: skip
-        completed = subprocess.run(command, cwd=KIT_ROOT, capture_output=True, text=True)
-        if not results.is_file():
-            raise SystemExit(f"The test run died before writing results:\n{completed.stdout}")
-        data: dict[str, Any] = json.loads(results.read_text(encoding="utf-8"))
+def run_all_attempts(manifest: Manifest, extra_args: list[str]) -> dict[str, Any]:
+    """Every test against solutions, stubs and wrong answers: one run, or one per exercise.
+
+    If the single run dies (a wrong answer that blocks the loop for good ends the process),
+    each exercise is run on its own, and an exercise whose run dies becomes a problem.
+    """
+    args = ["--against=solutions,exercises,wrong-answers", *extra_args]
+    data, why = run_pytest(["tests"], args, _CHECK_LIMIT)
+    if data is not None:
         return data
+    print(f"The combined run died; running each exercise on its own.\n{why}")
+    merged: dict[str, Any] = {"tests": [], "collection_errors": [], "died": {}}
+    for exercise in manifest.exercises:
+        part, why = run_pytest([str(exercise.test_path)], args, _CHECK_LIMIT)
+        if part is None:
+            merged["died"][exercise.id] = why
+            continue
+        merged["tests"] += part["tests"]
+        merged["collection_errors"] += part["collection_errors"]
+    return merged
 
 
 def attempt_problems(manifest: Manifest, data: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -89,7 +94,14 @@ def attempt_problems(manifest: Manifest, data: dict[str, Any]) -> tuple[list[str
         for error in data["collection_errors"]
     ]
     lines: list[str] = []
+    died: dict[str, str] = data.get("died", {})
     for exercise in manifest.exercises:
+        if exercise.id in died:
+            problems.append(
+                f"{exercise.id}: its test run died (does an attempt block the loop's thread "
+                f"for good?):\n{died[exercise.id]}"
+            )
+            continue
         solution = by_attempt[(exercise.id, "solutions")]
         if len(solution) < MIN_TESTS:
             problems.append(f"{exercise.id}: {len(solution)} tests, need at least {MIN_TESTS}")
@@ -117,14 +129,15 @@ def attempt_problems(manifest: Manifest, data: dict[str, Any]) -> tuple[list[str
 
 
 def _failed(records: list[dict[str, Any]]) -> list[str]:
-    return [r["test"] for r in records if r["outcome"] in ("failed", "error")]
+    """Names of the tests that did not pass, once each (parametrized tests repeat)."""
+    return list(dict.fromkeys(r["test"] for r in records if r["outcome"] in ("failed", "error")))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run every check, print what each found, and exit 1 if anything is wrong."""
     manifest = load_manifest()
     problems = file_problems(manifest)
-    data = run_all_attempts(list(argv if argv is not None else sys.argv[1:]))
+    data = run_all_attempts(manifest, list(argv if argv is not None else sys.argv[1:]))
     run_problems, lines = attempt_problems(manifest, data)
     problems += run_problems
     print("\n".join(lines))

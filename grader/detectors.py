@@ -27,6 +27,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import looptime
+
 from grader.manifest import KIT_ROOT
 
 # Code that is never the learner's: installed libraries, the standard library, the grader.
@@ -231,6 +233,8 @@ def unretrieved_errors(contexts: list[dict[str, Any]]) -> list[Mistake]:
     found: list[Mistake] = []
     for context in contexts:
         error = context.get("exception")
+        if isinstance(error, looptime.IdleTimeoutError):
+            continue  # the deadlock itself is already the test's failure
         message = str(context.get("message", "asyncio reported an error"))
         where = location_of_exception(error) if error is not None else None
         at = f" raised at {where}" if where else ""
@@ -325,9 +329,14 @@ def _coroutine_name(task: asyncio.Task[Any]) -> str:
 
 def _suspension_point(task: asyncio.Task[Any]) -> str:
     """`` while waiting at <learner line>`` for a suspended task, when it is learner code."""
+    where = suspension_point(task)
+    return f" while waiting at {where}" if where else ""
+
+
+def suspension_point(task: asyncio.Task[Any]) -> str | None:
+    """The learner line where a suspended task is waiting, if it is waiting in learner code."""
     frames = task.get_stack()
     summary = traceback.StackSummary.extract(
         ((frame, frame.f_lineno) for frame in frames), lookup_lines=True
     )
-    where = learner_location(summary)
-    return f" while waiting at {where}" if where else ""
+    return learner_location(summary)

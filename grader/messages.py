@@ -16,7 +16,11 @@ class AsyncioMistakeError(AssertionError):
     """A test passed its assertions but a mistake detector caught an asyncio bug."""
 
 
-def learner_message(excinfo: pytest.ExceptionInfo[BaseException], loop_time: float | None) -> str:
+def learner_message(
+    excinfo: pytest.ExceptionInfo[BaseException],
+    loop_time: float | None,
+    waiting_at: list[str] | None = None,
+) -> str:
     """What went wrong, in asyncio terms, with the learner's line where one is known."""
     error = excinfo.value
     where = learner_location(traceback.extract_tb(excinfo.tb))
@@ -30,10 +34,12 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException], loop_time: flo
         )
     if isinstance(error, DEADLOCK_ERROR):
         when = f" at t={loop_time:g} s" if loop_time is not None else ""
+        stuck = "".join(f"\n  - {place}" for place in waiting_at or [])
+        stuck = f"\nWaiting at that moment:{stuck}" if stuck else at
         return (
             f"Deadlock{when} of event-loop time: every task was waiting (on a lock, event, "
             "condition, queue or future) and nothing was scheduled that could ever wake one "
-            f"of them.{at}\nLook for a wait that nobody signals, or a lock taken twice."
+            f"of them.{stuck}\nLook for a wait that nobody signals, or a lock never released."
         )
     if _is_real_time_timeout(error):
         return (

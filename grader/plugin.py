@@ -9,6 +9,7 @@ Loaded by the root ``conftest.py``. Options:
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import sys
 import warnings
@@ -34,6 +35,8 @@ from grader.results import ResultsRecorder
 from grader.testing import Clock
 from grader.virtual_clock import VirtualClockLoop
 
+# How many per-test timeouts a test may take before the whole process is ended.
+_HARD_LIMIT_FACTOR = 3
 # Deep enough to reach learner code from inside asyncio when naming where a coroutine was made.
 _COROUTINE_ORIGIN_DEPTH = 16
 MISTAKES = pytest.StashKey[list[Mistake]]()
@@ -157,6 +160,24 @@ class KitPlugin:
         """Forget the previous test's loop; pytest-asyncio makes a new one during setup."""
         self.loop = None
 
+    # -- the hard backstop ----------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        """End the whole process if one test outlives pytest-timeout several times over.
+
+        pytest-timeout interrupts a test once. Code that blocks the loop's thread again
+        right after (a threading.Lock held across an `await`) would then hang forever; the
+        grader re-runs each exercise on its own when the process dies, so the others are
+        still graded.
+        """
+        limit = _HARD_LIMIT_FACTOR * float(item.config.getini("timeout") or 5)
+        faulthandler.dump_traceback_later(limit, exit=True)
+        try:
+            return (yield)
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+
     # -- mistake detectors -----------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
@@ -183,7 +204,8 @@ class KitPlugin:
         if failure is not None:
             raise failure
         if mistakes:
-            raise AsyncioMistakeError("\n".join(str(mistake) for mistake in mistakes))
+            unique = dict.fromkeys(mistake.message for mistake in mistakes)
+            raise AsyncioMistakeError("\n".join(unique))
 
     def _detect_mistakes(self, caught: list[warnings.WarningMessage]) -> list[Mistake]:
         """Everything the detectors caught while the test ran (and while it is cleaned up)."""
@@ -209,9 +231,11 @@ class KitPlugin:
         report = yield
         message = ""
         if call.excinfo is not None and not report.skipped:
-            loop_time = self.loop.time() if self.loop is not None else None
-            message = learner_message(call.excinfo, loop_time)
-            others = [m for m in item.stash.get(MISTAKES, []) if m.message not in message]
+            loop = self.loop
+            loop_time = loop.time() if loop is not None else None
+            message = learner_message(call.excinfo, loop_time, loop.waiting_at if loop else None)
+            mistakes = dict.fromkeys(m.message for m in item.stash.get(MISTAKES, []))
+            others = [text for text in mistakes if text not in message]
             if others:
                 message += "\nAlso:\n" + "\n".join(f"- {mistake}" for mistake in others)
             if call.excinfo.errisinstance(AsyncioMistakeError):

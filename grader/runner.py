@@ -13,6 +13,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.manifest import KIT_ROOT, Exercise
 from grader.outcomes import ExerciseOutcome, crashed, fold, read_records
@@ -54,25 +55,28 @@ def run_exercises(exercises: tuple[Exercise, ...], options: RunOptions) -> list[
 def _run_once(
     exercises: tuple[Exercise, ...], options: RunOptions
 ) -> tuple[list[ExerciseOutcome] | None, str]:
+    args = [f"--against={options.against}", *options.extra_args]
+    if options.submission is not None:
+        args.append(f"--exercises-dir={options.submission.resolve()}")
+    if options.junit_path is not None:
+        args.append(f"--junitxml={options.junit_path}")
+    paths = [str(exercise.test_path) for exercise in exercises]
+    limit = _RUN_LIMIT_BASE + _RUN_LIMIT_PER_EXERCISE * len(exercises)
+    records, why = run_pytest(paths, args, limit)
+    if records is None:
+        return None, why
+    tree = options.submission or KIT_ROOT / options.against
+    return fold(exercises, records, tree, options.against), ""
+
+
+def run_pytest(
+    paths: list[str], args: list[str], limit: float
+) -> tuple[dict[str, Any] | None, str]:
+    """Run pytest on ``paths`` in a new process; its records, or None and why it died."""
     with tempfile.TemporaryDirectory(prefix="asyncio-kit-") as scratch:
         results_path = Path(scratch) / "results.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *(str(exercise.test_path) for exercise in exercises),
-            f"--against={options.against}",
-            f"--results-json={results_path}",
-            "-q",
-            "--no-header",
-            "-p",
-            "no:warnings",
-            *options.extra_args,
-        ]
-        if options.submission is not None:
-            command.append(f"--exercises-dir={options.submission.resolve()}")
-        if options.junit_path is not None:
-            command.append(f"--junitxml={options.junit_path}")
+        command = [sys.executable, "-m", "pytest", *paths, f"--results-json={results_path}",
+                   "-q", "--no-header", "-p", "no:warnings", *args]  # fmt: skip
         try:
             completed = subprocess.run(
                 command,
@@ -81,13 +85,11 @@ def _run_once(
                 text=True,
                 check=False,
                 env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-                timeout=_RUN_LIMIT_BASE + _RUN_LIMIT_PER_EXERCISE * len(exercises),
+                timeout=limit,
             )
         except subprocess.TimeoutExpired:
             return None, "The tests ran far longer than they ever should and were stopped."
         if not results_path.is_file():
             tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-15:])
             return None, tail
-        records = read_records(results_path)
-    tree = options.submission or KIT_ROOT / options.against
-    return fold(exercises, records, tree, options.against), ""
+        return read_records(results_path), ""

@@ -85,7 +85,7 @@ class Timeline:
     def chart(self) -> str:
         """A text Gantt chart of the spans on the event loop's clock."""
         if not self.spans:
-            return "  (nothing was called)"
+            return "  (nothing ran)"
         # Spans still running are drawn up to now, when the loop is running.
         now = _now_if_running()
         finish = max((s.end if s.end is not None else max(s.start, now)) for s in self.spans)

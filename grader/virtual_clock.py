@@ -21,7 +21,7 @@ from typing import Any
 
 import looptime
 
-from grader.detectors import learner_caller
+from grader.detectors import learner_caller, suspension_point
 
 DEADLOCK_ERROR = looptime.IdleTimeoutError
 # Real seconds to wait for executor jobs before the virtual clock moves on. Exercise jobs
@@ -43,6 +43,7 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self.set_exception_handler(self._record_unhandled_error)
         self.set_task_factory(_task_recording_its_creator)
         self._executor_jobs: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
+        self.waiting_at: list[str] = []
         real_select = type(self._selector).select.__get__(self._selector)
         virtual_select = self._selector.select  # looptime's replacement
         self._selector.select = self._waiting_for_executor_jobs(  # type: ignore[method-assign,assignment]
@@ -71,6 +72,10 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         virtual_select: Callable[[float | None], SelectResult],
     ) -> Callable[[float | None], SelectResult]:
         def select(timeout: float | None = None) -> SelectResult:
+            if timeout is None:
+                # Nothing is scheduled: if no job reports back, this is a deadlock, and the
+                # learner needs to know where each task was stuck.
+                self.waiting_at = _where_tasks_wait(self)
             if timeout != 0 and any(not job.done() for job in self._executor_jobs):
                 # A job that reports back wakes the selector; otherwise time moves on (or,
                 # with nothing scheduled, the loop asks again: a thread may still wake it).
@@ -94,6 +99,15 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self._executor_shutdown_called = True
         if executor is not None:
             executor.shutdown(wait=True)
+
+
+def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
+    """``task 'name' at <learner line>`` for each task suspended in learner code."""
+    return [
+        f"task {task.get_name()!r} at {where}"
+        for task in asyncio.all_tasks(loop)
+        if not task.done() and (where := suspension_point(task))
+    ]
 
 
 class LearnerTask(asyncio.Task[Any]):

@@ -1,0 +1,43 @@
+"""Crawl pages inside a TaskGroup.
+
+`crawl(start, fetch_links, depth)` fetches the page `start` and the pages it links to,
+and returns the set of urls it fetched. `await fetch_links(url)` fetches one page and
+returns the urls it links to. `start` is at level 0, the links on it are at level 1, and
+so on: fetch the pages up to level `depth`, but don't follow the links found on a page at
+level `depth`. Fetch every url at most once, even when several pages link to it.
+
+Today the crawler works one level at a time with asyncio.gather: one slow page holds up
+the whole next level, and when a fetch fails, the other fetches go on running. Rewrite it
+with an asyncio.TaskGroup so that:
+
+- the links on a page are fetched as soon as that page has arrived, without waiting for
+  the other pages of its level (a task in a TaskGroup can start new tasks in the group);
+- when a fetch fails, the fetches still running are cancelled and `crawl` raises the
+  ExceptionGroup that the TaskGroup raises, which holds the fetch's error.
+"""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+
+async def crawl(
+    start: str, fetch_links: Callable[[str], Coroutine[Any, Any, list[str]]], depth: int
+) -> set[str]:
+    """Fetch `start` and the pages reachable from it within `depth` links; return their urls."""
+    # The group waits for every task started in it, even by its own tasks, so each page can
+    # start its links at once; a failure cancels the rest. Urls are taken before any await.
+    fetched = {start}
+
+    async def visit(url: str, level: int, group: asyncio.TaskGroup) -> None:
+        links = await fetch_links(url)
+        if level == depth:
+            return
+        for link in links:
+            if link not in fetched:
+                fetched.add(link)
+                group.create_task(visit(link, level + 1, group))
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(visit(start, 0, group))
+    return fetched

@@ -1,0 +1,69 @@
+"""Tests for exercises/01_coroutines/await_the_result.py."""
+
+import asyncio
+
+import pytest
+
+
+class FakeUsers:
+    """A user directory whose calls take virtual time, recording what really ran."""
+
+    def __init__(self, names: dict[int, str]) -> None:
+        self.names = names
+        self.lookups: list[int] = []
+        self.visits: list[int] = []
+
+    async def fetch_name(self, user_id: int) -> str:
+        self.lookups.append(user_id)
+        await asyncio.sleep(1)
+        if user_id not in self.names:
+            raise LookupError(f"no user with id {user_id}")
+        return self.names[user_id]
+
+    async def record_visit(self, user_id: int) -> None:
+        await asyncio.sleep(1)
+        self.visits.append(user_id)
+
+
+def _nudge_if_coroutine(greeting: object) -> str:
+    if "coroutine object" in str(greeting):
+        return (
+            " That is a coroutine object, not a name: calling an async function only builds "
+            "one. `await` it to run it and get the value it returns."
+        )
+    return ""
+
+
+async def test_greet_returns_the_name_that_was_looked_up(exercise):
+    users = FakeUsers({7: "Ada", 8: "Grace"})
+    for user_id, expected in [(7, "Hello, Ada!"), (8, "Hello, Grace!")]:
+        greeting = await exercise.greet(user_id, users.fetch_name, users.record_visit)
+        assert greeting == expected, (
+            f"greet({user_id}, ...) returned {greeting!r}; expected {expected!r}."
+            + _nudge_if_coroutine(greeting)
+        )
+
+
+async def test_the_name_lookup_actually_runs(exercise):
+    users = FakeUsers({7: "Ada"})
+    await exercise.greet(7, users.fetch_name, users.record_visit)
+    assert users.lookups == [7], (
+        f"greet(7, ...) returned, but fetch_name ran for {users.lookups!r}; expected [7]. "
+        "The body of an async function only runs when its coroutine is awaited."
+    )
+
+
+async def test_the_visit_is_recorded_before_greet_returns(exercise):
+    users = FakeUsers({7: "Ada"})
+    await exercise.greet(7, users.fetch_name, users.record_visit)
+    assert users.visits == [7], (
+        f"When greet(7, ...) returned, the recorded visits were {users.visits!r}; "
+        "expected [7]. record_visit(7) only builds a coroutine; the visit is recorded "
+        "when you `await` it, and greet must wait for that before it returns."
+    )
+
+
+async def test_a_failed_lookup_raises_its_error(exercise):
+    users = FakeUsers({7: "Ada"})
+    with pytest.raises(LookupError, match="no user with id 99"):
+        await exercise.greet(99, users.fetch_name, users.record_visit)

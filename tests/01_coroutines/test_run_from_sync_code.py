@@ -1,0 +1,70 @@
+"""Tests for exercises/01_coroutines/run_from_sync_code.py.
+
+These tests are plain functions: asyncio.run refuses to start a loop inside one that is
+already running, so run_job must be called from code with no event loop, as here. The
+coroutines handed in only ever `await asyncio.sleep(0)`, so no real time passes.
+"""
+
+import asyncio
+from collections.abc import Coroutine
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+
+async def add(a: int, b: int) -> int:
+    await asyncio.sleep(0)  # a real suspension point: this needs a loop to finish
+    return a + b
+
+
+async def running_loop() -> asyncio.AbstractEventLoop:
+    await asyncio.sleep(0)
+    return asyncio.get_running_loop()
+
+
+async def fail(message: str) -> None:
+    await asyncio.sleep(0)
+    raise ValueError(message)
+
+
+def run_job(exercise: ModuleType, job: Coroutine[Any, Any, Any]) -> Any:
+    """Call the exercise's run_job, then discard `job` if it never ran.
+
+    A failed test's traceback keeps `job` alive into later tests, where its "never
+    awaited" warning would be blamed on code that did nothing wrong.
+    """
+    try:
+        return exercise.run_job(job)
+    finally:
+        job.close()
+
+
+def test_run_job_returns_what_the_coroutine_returns(exercise):
+    result = run_job(exercise, add(2, 3))
+    assert result == 5, (
+        f"run_job(add(2, 3)) returned {result!r}; expected 5, the value the coroutine "
+        "returns once an event loop has run it to the end."
+    )
+
+
+def test_each_call_gets_a_new_loop_of_its_own(exercise):
+    first = run_job(exercise, running_loop())
+    second = run_job(exercise, running_loop())
+    assert first is not second, (
+        "Two calls to run_job ran their coroutines on the same event loop; expected a new "
+        "loop for each call. Start a fresh loop every time instead of reusing one."
+    )
+
+
+def test_the_loop_is_closed_when_run_job_returns(exercise):
+    loop = run_job(exercise, running_loop())
+    assert loop.is_closed(), (
+        "run_job returned, but the event loop it started is still open; expected it to "
+        "be closed. A loop you start is yours to close (or let asyncio.run do both)."
+    )
+
+
+def test_an_error_in_the_coroutine_reaches_the_caller(exercise):
+    with pytest.raises(ValueError, match="no such file"):
+        run_job(exercise, fail("no such file"))

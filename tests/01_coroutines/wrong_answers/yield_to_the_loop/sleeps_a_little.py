@@ -1,0 +1,17 @@
+"""Wrong: yields by sleeping a millisecond per item, which makes the work wait for nothing."""
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def process_all(items: list[T], step: Callable[[T], R]) -> list[R]:
+    """Apply `step` to every item in order, letting other tasks run between items."""
+    results: list[R] = []
+    for item in items:
+        results.append(step(item))
+        await asyncio.sleep(0.001)
+    return results

@@ -1,0 +1,123 @@
+"""Tests for exercises/02_tasks/crawl_with_taskgroup.py."""
+
+import asyncio
+from collections import Counter
+
+from grader.testing import Timeline
+
+
+class FakeWeb:
+    """Pages with links and a fetch delay each; records every fetch on a timeline."""
+
+    def __init__(self, pages: dict[str, tuple[float, list[str]]], broken: str = "") -> None:
+        self.pages = pages
+        self.broken = broken
+        self.timeline = Timeline()
+
+    async def fetch_links(self, url: str) -> list[str]:
+        delay, links = self.pages[url]
+        async with self.timeline.track(url):
+            await asyncio.sleep(delay)
+            if url == self.broken:
+                raise ConnectionError(f"{url} is unreachable")
+            return links
+
+    def fetched(self) -> Counter[str]:
+        return Counter(self.timeline.labels())
+
+    def span(self, url: str):
+        (span,) = (span for span in self.timeline.spans if span.label == url)
+        return span
+
+
+async def test_pages_within_depth_are_each_fetched_once(exercise):
+    web = FakeWeb(
+        {
+            "home": (1, ["a", "b"]),
+            "a": (1, ["c", "home"]),
+            "b": (1, ["c"]),
+            "c": (1, ["d"]),
+            "d": (1, []),
+        }
+    )
+    result = await exercise.crawl("home", web.fetch_links, 2)
+    assert result == {"home", "a", "b", "c"}, (
+        f"crawl('home', depth=2) returned {result!r}; expected {{'home', 'a', 'b', 'c'}}: "
+        "home is level 0, a and b level 1, c level 2. The links on c (level 2 = depth) are "
+        "not followed, so d is not fetched."
+    )
+    twice = sorted(url for url, count in web.fetched().items() if count > 1)
+    assert not twice, web.timeline.explain(
+        f"crawl fetched {twice} more than once; every url must be fetched at most once.",
+        "Both a and b link to c, and a links back to home. Record a url as taken when you "
+        "start its fetch (before any await), not when the fetch is done.",
+    )
+    assert set(web.fetched()) == result, web.timeline.explain(
+        f"crawl returned {sorted(result)} but fetched {sorted(web.fetched())}.",
+        "Return exactly the urls you fetched.",
+    )
+
+
+async def test_depth_zero_fetches_only_the_start_page(exercise):
+    web = FakeWeb({"home": (1, ["a"]), "a": (1, [])})
+    result = await exercise.crawl("home", web.fetch_links, 0)
+    assert (result, web.timeline.labels()) == ({"home"}, ["home"]), (
+        f"crawl('home', depth=0) returned {result!r} after fetching {web.timeline.labels()}; "
+        "expected {'home'}, fetching only home: its links are at level 1."
+    )
+
+
+async def test_links_are_fetched_as_soon_as_their_page_arrives(exercise, clock):
+    web = FakeWeb(
+        {
+            "home": (1, ["fast", "slow"]),
+            "fast": (1, ["deep"]),
+            "slow": (5, []),
+            "deep": (1, []),
+        }
+    )
+    result = await exercise.crawl("home", web.fetch_links, 2)
+    assert result == {"home", "fast", "slow", "deep"}, (
+        f"crawl('home', depth=2) returned {result!r}; expected {{'home', 'fast', 'slow', 'deep'}}."
+    )
+    started = web.span("deep").start
+    assert (started, clock.now) == (2, 6), web.timeline.explain(
+        f"'deep' was fetched from t={started:g} s and crawl returned at t={clock.now:g} s; "
+        "expected 'deep' to start at t=2 s, as soon as 'fast' (which links to it) arrived, "
+        "and crawl to return at t=6 s, when 'slow' is done.",
+        "Don't wait for a whole level: give each page its own task in one TaskGroup, and "
+        "let that task start a task for each new link it finds (group.create_task(...)).",
+    )
+
+
+async def test_a_failed_fetch_cancels_the_others_and_raises_an_exception_group(exercise, clock):
+    web = FakeWeb(
+        {"home": (1, ["bad", "slow"]), "bad": (1, []), "slow": (5, [])},
+        broken="bad",
+    )
+    try:
+        result = await exercise.crawl("home", web.fetch_links, 1)
+    except ExceptionGroup as group:
+        got, ok = f"raised {group!r}", group.subgroup(ConnectionError) is not None
+    except Exception as error:
+        got, ok = f"raised {error!r}", False
+    else:
+        got, ok = f"returned {result!r}", False
+    assert ok, web.timeline.explain(
+        f"With 'bad' failing, crawl('home', depth=1) {got}; expected the ExceptionGroup of "
+        "the TaskGroup, holding ConnectionError('bad is unreachable').",
+        "Fetch inside `async with asyncio.TaskGroup() as group:` and let the error escape "
+        "the fetch's task: the group cancels the other tasks and raises an ExceptionGroup.",
+    )
+    slow = web.span("slow")
+    assert (slow.outcome, slow.end) == ("cancelled", 2), web.timeline.explain(
+        f"When 'bad' failed at t=2 s, the fetch of 'slow' was not cancelled: it ended "
+        f"{'at t=' + format(slow.end, 'g') + ' s' if slow.end is not None else 'never'} "
+        f"({slow.outcome}).",
+        "In a TaskGroup, a task that fails cancels every other task of the group, and the "
+        "group waits for them before it raises.",
+    )
+    assert clock.now == 2, web.timeline.explain(
+        f"crawl raised at t={clock.now:g} s; expected t=2 s, as soon as 'bad' failed.",
+        "Cancel the other fetches instead of waiting for them to finish.",
+    )

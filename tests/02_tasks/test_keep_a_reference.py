@@ -1,0 +1,102 @@
+"""Tests for exercises/02_tasks/keep_a_reference.py."""
+
+import asyncio
+
+import pytest
+
+from grader.testing import Timeline
+
+
+class Work:
+    """Makes background jobs that sleep on the virtual clock and record when they ran."""
+
+    def __init__(self) -> None:
+        self.timeline = Timeline()
+
+    async def job(self, name: str, seconds: float, error: Exception | None = None) -> None:
+        async with self.timeline.track(name):
+            await asyncio.sleep(seconds)
+            if error is not None:
+                raise error
+
+    def finished(self) -> list[str]:
+        return [span.label for span in self.timeline.spans if span.end is not None]
+
+
+def start_job(jobs, job):
+    """Call jobs.start(job), closing the coroutine it never took if start() raises.
+
+    Otherwise the unused coroutine would be reported as never awaited on top of the real
+    failure, possibly in a later test, once the failure's traceback lets go of it.
+    """
+    try:
+        return jobs.start(job)
+    except BaseException:
+        job.close()
+        raise
+
+
+async def test_start_returns_at_once_and_the_jobs_run_side_by_side(exercise, clock):
+    jobs, work = exercise.Jobs(), Work()
+    for name in ("a", "b", "c"):
+        start_job(jobs, work.job(name, 1))
+    assert jobs.running == 3, (
+        f"After three calls to jobs.start(...), jobs.running is {jobs.running}; expected 3. "
+        "start() must keep each task in self._tasks: asyncio.create_task(job), then add the "
+        "task to the set."
+    )
+    await jobs.wait_all()
+    assert clock.now == 1, work.timeline.explain(
+        f"Three one-second jobs were started and jobs.wait_all() returned at t={clock.now:g} s; "
+        "expected t=1 s.",
+        "wait_all() waits for the tasks in self._tasks, so every task must be in it while it "
+        "runs, and the jobs must run as tasks, side by side.",
+    )
+    assert sorted(work.finished()) == ["a", "b", "c"], work.timeline.explain(
+        f"When jobs.wait_all() returned, only {work.finished()} of the jobs a, b, c had finished.",
+        "Every job must be running as a task from the moment start() returns.",
+    )
+
+
+async def test_a_job_is_let_go_as_soon_as_it_is_done(exercise):
+    jobs, work = exercise.Jobs(), Work()
+    for name, seconds in (("1 s job", 1), ("2 s job", 2), ("3 s job", 3)):
+        start_job(jobs, work.job(name, seconds))
+    await asyncio.sleep(1.5)
+    assert jobs.running == 2, work.timeline.explain(
+        f"At t=1.5 s one of the three jobs had finished, but jobs.running is {jobs.running}; "
+        "expected 2.",
+        "Drop a task from self._tasks as soon as it is done: task.add_done_callback(...) "
+        "calls your function with the task when it finishes.",
+    )
+    await asyncio.sleep(2)
+    assert jobs.running == 0, work.timeline.explain(
+        f"At t=3.5 s every job had finished, but jobs.running is {jobs.running}; expected 0.",
+        "A finished task must leave self._tasks, or the set grows for ever.",
+    )
+
+
+async def test_a_failed_job_s_error_is_raised_by_wait_all(exercise):
+    jobs, work = exercise.Jobs(), Work()
+    start_job(jobs, work.job("fails at 1 s", 1, ValueError("job 7 broke")))
+    start_job(jobs, work.job("2 s job", 2))
+    await asyncio.sleep(3)  # the failed task has been dropped from the set long ago
+    with pytest.raises(ValueError, match="job 7 broke"):
+        await jobs.wait_all()
+    assert jobs.running == 0, (
+        f"After every job had finished, jobs.running is {jobs.running}; expected 0."
+    )
+
+
+async def test_a_cancelled_job_is_not_an_error(exercise, clock):
+    jobs, work = exercise.Jobs(), Work()
+    doomed = start_job(jobs, work.job("cancelled at 0.5 s", 5))
+    start_job(jobs, work.job("1 s job", 1))
+    await asyncio.sleep(0.5)
+    doomed.cancel()
+    await jobs.wait_all()  # must return normally: nobody failed
+    assert (clock.now, jobs.running) == (1, 0), work.timeline.explain(
+        f"After cancelling one job, jobs.wait_all() returned at t={clock.now:g} s with "
+        f"jobs.running == {jobs.running}; expected t=1 s and 0.",
+        "A cancelled task is done too: drop it from self._tasks like any other.",
+    )

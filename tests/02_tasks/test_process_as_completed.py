@@ -1,0 +1,86 @@
+"""Tests for exercises/02_tasks/process_as_completed.py."""
+
+import asyncio
+
+import pytest
+
+from grader.testing import Timeline
+
+
+class FakeNetwork:
+    """Serves "<url>!" after a per-url delay and records when each page was handled."""
+
+    def __init__(self, delays: dict[str, float], broken: str | None = None) -> None:
+        self.delays = delays
+        self.broken = broken
+        self.timeline = Timeline()
+        self.handled: list[tuple[float, str, str]] = []
+
+    async def download(self, url: str) -> str:
+        async with self.timeline.track(f"download {url}"):
+            await asyncio.sleep(self.delays[url])
+            if url == self.broken:
+                raise ConnectionError(f"{url} is unreachable")
+            return f"{url}!"
+
+    def handle(self, url: str, page: str) -> None:
+        self.handled.append((asyncio.get_running_loop().time(), url, page))
+
+    def handled_at(self) -> list[str]:
+        return [f"{url} at t={when:g} s" for when, url, _ in self.handled]
+
+
+async def test_every_page_is_handled_once_with_its_own_url(exercise):
+    network = FakeNetwork({"a": 3, "b": 1, "c": 2})
+    await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
+    pairs = sorted((url, page) for _, url, page in network.handled)
+    assert pairs == [("a", "a!"), ("b", "b!"), ("c", "c!")], (
+        f"process_as_completed(['a', 'b', 'c']) called handle with {pairs}; expected each url "
+        "once, with its own page: [('a', 'a!'), ('b', 'b!'), ('c', 'c!')]. Pages arrive out "
+        "of order, so the url must travel with its page (e.g. a small coroutine that "
+        "returns (url, await download(url)))."
+    )
+
+
+async def test_each_page_is_handled_the_moment_it_arrives(exercise, clock):
+    network = FakeNetwork({"a": 3, "b": 1, "c": 2})
+    await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
+    expected = ["b at t=1 s", "c at t=2 s", "a at t=3 s"]
+    assert network.handled_at() == expected, network.timeline.explain(
+        f"The pages were handled {network.handled_at()}; expected {expected}, each one as "
+        "soon as its download finished.",
+        "Handle a page when its own download is done: asyncio.as_completed(...) hands you "
+        "the downloads in the order they finish.",
+    )
+    assert clock.now == 3, network.timeline.explain(
+        f"process_as_completed returned at t={clock.now:g} s; expected t=3 s, when the "
+        "slowest download finished.",
+        "All the downloads must run at the same time.",
+    )
+
+
+async def test_a_failed_download_does_not_stop_the_others(exercise, clock):
+    network = FakeNetwork({"a": 3, "b": 1, "c": 2}, broken="b")
+    with pytest.raises(ConnectionError, match="b is unreachable"):
+        await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
+    expected = ["c at t=2 s", "a at t=3 s"]
+    assert network.handled_at() == expected, network.timeline.explain(
+        f"With 'b' failing at t=1 s, the pages were handled {network.handled_at()}; "
+        f"expected {expected}.",
+        "Catch a failed download's error where you await it, keep it, carry on with the "
+        "other downloads, and raise it once they have all finished.",
+    )
+    assert clock.now == 3, network.timeline.explain(
+        f"process_as_completed raised at t={clock.now:g} s; expected t=3 s, once every "
+        "download had finished.",
+        "Raise the error only after the last download is done.",
+    )
+
+
+async def test_no_urls_means_nothing_to_handle(exercise, clock):
+    network = FakeNetwork({})
+    await exercise.process_as_completed([], network.download, network.handle)
+    assert (network.handled, clock.now) == ([], 0), (
+        f"process_as_completed([]) handled {network.handled_at()} and returned at "
+        f"t={clock.now:g} s; expected nothing handled, at once."
+    )

@@ -1,0 +1,78 @@
+"""Tests for exercises/02_tasks/stop_the_worker.py."""
+
+import asyncio
+
+import pytest
+
+from grader.testing import Timeline
+
+
+class FakeItems:
+    """Processing an item takes one second; a cancelled item takes `cleanup` seconds to undo."""
+
+    def __init__(self, cleanup: float = 0, crash_on: int | None = None) -> None:
+        self.cleanup = cleanup
+        self.crash_on = crash_on
+        self.timeline = Timeline()
+
+    async def process(self, item: int) -> None:
+        async with self.timeline.track(f"item {item}"):
+            try:
+                await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                await asyncio.sleep(self.cleanup)  # putting the item back takes a while
+                raise
+            if item == self.crash_on:
+                raise ValueError(f"item {item} is corrupt")
+
+
+async def run_worker_for(exercise, seconds, name, items):
+    """Call the exercise, turning an escaped CancelledError into a learner-worded failure."""
+    try:
+        return await exercise.run_worker_for(seconds, name, items.process)
+    except asyncio.CancelledError:
+        pytest.fail(
+            f"run_worker_for({seconds}, {name!r}) raised CancelledError. Awaiting a task you "
+            "cancelled raises CancelledError in the awaiting code; here it is expected, so "
+            "catch it around `await worker` and return the report."
+        )
+
+
+async def test_the_report_names_the_worker_and_counts_the_items_it_finished(exercise):
+    items = FakeItems()
+    report = await run_worker_for(exercise, 3.5, "indexer", items)
+    assert (report.name, report.processed) == ("indexer", 3), items.timeline.explain(
+        f"run_worker_for(3.5, 'indexer') returned {report!r}; expected name='indexer' and "
+        "processed=3: items 0, 1 and 2 took a second each, and item 3 was interrupted.",
+        "The name is the task's (worker.get_name()); the count is the worker's own.",
+    )
+
+
+async def test_it_returns_only_once_the_worker_has_stopped(exercise, clock):
+    items = FakeItems(cleanup=0.5)
+    report = await run_worker_for(exercise, 3.5, "indexer", items)
+    last = items.timeline.spans[-1]
+    assert last.end is not None, items.timeline.explain(
+        f"run_worker_for returned at t={clock.now:g} s while the task 'indexer' was still "
+        f"running: {last.label} had not finished cleaning up after the cancel.",
+        "worker.cancel() only asks the task to stop. Await the task after cancelling it: "
+        "that waits until it has really finished.",
+    )
+    running = [
+        task.get_name() for task in asyncio.all_tasks() if task is not asyncio.current_task()
+    ]
+    assert not running, (
+        f"run_worker_for returned at t={clock.now:g} s, but the tasks {running} were still "
+        "running. Await the worker after cancelling it, so that it is done when you return."
+    )
+    assert (clock.now, report.processed) == (4, 3), items.timeline.explain(
+        f"run_worker_for returned {report!r} at t={clock.now:g} s; expected processed=3 at "
+        "t=4 s (cancelled at 3.5 s, plus 0.5 s for item 3 to clean up).",
+        "Cancel the worker once, then await it until it is done; don't guess how long that takes.",
+    )
+
+
+async def test_a_crashed_worker_s_error_is_raised(exercise):
+    items = FakeItems(crash_on=2)
+    with pytest.raises(ValueError, match="item 2 is corrupt"):
+        await run_worker_for(exercise, 5, "indexer", items)

@@ -1,0 +1,28 @@
+"""Wrong: catches each fetch's error inside its task, so the crawl never fails."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+
+async def crawl(
+    start: str, fetch_links: Callable[[str], Coroutine[Any, Any, list[str]]], depth: int
+) -> set[str]:
+    """Fetch `start` and the pages reachable from it within `depth` links; return their urls."""
+    fetched = {start}
+
+    async def visit(url: str, level: int, group: asyncio.TaskGroup) -> None:
+        try:
+            links = await fetch_links(url)
+        except ConnectionError:
+            return
+        if level == depth:
+            return
+        for link in links:
+            if link not in fetched:
+                fetched.add(link)
+                group.create_task(visit(link, level + 1, group))
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(visit(start, 0, group))
+    return fetched

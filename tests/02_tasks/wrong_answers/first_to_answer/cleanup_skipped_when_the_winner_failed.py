@@ -1,0 +1,16 @@
+"""Wrong: reads the winner's result first, so a failed winner leaves the others running."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+
+async def first_answer(mirrors: list[str], fetch: Callable[[str], Coroutine[Any, Any, str]]) -> str:
+    """Return the first page any mirror sends, once the other requests have stopped."""
+    requests = [asyncio.create_task(fetch(mirror)) for mirror in mirrors]
+    done, pending = await asyncio.wait(requests, return_when=asyncio.FIRST_COMPLETED)
+    page = done.pop().result()
+    for request in pending:
+        request.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return page

@@ -1,0 +1,88 @@
+"""Tests for exercises/03_futures/callback_to_awaitable.py."""
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from grader.testing import Span, Timeline
+
+
+class FakeWeatherService:
+    """A callback-style service: answers "<query>: sunny" after a per-query delay.
+
+    It calls back from the event loop (loop.call_later), never from inside `request`,
+    and records each request on a timeline from the moment it was sent to the callback.
+    """
+
+    def __init__(self, delays: dict[str, float], failing: str | None = None) -> None:
+        self.delays = delays
+        self.failing = failing
+        self.timeline = Timeline()
+
+    def request(
+        self,
+        query: str,
+        on_done: Callable[[str], None],
+        on_error: Callable[[Exception], None],
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        span = Span(f"request {query}", loop.time())
+        self.timeline.spans.append(span)
+
+        def call_back() -> None:
+            span.end = loop.time()
+            if query == self.failing:
+                span.outcome = "raised"
+                on_error(LookupError(f"no station knows {query!r}"))
+            else:
+                span.outcome = "done"
+                on_done(f"{query}: sunny")
+
+        loop.call_later(self.delays[query], call_back)
+
+
+async def test_the_answer_arrives_the_moment_the_service_calls_back(exercise, clock):
+    service = FakeWeatherService({"Oslo": 1.5})
+    async with service.timeline.track("ask Oslo"):
+        answer = await exercise.ask("Oslo", service.request)
+    assert answer == "Oslo: sunny", (
+        f"await ask('Oslo', request) returned {answer!r}; expected 'Oslo: sunny', the value "
+        "the service passed to on_done. Resolve a future with it and return `await future`."
+    )
+    assert clock.now == 1.5, service.timeline.explain(
+        f"ask('Oslo') returned at t={clock.now:g} s; the service called back at t=1.5 s.",
+        "Don't poll for the answer: let on_done resolve a future (future.set_result) and "
+        "await that future, so your task wakes up exactly when the answer arrives.",
+    )
+
+
+async def test_an_error_from_the_service_is_raised_by_ask(exercise, clock):
+    service = FakeWeatherService({"Atlantis": 2}, failing="Atlantis")
+    with pytest.raises(LookupError, match="no station knows 'Atlantis'"):
+        await exercise.ask("Atlantis", service.request)
+    assert clock.now == 2, (
+        f"ask('Atlantis') raised at t={clock.now:g} s; the service reported the error at "
+        "t=2 s. Pass on_error a function that calls future.set_exception(error)."
+    )
+
+
+async def test_three_questions_wait_together_and_each_gets_its_own_answer(exercise, clock):
+    service = FakeWeatherService({"Oslo": 3, "Lima": 1, "Pune": 2})
+    returned_at: dict[str, float] = {}
+
+    async def ask_and_note_the_time(city: str) -> str:
+        answer: str = await exercise.ask(city, service.request)
+        returned_at[city] = clock.now
+        return answer
+
+    answers = await asyncio.gather(*(ask_and_note_the_time(c) for c in ["Oslo", "Lima", "Pune"]))
+    assert answers == ["Oslo: sunny", "Lima: sunny", "Pune: sunny"], (
+        f"Three concurrent asks returned {answers!r}; expected ['Oslo: sunny', 'Lima: sunny', "
+        "'Pune: sunny']. Each call to ask needs its own future, resolved by its own callbacks."
+    )
+    assert returned_at == {"Oslo": 3, "Lima": 1, "Pune": 2}, service.timeline.explain(
+        f"The three asks returned at {returned_at}; expected each one the moment its own "
+        "answer arrived: {'Oslo': 3, 'Lima': 1, 'Pune': 2}.",
+        "Each ask should await its own future; nothing else should hold it up.",
+    )

@@ -1,0 +1,101 @@
+"""Tests for exercises/03_futures/resolve_once.py."""
+
+import asyncio
+from types import ModuleType
+
+import pytest
+
+
+class Mirrors:
+    """Mirrors that call `settle` on one mailbox from loop callbacks, noting any crash."""
+
+    def __init__(self, exercise: ModuleType) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.exercise = exercise
+        self.mailbox: asyncio.Future[str] = self.loop.create_future()
+        self.crashes: list[str] = []
+
+    def answer_at(self, when: float, outcome: str | Exception) -> None:
+        self.loop.call_at(when, self._deliver, outcome)
+
+    def _deliver(self, outcome: str | Exception) -> None:
+        before = _describe(self.mailbox)
+        try:
+            self.exercise.settle(self.mailbox, outcome)
+        except Exception as error:  # noted, so the test can explain it to the learner
+            self.crashes.append(
+                f"at t={self.loop.time():g} s, settle(mailbox, {outcome!r}) raised {error!r}; "
+                f"the mailbox was already {before}"
+            )
+
+    def explain_crashes(self) -> str:
+        return (
+            "settle crashed on a late outcome:\n  "
+            + "\n  ".join(self.crashes)
+            + "\nA future can be resolved only once, and a cancelled future not at all. Before "
+            "setting the mailbox, check whether it is already done (mailbox.done()), and "
+            "ignore outcomes that come too late."
+        )
+
+
+def _describe(future: asyncio.Future[str]) -> str:
+    if future.cancelled():
+        return "cancelled"
+    if not future.done():
+        return "empty"
+    error = future.exception()
+    return f"failed with {error!r}" if error else f"holding {future.result()!r}"
+
+
+async def test_the_first_reply_wins_and_later_replies_are_ignored(exercise, clock):
+    mirrors = Mirrors(exercise)
+    mirrors.answer_at(3, "slow mirror")
+    mirrors.answer_at(1, "fast mirror")
+    mirrors.answer_at(2, "medium mirror")
+    reply = await mirrors.mailbox
+    assert (reply, clock.now) == ("fast mirror", 1), (
+        f"Awaiting the mailbox gave {reply!r} at t={clock.now:g} s; expected 'fast mirror' at "
+        "t=1 s, the first reply."
+    )
+    await asyncio.sleep(10)  # the slower mirrors answer meanwhile
+    assert not mirrors.crashes, mirrors.explain_crashes()
+    assert mirrors.mailbox.result() == "fast mirror", (
+        f"After every mirror answered, the mailbox holds {mirrors.mailbox.result()!r}; "
+        "expected 'fast mirror'. Later outcomes must not replace the first one."
+    )
+
+
+async def test_an_error_that_comes_first_is_raised_and_later_replies_are_ignored(exercise):
+    mirrors = Mirrors(exercise)
+    mirrors.answer_at(1, ConnectionError("mirror A is down"))
+    mirrors.answer_at(2, "mirror B's reply")
+    with pytest.raises(ConnectionError, match="mirror A is down"):
+        await mirrors.mailbox
+    await asyncio.sleep(10)  # mirror B answers meanwhile
+    assert not mirrors.crashes, mirrors.explain_crashes()
+
+
+async def test_an_error_that_comes_after_the_first_reply_is_ignored(exercise):
+    mirrors = Mirrors(exercise)
+    mirrors.answer_at(1, "mirror A's reply")
+    mirrors.answer_at(2, ConnectionError("mirror B is down"))
+    reply = await mirrors.mailbox
+    await asyncio.sleep(10)  # mirror B fails meanwhile
+    assert not mirrors.crashes, mirrors.explain_crashes()
+    assert reply == "mirror A's reply", (
+        f"Awaiting the mailbox gave {reply!r}; expected the first outcome, 'mirror A's reply'."
+    )
+
+
+async def test_outcomes_after_the_waiter_gave_up_are_ignored(exercise):
+    mirrors = Mirrors(exercise)
+    mirrors.answer_at(1, "mirror A's reply")
+    mirrors.answer_at(2, ConnectionError("mirror B is down"))
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(mirrors.mailbox, timeout=0.5)  # gives up: cancels the mailbox
+    await asyncio.sleep(10)  # both mirrors answer meanwhile
+    assert not mirrors.crashes, mirrors.explain_crashes()
+    assert mirrors.mailbox.cancelled(), (
+        f"The waiter gave up at t=0.5 s, cancelling the mailbox, but afterwards it was "
+        f"{_describe(mirrors.mailbox)}. A cancelled future must stay cancelled."
+    )

@@ -1,0 +1,160 @@
+"""Tests for exercises/04_synchronisation/meet_at_the_barrier.py."""
+
+import asyncio
+from dataclasses import dataclass, field
+
+from grader.testing import Timeline
+
+# Long enough, in virtual time, that a member still waiting after it will wait forever.
+PATIENCE = 60
+
+
+class LegFailed(Exception):
+    """A leg of the route went wrong."""
+
+
+@dataclass
+class Team:
+    """Members walking legs of given lengths; each leg is a span on the timeline."""
+
+    exercise: object
+    routes: dict[str, list[float]]
+    failing_leg: tuple[str, int] | None = None
+    timeline: Timeline = field(default_factory=Timeline)
+    ended: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.camp = asyncio.Barrier(len(self.routes))
+        self.tasks = {
+            name: asyncio.create_task(self._member(name, hours))
+            for name, hours in self.routes.items()
+        }
+
+    def _leg(self, name: str, number: int, hours: float):
+        async def leg() -> None:
+            async with self.timeline.track(f"{name} leg {number}"):
+                await asyncio.sleep(hours)
+                if self.failing_leg == (name, number):
+                    raise LegFailed(f"{name} fell on leg {number}")
+
+        return leg
+
+    async def _member(self, name: str, hours: list[float]) -> None:
+        legs = [self._leg(name, n, h) for n, h in enumerate(hours, start=1)]
+        try:
+            await self.exercise.walk_with_team(legs, self.camp)
+        finally:
+            self.ended[name] = asyncio.get_running_loop().time()
+
+    async def finish(self, stuck: str) -> dict[str, BaseException | None]:
+        """Wait for every member; fail with `stuck` if one is still waiting much later."""
+        _, pending = await asyncio.wait(self.tasks.values(), timeout=PATIENCE)
+        if pending:
+            waiting = sorted(name for name, task in self.tasks.items() if task in pending)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            raise AssertionError(
+                self.timeline.explain(
+                    f"{', '.join(waiting)} still waiting at the camp {PATIENCE} s later: {stuck}",
+                    "A barrier never notices that a party is gone; a member that stops must "
+                    "break it with `await camp.abort()` before letting its error out.",
+                )
+            )
+        return {
+            name: (asyncio.CancelledError() if task.cancelled() else task.exception())
+            for name, task in self.tasks.items()
+        }
+
+    def starts(self, number: int) -> dict[str, float]:
+        suffix = f" leg {number}"
+        return {
+            span.label.removesuffix(suffix): span.start
+            for span in self.timeline.spans
+            if span.label.endswith(suffix)
+        }
+
+
+async def test_everyone_sets_off_when_the_last_member_arrives(exercise, clock):
+    team = Team(exercise, {"Ann": [1, 2], "Bob": [3, 1], "Cat": [2, 2]})
+    outcomes = await team.finish("the whole team had arrived, yet someone kept waiting.")
+    assert outcomes == dict.fromkeys(team.routes), (
+        f"Walking with no trouble, the members ended with {outcomes}; expected no errors."
+    )
+    assert team.starts(2) == dict.fromkeys(team.routes, 3), team.timeline.explain(
+        f"Bob, the slowest, reached the camp at t=3 s, but the second legs started at "
+        f"{team.starts(2)}; expected everyone at t=3 s.",
+        "After each leg, `await camp.wait()`: it returns for everybody when the last member "
+        "arrives.",
+    )
+    assert team.ended == dict.fromkeys(team.routes, 5), team.timeline.explain(
+        f"The last leg ended at t=5 s, but the members finished at {team.ended}; expected "
+        "all at t=5 s.",
+        "Wait at the camp after the last leg too, so that everybody finishes together.",
+    )
+
+
+async def test_a_member_whose_leg_fails_breaks_the_camp_for_everyone(exercise, clock):
+    # Cat waits at the camp from t=0.5; Ann falls at t=1; Bob reaches the camp at t=3.
+    team = Team(exercise, {"Ann": [1, 1], "Bob": [3, 1], "Cat": [0.5, 1]}, ("Ann", 1))
+    outcomes = await team.finish("Ann's leg failed, but the others were never told.")
+    assert isinstance(outcomes["Ann"], LegFailed), (
+        f"Ann's first leg raised LegFailed, but her walk_with_team ended with "
+        f"{outcomes['Ann']!r}. Break the camp, then re-raise the leg's error."
+    )
+    for name in ("Bob", "Cat"):
+        assert isinstance(outcomes[name], asyncio.BrokenBarrierError), (
+            f"After Ann's leg failed, {name}'s walk_with_team ended with {outcomes[name]!r}; "
+            "expected asyncio.BrokenBarrierError from camp.wait(), let out."
+        )
+    assert team.ended == {"Ann": 1, "Bob": 3, "Cat": 1}, team.timeline.explain(
+        f"Ann fell at t=1 s; the members stopped at {team.ended}. Expected Ann and Cat "
+        "(waiting at the camp) at t=1 s, and Bob when he reached the camp at t=3 s.",
+        "Call `await camp.abort()` as soon as a leg raises.",
+    )
+    assert not team.starts(2), team.timeline.explain(
+        f"After the camp was broken, second legs still started: {team.starts(2)}.",
+        "Let BrokenBarrierError out of walk_with_team; walk no further legs.",
+    )
+
+
+async def test_a_member_cancelled_at_the_camp_breaks_it(exercise, clock):
+    team = Team(exercise, {"Ann": [1, 1], "Bob": [1, 1], "Cat": [5, 1]})
+    await asyncio.sleep(2)
+    team.tasks["Bob"].cancel()
+    outcomes = await team.finish("Bob was cancelled while waiting at the camp.")
+    assert team.tasks["Bob"].cancelled(), (
+        f"Bob was cancelled while waiting at the camp, but his task ended with "
+        f"{outcomes['Bob']!r}. Break the camp, then let the CancelledError out."
+    )
+    for name in ("Ann", "Cat"):
+        assert isinstance(outcomes[name], asyncio.BrokenBarrierError), (
+            f"After Bob was cancelled at the camp, {name} ended with {outcomes[name]!r}; "
+            "expected asyncio.BrokenBarrierError from camp.wait(), let out."
+        )
+    assert team.ended == {"Ann": 2, "Bob": 2, "Cat": 5}, team.timeline.explain(
+        f"Bob was cancelled at t=2 s; the members stopped at {team.ended}. Expected Ann "
+        "(waiting) at t=2 s and Cat when she reached the camp at t=5 s.",
+        "Cancellation arrives as asyncio.CancelledError, which is not an Exception: catch "
+        "BaseException (or use try/finally) to break the camp.",
+    )
+
+
+async def test_a_member_cancelled_while_walking_breaks_the_camp(exercise, clock):
+    team = Team(exercise, {"Ann": [1], "Bob": [4]})
+    await asyncio.sleep(2)
+    team.tasks["Bob"].cancel()
+    outcomes = await team.finish("Bob was cancelled in the middle of a leg.")
+    assert team.tasks["Bob"].cancelled(), (
+        f"Bob was cancelled during a leg, but his task ended with {outcomes['Bob']!r}. "
+        "Let the CancelledError out."
+    )
+    assert isinstance(outcomes["Ann"], asyncio.BrokenBarrierError), (
+        f"Bob was cancelled during his leg; Ann, waiting at the camp, ended with "
+        f"{outcomes['Ann']!r}; expected asyncio.BrokenBarrierError."
+    )
+    assert team.ended == {"Ann": 2, "Bob": 2}, team.timeline.explain(
+        f"Bob was cancelled at t=2 s; the members stopped at {team.ended}; expected both at t=2 s.",
+        "Break the camp whatever stops the member: a failed leg, or a cancellation during "
+        "a leg or at the camp.",
+    )

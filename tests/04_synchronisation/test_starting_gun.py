@@ -1,0 +1,99 @@
+"""Tests for exercises/04_synchronisation/starting_gun.py."""
+
+import asyncio
+
+from grader.testing import Timeline
+
+
+async def run(gun, timeline: Timeline, name: str, arrive_at: float) -> None:
+    """A runner: walks to the line, waits for the gun, then runs for one second."""
+    await asyncio.sleep(arrive_at)
+    await gun.wait()
+    async with timeline.track(name):
+        await asyncio.sleep(1)
+
+
+def fire(gun) -> None:
+    """Pull the trigger; a learner-worded failure if that raises."""
+    try:
+        gun.fire()
+    except Exception as error:
+        raise AssertionError(
+            f"gun.fire() raised {error!r}. Firing must never fail, not even when a waiting "
+            "runner was cancelled or the gun has fired before; asyncio.Event.set() never does."
+        ) from error
+
+
+async def test_every_waiting_runner_starts_the_moment_the_gun_fires(exercise, clock):
+    gun = exercise.StartingGun()
+    timeline = Timeline()
+    # Bo's odd arrival time means no polling interval can land exactly on t=5.
+    arrivals = {"Ada": 0, "Bo": 1 / 3, "Cy": 1.2, "Di": 4}
+    async with asyncio.TaskGroup() as race:
+        for name, arrive_at in arrivals.items():
+            race.create_task(run(gun, timeline, name, arrive_at))
+        await asyncio.sleep(5)
+        assert not timeline.spans, timeline.explain(
+            "Runners started before the gun fired.", "wait() must not return before fire()."
+        )
+        fire(gun)
+    starts = {span.label: span.start for span in timeline.spans}
+    assert starts == dict.fromkeys(arrivals, 5), timeline.explain(
+        f"The gun fired at t=5 s, but the runners started at {starts}.",
+        "Every runner waiting must wake the moment the gun fires, not the next time it "
+        "checks a flag. asyncio.Event.wait() returns as soon as someone calls set().",
+    )
+
+
+async def test_a_runner_who_arrives_after_the_gun_starts_at_once(exercise, clock):
+    gun = exercise.StartingGun()
+    fire(gun)
+    await asyncio.sleep(2)
+    await gun.wait()
+    assert clock.now == 2, (
+        f"The gun fired at t=0 s; a runner reaching the line at t=2 s started at "
+        f"t={clock.now:g} s. A late runner must start at once: the gun stays fired."
+    )
+    await gun.wait()
+    assert clock.now == 2, "A second wait() after the gun fired did not return at once."
+
+
+async def test_firing_twice_changes_nothing(exercise, clock):
+    gun = exercise.StartingGun()
+    timeline = Timeline()
+    async with asyncio.TaskGroup() as race:
+        race.create_task(run(gun, timeline, "Ada", 0))
+        await asyncio.sleep(1)
+        fire(gun)
+        await asyncio.sleep(1)
+        fire(gun)
+        race.create_task(run(gun, timeline, "Bo", 0))
+    starts = {span.label: span.start for span in timeline.spans}
+    assert starts == {"Ada": 1, "Bo": 2}, timeline.explain(
+        f"The gun fired at t=1 s and again at t=2 s; runners started at {starts}, "
+        "expected Ada at 1 s and Bo (who arrived at 2 s) at 2 s.",
+        "Firing a gun that has already fired must change nothing.",
+    )
+
+
+async def test_a_cancelled_runner_does_not_hold_back_the_others(exercise, clock):
+    gun = exercise.StartingGun()
+    timeline = Timeline()
+    runners = {name: asyncio.create_task(run(gun, timeline, name, 0)) for name in "ABC"}
+    await asyncio.sleep(1)
+    runners["B"].cancel()
+    await asyncio.sleep(1)
+    fire(gun)
+    outcomes = await asyncio.gather(*runners.values(), return_exceptions=True)
+    assert runners["B"].cancelled(), (
+        f"Runner B was cancelled while waiting for the gun, but its task ended with "
+        f"{outcomes[1]!r}. Let CancelledError out of wait()."
+    )
+    starts = {span.label: span.start for span in timeline.spans}
+    assert starts == {"A": 2, "C": 2}, timeline.explain(
+        f"Runner B was cancelled at t=1 s and the gun fired at t=2 s; the others started "
+        f"at {starts}, expected A and C at 2 s. A ended with {outcomes[0]!r}, C with "
+        f"{outcomes[2]!r}.",
+        "A runner who leaves must not stop the gun from starting everyone else: don't let "
+        "one runner's cancellation reach something the others wait on too.",
+    )

@@ -1,0 +1,15 @@
+"""Wrong: walks every leg without stopping and waits at the camp only once, at the end."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+
+async def walk_with_team(legs: list[Callable[[], Awaitable[None]]], camp: asyncio.Barrier) -> None:
+    """Walk each leg, then wait at `camp` for the team; break the camp if this member fails."""
+    try:
+        for leg in legs:
+            await leg()
+        await camp.wait()
+    except BaseException:
+        await camp.abort()
+        raise

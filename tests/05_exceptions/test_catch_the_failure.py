@@ -1,0 +1,100 @@
+"""Tests for exercises/05_exceptions/catch_the_failure.py."""
+
+import asyncio
+
+import pytest
+
+
+class PriceService:
+    """Answers `price` after `delay` seconds of virtual time, or raises `error` instead."""
+
+    def __init__(
+        self, price: float = 9.5, delay: float = 1, error: BaseException | None = None
+    ) -> None:
+        self.price = price
+        self.delay = delay
+        self.error = error
+        self.calls: list[str] = []
+
+    async def fetch_price(self, item: str) -> float:
+        self.calls.append(item)
+        await asyncio.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
+        return self.price
+
+
+def outcome(task: asyncio.Task) -> str:
+    """How a finished task ended, in words."""
+    if task.cancelled():
+        return "ended cancelled"
+    if task.exception() is not None:
+        return f"raised {task.exception()!r}"
+    return f"returned {task.result()!r}"
+
+
+async def test_the_price_comes_back_when_the_service_answers(exercise, clock):
+    service = PriceService(price=9.5)
+    price = await exercise.price_or_fallback("tea", service.fetch_price, 0.0)
+    assert price == 9.5, (
+        f"price_or_fallback('tea', ...) returned {price!r} while the service answered 9.5; "
+        "expected 9.5. Return what the awaited call gives back when it succeeds."
+    )
+    assert service.calls == ["tea"], (
+        f"fetch_price was called with {service.calls!r}; expected exactly one call, for 'tea'."
+    )
+    assert clock.now == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ConnectionError("price service unreachable"), ConnectionRefusedError("connection refused")],
+    ids=["ConnectionError", "ConnectionRefusedError"],
+)
+async def test_an_unreachable_service_gives_the_fallback(exercise, clock, error):
+    service = PriceService(error=error)
+    try:
+        price = await exercise.price_or_fallback("tea", service.fetch_price, 5.0)
+    except ConnectionError as escaped:
+        raise AssertionError(
+            f"fetch_price raised {error!r} and price_or_fallback let it reach the caller; "
+            "expected the fallback 5.0. The error comes out of the `await`, so the `await` "
+            "itself must sit inside the `try`."
+        ) from escaped
+    assert price == 5.0, (
+        f"fetch_price raised {error!r} and price_or_fallback returned {price!r}; expected "
+        "the fallback 5.0."
+    )
+    assert clock.now == 1, (
+        f"price_or_fallback came back at t={clock.now:g} s; the failed call ended at t=1 s, "
+        "so the fallback was due right then."
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ValueError("no price for 'tea'"), KeyError("tea"), PermissionError("not allowed")],
+    ids=["ValueError", "KeyError", "PermissionError"],
+)
+async def test_other_errors_reach_the_caller_unchanged(exercise, error):
+    service = PriceService(error=error)
+    with pytest.raises(type(error)) as raised:
+        await exercise.price_or_fallback("tea", service.fetch_price, 5.0)
+    assert raised.value is error, (
+        f"fetch_price raised {error!r}, but the caller got {raised.value!r}. Let errors "
+        "other than ConnectionError through untouched."
+    )
+
+
+async def test_a_cancelled_call_ends_cancelled_instead_of_falling_back(exercise, clock):
+    service = PriceService(delay=10)
+    task = asyncio.create_task(exercise.price_or_fallback("tea", service.fetch_price, 5.0))
+    await asyncio.sleep(1)
+    task.cancel()
+    await asyncio.wait({task})
+    assert task.cancelled(), (
+        f"price_or_fallback was cancelled at t=1 s while it awaited fetch_price, and it "
+        f"{outcome(task)}; expected it to end cancelled. asyncio.CancelledError is how "
+        "cancellation travels: never catch it (no bare `except:`, no `except BaseException`)."
+    )
+    assert clock.now == 1

@@ -1,0 +1,173 @@
+"""Tests for exercises/05_exceptions/cleanup_on_cancel.py."""
+
+import asyncio
+
+import pytest
+
+from grader.testing import Span, Timeline
+
+
+class FakePool:
+    """Lends connections conn-1, conn-2, ... and records on a timeline how long each is out."""
+
+    def __init__(self) -> None:
+        self.timeline = Timeline()
+        self.out: dict[str, Span] = {}
+
+    async def acquire(self) -> str:
+        await asyncio.sleep(0)
+        connection = f"conn-{len(self.timeline.spans) + 1}"
+        span = Span(f"{connection} borrowed", asyncio.get_running_loop().time())
+        self.timeline.spans.append(span)
+        self.out[connection] = span
+        return connection
+
+    def release(self, connection: str) -> None:
+        span = self.out.pop(connection)
+        span.end = asyncio.get_running_loop().time()
+        span.outcome = "done"
+
+    def release_times(self) -> list[float | None]:
+        return [span.end for span in self.timeline.spans]
+
+
+class FakeHandler:
+    """Handles a job in `seconds` of virtual time, recording which connection it was given."""
+
+    def __init__(self, seconds: float = 1, error: Exception | None = None) -> None:
+        self.seconds = seconds
+        self.error = error
+        self.handled: list[tuple[str, str]] = []
+
+    async def handle(self, job: str, connection: str) -> None:
+        self.handled.append((job, connection))
+        await asyncio.sleep(self.seconds)
+        if self.error is not None:
+            raise self.error
+
+
+def queue_of(*jobs: str) -> asyncio.Queue[str]:
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    return queue
+
+
+def outcome(task: asyncio.Task) -> str:
+    """How a task ended (or that it has not), in words."""
+    if not task.done():
+        return "was still running"
+    if task.cancelled():
+        return "ended cancelled"
+    if task.exception() is not None:
+        return f"raised {task.exception()!r}"
+    return f"returned {task.result()!r}"
+
+
+async def cancel_and_wait(task: asyncio.Task, grace: float = 1) -> None:
+    """Cancel `task` once and give it `grace` seconds of virtual time to stop."""
+    task.cancel()
+    await asyncio.wait({task}, timeout=grace)
+
+
+async def stop(task: asyncio.Task) -> None:
+    """Clean up after a test: cancel `task` until it stops, a few times at most.
+
+    A worker that swallows every cancellation is left running for the kit's detector to report.
+    """
+    for _ in range(3):
+        if task.done():
+            break
+        await cancel_and_wait(task)
+    if task.done() and not task.cancelled():
+        task.exception()  # retrieved here: the test's own assertions report what went wrong
+
+
+async def test_jobs_are_handled_in_turn_each_on_a_connection_given_back_after(exercise, clock):
+    pool, handler = FakePool(), FakeHandler(seconds=1)
+    task = asyncio.create_task(exercise.worker(queue_of("a", "b", "c"), pool, handler.handle))
+    await asyncio.sleep(5)
+    await stop(task)
+    assert handler.handled == [("a", "conn-1"), ("b", "conn-2"), ("c", "conn-3")], (
+        f"The worker handled {handler.handled!r}; expected jobs a, b and c in queue order, "
+        "each on the connection borrowed for it."
+    )
+    assert pool.release_times() == [1, 2, 3], pool.timeline.explain(
+        f"The connections went back at t = {pool.release_times()!r}; expected [1, 2, 3]: "
+        "each one as soon as its one-second job was done.",
+        "Give every borrowed connection back with pool.release() when its job ends.",
+    )
+
+
+async def test_cancelling_mid_job_gives_the_connection_back_at_once(exercise, clock):
+    pool, handler = FakePool(), FakeHandler(seconds=10)
+    task = asyncio.create_task(exercise.worker(queue_of("a"), pool, handler.handle))
+    await asyncio.sleep(2)
+    await cancel_and_wait(task)
+    released = pool.release_times()
+    await stop(task)
+    assert released == [2], pool.timeline.explain(
+        "The worker was cancelled at t=2 s in the middle of a job, and its connection "
+        + (
+            f"went back at t={released[0]:g} s."
+            if released[0] is not None
+            else "was not given back."
+        ),
+        "Cleanup that must happen however the job ends (cancellation included) belongs in "
+        "a `finally` block, which runs at the moment of cancellation.",
+    )
+
+
+async def test_a_cancelled_worker_stops_and_ends_cancelled(exercise, clock):
+    pool, handler = FakePool(), FakeHandler(seconds=10)
+    task = asyncio.create_task(exercise.worker(queue_of("a", "b"), pool, handler.handle))
+    await asyncio.sleep(2)
+    await cancel_and_wait(task)
+    ended, stopped_at = outcome(task), clock.now
+    started = [job for job, _ in handler.handled]
+    await stop(task)
+    assert ended != "was still running", (
+        f"The worker was cancelled at t=2 s but was still running at t={stopped_at:g} s, "
+        f"having started jobs {started!r}. It swallowed asyncio.CancelledError and carried "
+        "on. Clean up in `finally` (or re-raise after cleaning up) so that the cancellation "
+        "ends the worker."
+    )
+    assert ended == "ended cancelled", (
+        f"The worker was cancelled at t=2 s and {ended}; expected it to end cancelled. "
+        "Returning normally hides the cancellation from whoever asked for it: let "
+        "asyncio.CancelledError leave the worker."
+    )
+    assert stopped_at == 2, f"The worker took until t={stopped_at:g} s to stop; expected t=2 s."
+
+
+async def test_a_timeout_around_the_worker_raises_timeout_error_at_the_deadline(exercise, clock):
+    pool, handler = FakePool(), FakeHandler(seconds=10)
+
+    async def run_for_three_seconds() -> None:
+        async with asyncio.timeout(3):
+            await exercise.worker(queue_of("a", "b"), pool, handler.handle)
+
+    caller = asyncio.create_task(run_for_three_seconds())
+    await asyncio.wait({caller}, timeout=10)
+    ended, ended_at = outcome(caller), clock.now
+    out = sorted(pool.out)
+    await stop(caller)
+    assert ended.startswith("raised TimeoutError"), (
+        f"A caller ran the worker inside `async with asyncio.timeout(3)`, and at "
+        f"t={ended_at:g} s it {ended}; expected TimeoutError at t=3 s. The timeout cancels "
+        "the worker and turns the CancelledError into TimeoutError, but only if the "
+        "CancelledError comes out of the worker."
+    )
+    assert ended_at == 3, f"TimeoutError came at t={ended_at:g} s; expected t=3 s."
+    assert not out, f"After the timeout, {out} had not been given back to the pool."
+
+
+async def test_an_error_in_a_job_gives_the_connection_back_and_ends_the_worker(exercise, clock):
+    pool, handler = FakePool(), FakeHandler(seconds=1, error=RuntimeError("job a broke"))
+    task = asyncio.create_task(exercise.worker(queue_of("a", "b"), pool, handler.handle))
+    with pytest.raises(RuntimeError, match="job a broke"):
+        await task
+    assert pool.release_times() == [1], pool.timeline.explain(
+        "Job a raised at t=1 s and its connection was never given back; expected it back at t=1 s.",
+        "A `finally` block runs when an error passes through, too.",
+    )

@@ -1,0 +1,114 @@
+"""Tests for exercises/05_exceptions/deadline.py."""
+
+import asyncio
+
+import pytest
+
+from grader.testing import Span, Timeline
+
+
+class FakeService:
+    """Answers "fresh quote" after `delay` seconds, or raises `error`; records each fetch."""
+
+    def __init__(self, delay: float, error: Exception | None = None) -> None:
+        self.delay = delay
+        self.error = error
+        self.timeline = Timeline()
+
+    async def fetch(self) -> str:
+        async with self.timeline.track("fetch"):
+            await asyncio.sleep(self.delay)
+            if self.error is not None:
+                raise self.error
+            return "fresh quote"
+
+    @property
+    def span(self) -> Span:
+        (span,) = self.timeline.spans
+        return span
+
+
+def describe(span: Span) -> str:
+    """What had become of a fetch, in words."""
+    if span.outcome == "running":
+        return "was still running"
+    return f"had {'been ' if span.outcome == 'cancelled' else ''}{span.outcome} at t={span.end:g} s"
+
+
+def outcome(task: asyncio.Task) -> str:
+    """How a finished task ended, in words."""
+    if task.cancelled():
+        return "ended cancelled"
+    if task.exception() is not None:
+        return f"raised {task.exception()!r}"
+    return f"returned {task.result()!r}"
+
+
+async def test_a_fast_fetch_returns_its_answer_as_soon_as_it_arrives(exercise, clock):
+    service = FakeService(delay=1)
+    answer = await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
+    assert answer == "fresh quote", (
+        f"fetch() answered 'fresh quote' after 1 s, within the 3 s deadline, and "
+        f"fetch_with_deadline returned {answer!r}; expected 'fresh quote'."
+    )
+    assert clock.now == 1, service.timeline.explain(
+        f"fetch_with_deadline returned at t={clock.now:g} s; the answer was there at t=1 s.",
+        "The deadline is the longest you wait, not how long you wait: return as soon as "
+        "the answer comes (asyncio.timeout or asyncio.wait_for do that).",
+    )
+
+
+async def test_a_slow_fetch_gives_the_fallback_exactly_at_the_deadline(exercise, clock):
+    service = FakeService(delay=10)
+    answer = await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
+    assert answer == "cached quote", (
+        f"fetch() needed 10 s against a 3 s deadline, and fetch_with_deadline returned "
+        f"{answer!r}; expected the fallback 'cached quote'."
+    )
+    assert clock.now == 3, service.timeline.explain(
+        f"fetch_with_deadline gave up at t={clock.now:g} s; expected t=3 s, the deadline.",
+        "Stop waiting at the deadline: asyncio.timeout(seconds) or asyncio.wait_for.",
+    )
+
+
+async def test_the_slow_fetch_has_stopped_when_the_fallback_comes_back(exercise, clock):
+    service = FakeService(delay=10)
+    await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
+    span = service.span
+    stopped = span.outcome == "cancelled" and span.end == 3
+    assert stopped, service.timeline.explain(
+        f"When fetch_with_deadline returned the fallback at t={clock.now:g} s, the fetch "
+        f"{describe(span)}; expected it cancelled at t=3 s, its cleanup done.",
+        "Giving up must stop the work: cancel the fetch and wait for it to finish "
+        "unwinding before you return. asyncio.timeout and asyncio.wait_for do both; "
+        "task.cancel() on its own only asks.",
+    )
+
+
+async def test_a_failing_fetch_raises_its_own_error(exercise, clock):
+    service = FakeService(delay=1, error=ConnectionError("quote service unreachable"))
+    with pytest.raises(ConnectionError, match="quote service unreachable"):
+        await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
+    assert clock.now == 1, (
+        f"fetch() failed at t=1 s, but its error reached the caller at t={clock.now:g} s; "
+        "expected t=1 s. A failure before the deadline needs no more waiting."
+    )
+
+
+async def test_cancelling_the_caller_cancels_the_fetch(exercise, clock):
+    service = FakeService(delay=10)
+    task = asyncio.create_task(exercise.fetch_with_deadline(service.fetch, 5, "cached quote"))
+    await asyncio.sleep(1)
+    task.cancel()
+    await asyncio.wait({task})
+    assert task.cancelled(), (
+        f"fetch_with_deadline was cancelled at t=1 s and {outcome(task)}; expected it to end "
+        "cancelled. Let asyncio.CancelledError through: it is not a timeout."
+    )
+    span = service.span
+    cancelled_with_the_caller = span.outcome == "cancelled" and span.end == 1
+    assert cancelled_with_the_caller, service.timeline.explain(
+        f"fetch_with_deadline was cancelled at t=1 s, and the fetch {describe(span)}.",
+        "A fetch you started on your own (asyncio.create_task) is not cancelled with you: "
+        "cancel it in a `finally`, or let asyncio.timeout run it in your own task.",
+    )

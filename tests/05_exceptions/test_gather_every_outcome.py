@@ -1,0 +1,89 @@
+"""Tests for exercises/05_exceptions/gather_every_outcome.py."""
+
+import asyncio
+
+from grader.testing import Timeline
+
+
+class FakeHosts:
+    """Each ping takes `delays[host]` seconds (default 1), then answers it or raises an error."""
+
+    def __init__(
+        self, delays: dict[str, float] | None = None, errors: dict[str, Exception] | None = None
+    ) -> None:
+        self.delays = delays or {}
+        self.errors = errors or {}
+        self.timeline = Timeline()
+
+    async def ping(self, host: str) -> float:
+        delay = self.delays.get(host, 1)
+        async with self.timeline.track(f"ping {host}"):
+            await asyncio.sleep(delay)
+            if host in self.errors:
+                raise self.errors[host]
+            return float(delay)
+
+
+async def test_answers_and_errors_are_split_by_host_in_the_order_of_hosts(exercise):
+    refused = ConnectionRefusedError("b refused")
+    timed_out = TimeoutError("d timed out")
+    hosts = FakeHosts({"a": 3, "b": 1, "c": 2, "d": 1}, errors={"b": refused, "d": timed_out})
+    up, down = await exercise.ping_all(["a", "b", "c", "d"], hosts.ping)
+    assert list(up.items()) == [("a", 3.0), ("c", 2.0)], (
+        f"ping_all(['a', 'b', 'c', 'd']) gave up={up!r}; expected {{'a': 3.0, 'c': 2.0}} in "
+        "that order: every host that answered, in the order of `hosts`."
+    )
+    assert list(down.items()) == [("b", refused), ("d", timed_out)], (
+        f"ping_all(['a', 'b', 'c', 'd']) gave down={down!r}; expected b -> {refused!r} and "
+        f"d -> {timed_out!r}, in that order: each failed host with the exception its ping "
+        "raised, in the order of `hosts`."
+    )
+
+
+async def test_ten_one_second_pings_take_one_second_even_when_half_fail(exercise, clock):
+    names = [f"host{n}" for n in range(10)]
+    hosts = FakeHosts(errors={name: ConnectionError(f"{name} down") for name in names[::2]})
+    up, down = await exercise.ping_all(names, hosts.ping)
+    assert clock.now == 1, hosts.timeline.explain(
+        f"Ten one-second pings took {clock.now:g} s of event-loop time; expected 1 s.",
+        "They did not all overlap. Start every ping before waiting for any: "
+        "asyncio.gather(..., return_exceptions=True) runs them together and keeps errors "
+        "as results.",
+    )
+    assert list(up) == names[1::2], f"up={up!r}; expected the odd hosts {names[1::2]!r}."
+    assert list(down) == names[::2], f"down={down!r}; expected the even hosts {names[::2]!r}."
+
+
+async def test_no_hosts_means_two_empty_dicts(exercise, clock):
+    hosts = FakeHosts()
+    assert await exercise.ping_all([], hosts.ping) == ({}, {})
+    assert clock.now == 0
+
+
+async def test_cancelling_ping_all_cancels_every_ping_and_reaches_the_caller(exercise, clock):
+    hosts = FakeHosts({"a": 5, "b": 5, "c": 5}, errors={"b": ConnectionError("b down")})
+    task = asyncio.create_task(exercise.ping_all(["a", "b", "c"], hosts.ping))
+    await asyncio.sleep(1)
+    task.cancel()
+    await asyncio.wait({task}, timeout=10)
+    assert task.cancelled(), (
+        "ping_all was cancelled at t=1 s while its pings ran, but it "
+        f"{'was still running' if not task.done() else _outcome(task)}; expected it to end "
+        "cancelled. Cancellation is not a failed ping: let asyncio.CancelledError reach "
+        "the caller."
+    )
+    still_running = [
+        span.label for span in hosts.timeline.spans if span.outcome != "cancelled" or span.end != 1
+    ]
+    assert not still_running, hosts.timeline.explain(
+        f"ping_all was cancelled at t=1 s, but {', '.join(still_running)} were not "
+        "cancelled with it.",
+        "Waiting on tasks one by one, or with asyncio.wait, leaves the others running when "
+        "you are cancelled. asyncio.gather and TaskGroup cancel their children for you.",
+    )
+
+
+def _outcome(task: asyncio.Task) -> str:
+    if task.exception() is not None:
+        return f"raised {task.exception()!r}"
+    return f"returned {task.result()!r}"

@@ -1,0 +1,149 @@
+"""Tests for exercises/05_exceptions/retry_with_backoff.py."""
+
+import asyncio
+
+import pytest
+
+from grader.testing import Timeline
+
+
+class FlakyService:
+    """Each call takes `duration` seconds, then raises the next of `failures`, or answers "ok"."""
+
+    def __init__(self, failures: list[Exception], duration: float = 0) -> None:
+        self.failures = list(failures)
+        self.duration = duration
+        self.timeline = Timeline()
+
+    async def call(self) -> str:
+        async with self.timeline.track(f"attempt {len(self.timeline.spans) + 1}"):
+            await asyncio.sleep(self.duration)
+            if self.failures:
+                raise self.failures.pop(0)
+            return "ok"
+
+    @property
+    def starts(self) -> list[float]:
+        """When each attempt started."""
+        return [span.start for span in self.timeline.spans]
+
+
+def outcome(task: asyncio.Task) -> str:
+    """How a task ended (or that it has not), in words."""
+    if not task.done():
+        return "was still running"
+    if task.cancelled():
+        return "ended cancelled"
+    if task.exception() is not None:
+        return f"raised {task.exception()!r}"
+    return f"returned {task.result()!r}"
+
+
+async def test_a_first_success_returns_at_once(exercise, clock):
+    service = FlakyService([])
+    result = await exercise.retry_with_backoff(service.call, 4)
+    assert result == "ok", f"retry_with_backoff returned {result!r}; expected 'ok'."
+    assert service.starts == [0], service.timeline.explain(
+        f"The first attempt succeeded, yet operation() was called at t = {service.starts!r}.",
+        "Return the result of the first attempt that succeeds; do not call again.",
+    )
+    assert clock.now == 0, f"A first-time success took until t={clock.now:g} s; expected 0 s."
+
+
+async def test_attempts_start_after_waits_of_1_2_and_4_seconds(exercise, clock):
+    failures = [ConnectionError("down"), TimeoutError("slow"), ConnectionResetError("reset")]
+    service = FlakyService(failures)
+    result = await exercise.retry_with_backoff(service.call, 5)
+    assert service.starts == [0, 1, 3, 7], service.timeline.explain(
+        f"Three failures (ConnectionError, TimeoutError, ConnectionResetError), then a "
+        f"success: the attempts started at t = {service.starts!r}; expected [0, 1, 3, 7].",
+        "Wait 1 s before the second attempt, 2 s before the third and 4 s before the "
+        "fourth: double the delay after each failure, with `await asyncio.sleep(delay)`.",
+    )
+    assert result == "ok", f"retry_with_backoff returned {result!r}; expected 'ok'."
+
+
+async def test_after_the_last_attempt_its_error_is_raised_without_waiting(exercise, clock):
+    failures = [
+        ConnectionError("failure 1"),
+        TimeoutError("failure 2"),
+        ConnectionError("failure 3"),
+    ]
+    service = FlakyService(failures)
+    with pytest.raises(ConnectionError) as raised:
+        await exercise.retry_with_backoff(service.call, 3)
+    assert service.starts == [0, 1, 3], service.timeline.explain(
+        f"With attempts=3, operation() was called at t = {service.starts!r}; expected "
+        "[0, 1, 3]: three attempts, with waits of 1 s and 2 s between them.",
+        "Count the attempts: the first try plus the retries make `attempts` calls in all."
+        if len(service.starts) != 3
+        else "Double the wait after each failure: 1 s, then 2 s.",
+    )
+    assert str(raised.value) == "failure 3", (
+        f"All three attempts failed and retry_with_backoff raised {raised.value!r}; expected "
+        "the last attempt's error, ConnectionError('failure 3')."
+    )
+    assert clock.now == 3, (
+        f"The last attempt failed at t=3 s, but its error came out at t={clock.now:g} s. "
+        "There is nothing left to wait for after the last attempt: raise at once."
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ValueError("bad request"), PermissionError("forbidden")],
+    ids=["ValueError", "PermissionError"],
+)
+async def test_other_errors_are_raised_at_once_without_retrying(exercise, clock, error):
+    service = FlakyService([error])
+    nudge = (
+        "Only ConnectionError and TimeoutError are worth retrying: catch those two alone "
+        "(PermissionError is an OSError, but not a ConnectionError)."
+    )
+    try:
+        result = await exercise.retry_with_backoff(service.call, 4)
+    except type(error) as raised:
+        caught = raised
+    else:
+        raise AssertionError(
+            service.timeline.explain(
+                f"The first attempt raised {error!r}, yet retry_with_backoff tried again at "
+                f"t = {service.starts[1:]!r} and returned {result!r}; expected {error!r} "
+                "to reach the caller at once.",
+                nudge,
+            )
+        )
+    assert caught is error, f"The first attempt raised {error!r}; the caller got {caught!r}."
+    assert service.starts == [0], service.timeline.explain(
+        f"The first attempt raised {error!r}, and operation() was called at "
+        f"t = {service.starts!r}; expected a single call.",
+        nudge,
+    )
+
+
+@pytest.mark.parametrize(
+    ("cancel_at", "moment"),
+    [(2.5, "during_an_attempt"), (1.5, "during_a_wait")],
+    ids=["during_an_attempt", "during_a_wait"],
+)
+async def test_cancelling_stops_the_retries_and_ends_cancelled(exercise, clock, cancel_at, moment):
+    # Each attempt takes 1 s and fails: attempts run 0-1, 2-3, 5-6, 10-11 s.
+    service = FlakyService([ConnectionError(f"failure {n}") for n in range(1, 6)], duration=1)
+    task = asyncio.create_task(exercise.retry_with_backoff(service.call, 5))
+    await asyncio.sleep(cancel_at)
+    task.cancel()
+    await asyncio.wait({task}, timeout=30)
+    ended = outcome(task)
+    if not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=30)
+    expected_starts = [0, 2] if cancel_at > 2 else [0]
+    stopped_there = ended == "ended cancelled" and service.starts == expected_starts
+    assert stopped_there, service.timeline.explain(
+        f"retry_with_backoff was cancelled at t={cancel_at:g} s "
+        f"({moment.replace('_', ' ')}), then it {ended} and made attempts at "
+        f"t = {service.starts!r}; expected it to end cancelled there, after attempts at "
+        f"t = {expected_starts!r}.",
+        "Cancellation is not a failure to retry: asyncio.CancelledError must go "
+        "straight through (catch only ConnectionError and TimeoutError).",
+    )

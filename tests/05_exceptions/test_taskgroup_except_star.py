@@ -1,0 +1,130 @@
+"""Tests for exercises/05_exceptions/taskgroup_except_star.py."""
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from grader.testing import Timeline
+
+IDS = {"alice": 1, "bob": 2, "carol": 3, "dave": 4}
+
+
+class FakeDatabase:
+    """Saves a row after `delays[row]` seconds (default 1) and returns its id from IDS.
+
+    Rows in `refuse` raise ValueError, rows in `broken` raise ConnectionError.
+    """
+
+    def __init__(
+        self,
+        delays: dict[str, float],
+        refuse: frozenset[str] = frozenset(),
+        broken: frozenset[str] = frozenset(),
+    ) -> None:
+        self.delays = delays
+        self.refuse = refuse
+        self.broken = broken
+        self.timeline = Timeline()
+
+    async def save(self, row: str) -> int:
+        async with self.timeline.track(f"save {row}"):
+            await asyncio.sleep(self.delays.get(row, 1))
+            if row in self.refuse:
+                raise ValueError(f"row {row!r} refused")
+            if row in self.broken:
+                raise ConnectionError(f"lost the database while saving {row!r}")
+            return IDS[row]
+
+
+def leaves(group: BaseExceptionGroup) -> Iterator[BaseException]:
+    """The exceptions inside a (possibly nested) exception group."""
+    for error in group.exceptions:
+        if isinstance(error, BaseExceptionGroup):
+            yield from leaves(error)
+        else:
+            yield error
+
+
+async def import_expecting_a_result(exercise, rows: list[str], database: FakeDatabase):
+    """Call import_batch, turning an escaped ExceptionGroup into a message for the learner."""
+    try:
+        return await exercise.import_batch(rows, database.save)
+    except BaseExceptionGroup as group:
+        raise AssertionError(
+            f"import_batch({rows!r}) raised {group!r}; expected it to handle the "
+            "ValueErrors and return "
+            "([], refused). A TaskGroup wraps errors in an ExceptionGroup, which a plain "
+            "`except ValueError` never matches: use `except* ValueError`."
+        ) from group
+
+
+async def test_a_clean_batch_returns_every_id_in_the_order_of_rows(exercise, clock):
+    database = FakeDatabase({"alice": 3, "bob": 1, "carol": 2})
+    result = await exercise.import_batch(["alice", "bob", "carol"], database.save)
+    assert result == ([1, 2, 3], []), (
+        f"import_batch(['alice', 'bob', 'carol']) returned {result!r}; expected "
+        "([1, 2, 3], []): the ids in the order of the rows, and nothing refused."
+    )
+    assert clock.now == 3, database.timeline.explain(
+        f"Saves of 3, 1 and 2 seconds took {clock.now:g} s of event-loop time; expected 3 s.",
+        "Start every save in the TaskGroup (group.create_task) before waiting for any.",
+    )
+
+
+async def test_a_refused_row_cancels_the_other_saves_and_is_reported(exercise, clock):
+    database = FakeDatabase({"alice": 3, "bob": 1, "carol": 2}, refuse=frozenset({"bob"}))
+    result = await import_expecting_a_result(exercise, ["alice", "bob", "carol"], database)
+    assert result == ([], ["row 'bob' refused"]), (
+        f"bob's save raised ValueError(\"row 'bob' refused\") and import_batch returned "
+        f"{result!r}; expected ([], [\"row 'bob' refused\"]): no ids from a failed batch, and "
+        "the message of each ValueError."
+    )
+    left_running = [
+        span.label for span in database.timeline.spans if span.label != "save bob" and span.end != 1
+    ]
+    stopped_at_once = clock.now == 1 and not left_running
+    assert stopped_at_once, database.timeline.explain(
+        f"bob's save failed at t=1 s, but import_batch returned at t={clock.now:g} s"
+        + (f" and {', '.join(left_running)} kept running" if left_running else "")
+        + ".",
+        "A failed batch must stop at once: inside an asyncio.TaskGroup, the first error "
+        "cancels the tasks still running.",
+    )
+
+
+async def test_every_refused_row_is_reported(exercise, clock):
+    database = FakeDatabase({"alice": 3}, refuse=frozenset({"bob", "dave"}))
+    ids, refused = await import_expecting_a_result(exercise, ["alice", "bob", "dave"], database)
+    assert ids == [], f"import_batch returned ids {ids!r} for a refused batch; expected []."
+    assert sorted(refused) == ["row 'bob' refused", "row 'dave' refused"], (
+        f"bob and dave were both refused at t=1 s, and import_batch reported {refused!r}; "
+        "expected both messages. The ExceptionGroup holds every error: keep them all."
+    )
+
+
+@pytest.mark.parametrize(
+    "refuse", [frozenset(), frozenset({"bob"})], ids=["alone", "together_with_a_refusal"]
+)
+async def test_other_errors_reach_the_caller_in_an_exception_group(exercise, clock, refuse):
+    database = FakeDatabase({"alice": 3}, refuse=refuse, broken=frozenset({"carol"}))
+    rows = ["alice", "bob", "carol"]
+    try:
+        result = await exercise.import_batch(rows, database.save)
+    except BaseExceptionGroup as group:
+        errors = [*leaves(group)]
+    else:
+        raise AssertionError(
+            f"carol's save raised ConnectionError, yet import_batch returned {result!r}. "
+            "Only ValueErrors are expected; `except* ValueError` leaves every other error "
+            "in the group and lets it go on up to the caller."
+        )
+    assert [type(error) for error in errors] == [ConnectionError], (
+        f"carol's save raised ConnectionError{' and bob was refused' if refuse else ''}; "
+        f"import_batch raised a group holding {errors!r}. Expected the ConnectionError alone: "
+        "handle only the ValueErrors (`except* ValueError`) and let everything else go on up."
+    )
+    assert clock.now == 1, database.timeline.explain(
+        f"carol's save failed at t=1 s, but the error reached the caller at t={clock.now:g} s.",
+        "Inside an asyncio.TaskGroup, the first error cancels the tasks still running.",
+    )

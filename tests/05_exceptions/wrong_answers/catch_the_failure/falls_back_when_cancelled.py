@@ -1,0 +1,14 @@
+"""Wrong: treats cancellation like an outage and returns the fallback instead of ending."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+
+async def price_or_fallback(
+    item: str, fetch_price: Callable[[str], Awaitable[float]], fallback: float
+) -> float:
+    """The price of `item`, or `fallback` when the price service cannot be reached."""
+    try:
+        return await fetch_price(item)
+    except (ConnectionError, asyncio.CancelledError):
+        return fallback

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 _CHART_WIDTH = 40
 
@@ -108,6 +109,38 @@ class Timeline:
     def explain(self, what_happened: str, nudge: str) -> str:
         """A failure message: what happened, the chart, then a nudge toward the concept."""
         return f"{what_happened}\n{self.chart()}\n{nudge}"
+
+
+class FakeNetwork:
+    """Serves "<url>!" after a per-url delay of virtual time, recording each download.
+
+    Urls missing from ``delays`` take one second; the url named ``broken`` fails with
+    ConnectionError when its delay is over.
+    """
+
+    def __init__(self, delays: dict[str, float] | None = None, broken: str | None = None) -> None:
+        self.delays = delays or {}
+        self.broken = broken
+        self.timeline = Timeline()
+
+    async def download(self, url: str) -> str:
+        """Fetch ``url`` from the fake network."""
+        async with self.timeline.track(f"download {url}"):
+            await asyncio.sleep(self.delays.get(url, 1))
+            if url == self.broken:
+                raise ConnectionError(f"{url} is unreachable")
+            return f"{url}!"
+
+
+def task_outcome(task: asyncio.Task[Any]) -> str:
+    """How a task ended (or that it has not), in words for a failure message."""
+    if not task.done():
+        return "was still running"
+    if task.cancelled():
+        return "ended cancelled"
+    if task.exception() is not None:
+        return f"raised {task.exception()!r}"
+    return f"returned {task.result()!r}"
 
 
 def _now() -> float:

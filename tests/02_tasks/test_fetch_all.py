@@ -1,26 +1,8 @@
 """Tests for exercises/02_tasks/fetch_all.py."""
 
-import asyncio
-
 import pytest
 
-from grader.testing import Timeline
-
-
-class FakeNetwork:
-    """Serves "<url>!" after a per-url delay of virtual time, recording each download."""
-
-    def __init__(self, delays: dict[str, float] | None = None, broken: str | None = None) -> None:
-        self.delays = delays or {}
-        self.broken = broken
-        self.timeline = Timeline()
-
-    async def download(self, url: str) -> str:
-        async with self.timeline.track(f"download {url}"):
-            await asyncio.sleep(self.delays.get(url, 1))
-            if url == self.broken:
-                raise ConnectionError(f"{url} is unreachable")
-            return f"{url}!"
+from grader.testing import FakeNetwork
 
 
 async def test_pages_come_back_in_the_order_of_the_urls(exercise):

@@ -4,24 +4,15 @@ import asyncio
 
 import pytest
 
-from grader.testing import Timeline
+from grader.testing import FakeNetwork
 
 
-class FakeNetwork:
-    """Serves "<url>!" after a per-url delay and records when each page was handled."""
+class HandlingNetwork(FakeNetwork):
+    """The fake network, plus a handler that records when each page was handled."""
 
     def __init__(self, delays: dict[str, float], broken: str | None = None) -> None:
-        self.delays = delays
-        self.broken = broken
-        self.timeline = Timeline()
+        super().__init__(delays, broken)
         self.handled: list[tuple[float, str, str]] = []
-
-    async def download(self, url: str) -> str:
-        async with self.timeline.track(f"download {url}"):
-            await asyncio.sleep(self.delays[url])
-            if url == self.broken:
-                raise ConnectionError(f"{url} is unreachable")
-            return f"{url}!"
 
     def handle(self, url: str, page: str) -> None:
         self.handled.append((asyncio.get_running_loop().time(), url, page))
@@ -31,7 +22,7 @@ class FakeNetwork:
 
 
 async def test_every_page_is_handled_once_with_its_own_url(exercise):
-    network = FakeNetwork({"a": 3, "b": 1, "c": 2})
+    network = HandlingNetwork({"a": 3, "b": 1, "c": 2})
     await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
     pairs = sorted((url, page) for _, url, page in network.handled)
     assert pairs == [("a", "a!"), ("b", "b!"), ("c", "c!")], (
@@ -43,7 +34,7 @@ async def test_every_page_is_handled_once_with_its_own_url(exercise):
 
 
 async def test_each_page_is_handled_the_moment_it_arrives(exercise, clock):
-    network = FakeNetwork({"a": 3, "b": 1, "c": 2})
+    network = HandlingNetwork({"a": 3, "b": 1, "c": 2})
     await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
     expected = ["b at t=1 s", "c at t=2 s", "a at t=3 s"]
     assert network.handled_at() == expected, network.timeline.explain(
@@ -60,7 +51,7 @@ async def test_each_page_is_handled_the_moment_it_arrives(exercise, clock):
 
 
 async def test_a_failed_download_does_not_stop_the_others(exercise, clock):
-    network = FakeNetwork({"a": 3, "b": 1, "c": 2}, broken="b")
+    network = HandlingNetwork({"a": 3, "b": 1, "c": 2}, broken="b")
     with pytest.raises(ConnectionError, match="b is unreachable"):
         await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
     expected = ["c at t=2 s", "a at t=3 s"]
@@ -78,7 +69,7 @@ async def test_a_failed_download_does_not_stop_the_others(exercise, clock):
 
 
 async def test_no_urls_means_nothing_to_handle(exercise, clock):
-    network = FakeNetwork({})
+    network = HandlingNetwork({})
     await exercise.process_as_completed([], network.download, network.handle)
     assert (network.handled, clock.now) == ([], 0), (
         f"process_as_completed([]) handled {network.handled_at()} and returned at "

@@ -1,24 +1,10 @@
 """Tests for exercises/04_synchronisation/bounded_downloads.py."""
 
-import asyncio
-
-from grader.testing import Timeline
+from grader.testing import FakeNetwork
 
 
-class FakeServer:
-    """Serves "<url>!" after a per-url delay of virtual time, recording each download."""
-
-    def __init__(self, delays: dict[str, float] | None = None, broken: str | None = None) -> None:
-        self.delays = delays or {}
-        self.broken = broken
-        self.timeline = Timeline()
-
-    async def download(self, url: str) -> str:
-        async with self.timeline.track(f"download {url}"):
-            await asyncio.sleep(self.delays.get(url, 1))
-            if url == self.broken:
-                raise ConnectionError(f"{url} is unreachable")
-            return f"{url}!"
+class FakeServer(FakeNetwork):
+    """The fake network, plus a check of how many downloads overlapped."""
 
     def too_many(self, limit: int) -> str:
         """A failure message if more than `limit` downloads overlapped, else empty."""

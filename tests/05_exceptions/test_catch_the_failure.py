@@ -4,6 +4,8 @@ import asyncio
 
 import pytest
 
+from grader.testing import task_outcome
+
 
 class PriceService:
     """Answers `price` after `delay` seconds of virtual time, or raises `error` instead."""
@@ -22,15 +24,6 @@ class PriceService:
         if self.error is not None:
             raise self.error
         return self.price
-
-
-def outcome(task: asyncio.Task) -> str:
-    """How a finished task ended, in words."""
-    if task.cancelled():
-        return "ended cancelled"
-    if task.exception() is not None:
-        return f"raised {task.exception()!r}"
-    return f"returned {task.result()!r}"
 
 
 async def test_the_price_comes_back_when_the_service_answers(exercise, clock):
@@ -94,7 +87,7 @@ async def test_a_cancelled_call_ends_cancelled_instead_of_falling_back(exercise,
     await asyncio.wait({task})
     assert task.cancelled(), (
         f"price_or_fallback was cancelled at t=1 s while it awaited fetch_price, and it "
-        f"{outcome(task)}; expected it to end cancelled. asyncio.CancelledError is how "
+        f"{task_outcome(task)}; expected it to end cancelled. asyncio.CancelledError is how "
         "cancellation travels: never catch it (no bare `except:`, no `except BaseException`)."
     )
     assert clock.now == 1

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import Span, Timeline
+from grader.testing import Span, Timeline, task_outcome
 
 
 class FakePool:
@@ -51,17 +51,6 @@ def queue_of(*jobs: str) -> asyncio.Queue[str]:
     for job in jobs:
         queue.put_nowait(job)
     return queue
-
-
-def outcome(task: asyncio.Task) -> str:
-    """How a task ended (or that it has not), in words."""
-    if not task.done():
-        return "was still running"
-    if task.cancelled():
-        return "ended cancelled"
-    if task.exception() is not None:
-        return f"raised {task.exception()!r}"
-    return f"returned {task.result()!r}"
 
 
 async def cancel_and_wait(task: asyncio.Task, grace: float = 1) -> None:
@@ -123,7 +112,7 @@ async def test_a_cancelled_worker_stops_and_ends_cancelled(exercise, clock):
     task = asyncio.create_task(exercise.worker(queue_of("a", "b"), pool, handler.handle))
     await asyncio.sleep(2)
     await cancel_and_wait(task)
-    ended, stopped_at = outcome(task), clock.now
+    ended, stopped_at = task_outcome(task), clock.now
     started = [job for job, _ in handler.handled]
     await stop(task)
     assert ended != "was still running", (
@@ -149,7 +138,7 @@ async def test_a_timeout_around_the_worker_raises_timeout_error_at_the_deadline(
 
     caller = asyncio.create_task(run_for_three_seconds())
     await asyncio.wait({caller}, timeout=10)
-    ended, ended_at = outcome(caller), clock.now
+    ended, ended_at = task_outcome(caller), clock.now
     out = sorted(pool.out)
     await stop(caller)
     assert ended.startswith("raised TimeoutError"), (

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import Span, Timeline
+from grader.testing import Span, Timeline, task_outcome
 
 
 class FakeService:
@@ -33,15 +33,6 @@ def describe(span: Span) -> str:
     if span.outcome == "running":
         return "was still running"
     return f"had {'been ' if span.outcome == 'cancelled' else ''}{span.outcome} at t={span.end:g} s"
-
-
-def outcome(task: asyncio.Task) -> str:
-    """How a finished task ended, in words."""
-    if task.cancelled():
-        return "ended cancelled"
-    if task.exception() is not None:
-        return f"raised {task.exception()!r}"
-    return f"returned {task.result()!r}"
 
 
 async def test_a_fast_fetch_returns_its_answer_as_soon_as_it_arrives(exercise, clock):
@@ -102,7 +93,7 @@ async def test_cancelling_the_caller_cancels_the_fetch(exercise, clock):
     task.cancel()
     await asyncio.wait({task})
     assert task.cancelled(), (
-        f"fetch_with_deadline was cancelled at t=1 s and {outcome(task)}; expected it to end "
+        f"fetch_with_deadline was cancelled at t=1 s and {task_outcome(task)}; expected it to end "
         "cancelled. Let asyncio.CancelledError through: it is not a timeout."
     )
     span = service.span

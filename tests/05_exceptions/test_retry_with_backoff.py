@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import Timeline
+from grader.testing import Timeline, task_outcome
 
 
 class FlakyService:
@@ -26,17 +26,6 @@ class FlakyService:
     def starts(self) -> list[float]:
         """When each attempt started."""
         return [span.start for span in self.timeline.spans]
-
-
-def outcome(task: asyncio.Task) -> str:
-    """How a task ended (or that it has not), in words."""
-    if not task.done():
-        return "was still running"
-    if task.cancelled():
-        return "ended cancelled"
-    if task.exception() is not None:
-        return f"raised {task.exception()!r}"
-    return f"returned {task.result()!r}"
 
 
 async def test_a_first_success_returns_at_once(exercise, clock):
@@ -133,7 +122,7 @@ async def test_cancelling_stops_the_retries_and_ends_cancelled(exercise, clock, 
     await asyncio.sleep(cancel_at)
     task.cancel()
     await asyncio.wait({task}, timeout=30)
-    ended = outcome(task)
+    ended = task_outcome(task)
     if not task.done():
         task.cancel()
         await asyncio.wait({task}, timeout=30)

@@ -113,7 +113,7 @@ def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
     if args.gradescope:
         formats.write_json(formats.gradescope_results(outcomes, elapsed), args.gradescope)
     if args.junit and args.junit.is_file():
-        formats.name_junit_classes_by_exercise(args.junit)
+        formats.rewrite_junit(args.junit, outcomes)
     return _exit_code(outcomes)
 
 

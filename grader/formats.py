@@ -108,11 +108,24 @@ def write_json(document: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
-def name_junit_classes_by_exercise(path: Path) -> None:
-    """Rewrite pytest's JUnit classnames (``tests.02_tasks.test_fetch_all``) to exercise ids."""
+def rewrite_junit(path: Path, outcomes: Sequence[ExerciseOutcome]) -> None:
+    """Make pytest's JUnit file speak like the report.
+
+    Each test's classname becomes its exercise id (pytest wrote the test module,
+    ``tests.02_tasks.test_fetch_all``), and each failure or error carries the learner
+    message instead of pytest's traceback.
+    """
+    messages = {test.nodeid: test.message for outcome in outcomes for test in outcome.tests}
     tree = ET.parse(path)
     for case in tree.iter("testcase"):
-        module = case.get("classname", "").rsplit(".", 1)[-1]
+        module_path = case.get("classname", "")
+        nodeid = f"{module_path.replace('.', '/')}.py::{case.get('name', '')}"
+        module = module_path.rsplit(".", 1)[-1]
         if module.startswith("test_"):
             case.set("classname", module.removeprefix("test_"))
+        message = messages.get(nodeid)
+        for problem in (*case.iter("failure"), *case.iter("error")):
+            if message:
+                problem.set("message", message.splitlines()[0])
+                problem.text = message
     tree.write(path, encoding="utf-8", xml_declaration=True)

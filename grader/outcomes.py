@@ -17,6 +17,7 @@ PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
 class TestOutcome:
     """One test's result as the plugin recorded it."""
 
+    nodeid: str
     name: str
     description: str
     outcome: str
@@ -76,6 +77,7 @@ def fold(
     for exercise in exercises:
         tests = [
             TestOutcome(
+                nodeid=record["nodeid"],
                 name=record["test"],
                 description=record["description"],
                 outcome=record["outcome"],

@@ -14,6 +14,7 @@ from grader.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 
 _BAR_WIDTH = 30
 _SHOWN_FAILURES = 3
+_SUMMARY_WIDTH = 76
 _STATUS_STYLE = {PASSED: "32", FAILED: "31", ERROR: "31;1", NOT_STARTED: "2"}
 
 
@@ -39,6 +40,7 @@ def render(outcomes: Sequence[ExerciseOutcome], *, verbose: bool, colour: bool) 
     """The whole report as text."""
     style = Style(colour)
     lines = [_headline(outcomes), ""]
+    upcoming = next_unfinished(outcomes)
     topic = None
     for outcome in outcomes:
         if outcome.exercise.topic != topic:
@@ -47,9 +49,11 @@ def render(outcomes: Sequence[ExerciseOutcome], *, verbose: bool, colour: bool) 
                 lines.append("")
             lines.append(style.paint(topic.title, "1"))
         lines.append(_exercise_line(outcome, style))
-        if outcome.status in (FAILED, ERROR) and verbose:
-            lines += _indent(_failure_details(outcome, limit=None), 6)
-    upcoming = next_unfinished(outcomes)
+        if outcome.status in (FAILED, ERROR):
+            if verbose:
+                lines += _indent(_failure_details(outcome, limit=None), 6)
+            elif outcome is not upcoming:
+                lines.append(f"{'':21}{_one_line_summary(outcome)}")
     lines.append("")
     if upcoming is None:
         lines.append(style.paint("Every selected exercise passes. Well done!", "32;1"))
@@ -88,6 +92,16 @@ def _exercise_line(outcome: ExerciseOutcome, style: Style) -> str:
     if outcome.status == FAILED:
         summary = f"  {outcome.passed_count}/{len(outcome.tests)} tests pass"
     return f"  {status}  {points}  {exercise.id:<28} {exercise.title}{summary}"
+
+
+def _one_line_summary(outcome: ExerciseOutcome) -> str:
+    """The first thing wrong with an exercise, in one line."""
+    unfinished = outcome.unfinished_tests
+    if outcome.problem or not unfinished:
+        first = (outcome.problem or "no test ran").splitlines()[0]
+    else:
+        first = f"{unfinished[0].sentence}: {unfinished[0].message.splitlines()[0]}"
+    return first if len(first) <= _SUMMARY_WIDTH else first[: _SUMMARY_WIDTH - 3] + "..."
 
 
 def _next_steps(outcome: ExerciseOutcome, style: Style) -> list[str]:

@@ -1,8 +1,15 @@
-"""The terminal report and the machine-readable files, from one mixed attempt."""
+"""The terminal report and the machine-readable files, from fixture attempts.
+
+Each scenario grades await_the_result and fetch_all from a submission built from the
+reference solutions with fetch_all (or both) changed; every output is compared with its
+golden file (UPDATE_GOLDEN=1 rewrites them) and the JSON files are validated against
+schemas written from Exercism's and Gradescope's specifications.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -10,6 +17,7 @@ import jsonschema
 import pytest
 
 from grader import formats
+from grader.manifest import KIT_ROOT
 from grader.outcomes import ERROR, PASSED, ExerciseOutcome
 from grader.pristine import original_stub
 from grader.report import progress_bar, render
@@ -18,74 +26,111 @@ from grader.runner import RunOptions, run_exercises
 pytestmark = pytest.mark.timeout(120)
 SCHEMAS = Path(__file__).with_name("schemas")
 SELECTED = ("await_the_result", "fetch_all")
+STUB = None  # stands for "the shipped stub, untouched"
+EDITED = "edited"  # stands for "the shipped stub with a learner's comment added"
+SCENARIOS: dict[str, dict[str, str | None]] = {
+    "all_solved": {},
+    "none_solved": {"01_coroutines/await_the_result.py": STUB, "02_tasks/fetch_all.py": STUB},
+    "mixed": {"02_tasks/fetch_all.py": EDITED},
+    "syntax_error": {"02_tasks/fetch_all.py": "async def fetch_all(:\n"},
+    "hang": {"02_tasks/fetch_all.py": "while True:\n    pass\n"},
+}
+
+
+def schema(name):
+    return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+
+
+def _text_for(manifest, relative, change):
+    exercise = next(e for e in manifest.exercises if e.relative_path.as_posix() == relative)
+    if change is STUB:
+        return original_stub(exercise)
+    return original_stub(exercise) + "\n# edited\n" if change == EDITED else change
 
 
 @pytest.fixture(scope="module")
-def mixed_run(manifest, tmp_path_factory):
-    """await_the_result solved, fetch_all edited but still sequential; JUnit written too."""
-    import shutil
-
-    from grader.manifest import KIT_ROOT
-
-    folder = tmp_path_factory.mktemp("mixed") / "submission"
-    shutil.copytree(KIT_ROOT / "solutions", folder)
-    stub = original_stub(manifest.by_id("fetch_all"))
-    (folder / "02_tasks" / "fetch_all.py").write_text(stub + "\n# edited\n", encoding="utf-8")
-    junit = folder.parent / "junit.xml"
+def runs(manifest, tmp_path_factory):
+    """Each scenario graded once, with the JUnit file pytest wrote for it."""
     exercises = tuple(manifest.by_id(exercise_id) for exercise_id in SELECTED)
-    outcomes = run_exercises(exercises, RunOptions(junit_path=junit, submission=folder))
-    return outcomes, junit
+    results = {}
+    for name, changes in SCENARIOS.items():
+        folder = tmp_path_factory.mktemp(name) / "submission"
+        shutil.copytree(KIT_ROOT / "solutions", folder)
+        for relative, change in changes.items():
+            (folder / relative).write_text(_text_for(manifest, relative, change), "utf-8")
+        junit = folder.parent / "junit.xml"
+        options = RunOptions(junit_path=junit, submission=folder, extra_args=("--timeout=1",))
+        results[name] = (run_exercises(exercises, options), junit)
+    return results
 
 
-def test_the_plain_report_matches_its_golden_file(mixed_run, golden):
-    outcomes, _ = mixed_run
-    golden("report_mixed.txt", render(outcomes, verbose=False, colour=False))
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_output_matches_its_golden_file(runs, golden, scenario):
+    outcomes, junit = runs[scenario]
+    golden(f"{scenario}/report.txt", render(outcomes, verbose=False, colour=False))
+    exercism = formats.exercism_results(outcomes)
+    jsonschema.validate(exercism, schema("exercism-v3.schema.json"))
+    golden(f"{scenario}/exercism.json", json.dumps(exercism, indent=2) + "\n")
+    gradescope = formats.gradescope_results(outcomes, execution_time=1.5)
+    jsonschema.validate(gradescope, schema("gradescope.schema.json"))
+    golden(f"{scenario}/gradescope.json", json.dumps(gradescope, indent=2) + "\n")
+    formats.rewrite_junit(junit, outcomes)
+    golden(f"{scenario}/junit.xml", junit.read_text(encoding="utf-8"))
 
 
-def test_the_verbose_report_shows_every_failure(mixed_run):
-    outcomes, _ = mixed_run
+@pytest.mark.parametrize(
+    ("scenario", "statuses"),
+    [
+        ("all_solved", ["passed", "passed"]),
+        ("none_solved", ["not started", "not started"]),
+        ("mixed", ["passed", "failed"]),
+        ("syntax_error", ["passed", "error"]),
+        ("hang", ["passed", "error"]),
+    ],
+)
+def test_each_scenario_gets_the_statuses_it_deserves(runs, scenario, statuses):
+    outcomes, _ = runs[scenario]
+    assert [outcome.status for outcome in outcomes] == statuses
+
+
+def test_the_verbose_report_shows_every_failure(runs):
+    outcomes, _ = runs["mixed"]
     text = render(outcomes, verbose=True, colour=False)
     assert text.count("ten one second downloads take one second") == 2
 
 
-def test_colour_is_only_added_when_asked(mixed_run):
-    outcomes, _ = mixed_run
+def test_colour_is_only_added_when_asked(runs):
+    outcomes, _ = runs["mixed"]
     assert "\033[" not in render(outcomes, verbose=False, colour=False)
     assert "\033[32m" in render(outcomes, verbose=False, colour=True)
 
 
-def test_the_exercism_file_is_valid_and_matches_its_golden_file(mixed_run, golden):
-    outcomes, _ = mixed_run
-    document = formats.exercism_results(outcomes)
-    jsonschema.validate(document, json.loads((SCHEMAS / "exercism-v3.schema.json").read_text()))
-    assert document["status"] == "fail"
-    golden("exercism_mixed.json", json.dumps(document, indent=2) + "\n")
-
-
-def test_the_gradescope_file_is_valid_and_scores_by_exercise(mixed_run, golden):
-    outcomes, _ = mixed_run
+def test_the_gradescope_file_scores_by_exercise(runs):
+    outcomes, _ = runs["mixed"]
     document = formats.gradescope_results(outcomes, execution_time=1.5)
-    jsonschema.validate(document, json.loads((SCHEMAS / "gradescope.schema.json").read_text()))
-    assert document["score"] == sum(o.points for o in outcomes)
-    assert [t["status"] for t in document["tests"]] == ["passed", "failed"]
-    golden("gradescope_mixed.json", json.dumps(document, indent=2) + "\n")
+    assert document["score"] == sum(outcome.points for outcome in outcomes) == 5
+    assert [test["status"] for test in document["tests"]] == ["passed", "failed"]
 
 
-def test_the_junit_file_names_each_exercise_as_its_class(mixed_run):
-    _, junit = mixed_run
-    formats.name_junit_classes_by_exercise(junit)
+def test_the_junit_file_names_each_exercise_as_its_class(runs):
+    outcomes, junit = runs["mixed"]
+    formats.rewrite_junit(junit, outcomes)
     cases = list(ET.parse(junit).iter("testcase"))
     assert {case.get("classname") for case in cases} == set(SELECTED)
-    failed = [case.get("name") for case in cases if case.find("failure") is not None]
-    assert failed == ["test_ten_one_second_downloads_take_one_second"]
+    failures = [(case.get("name"), case.find("failure")) for case in cases]
+    failed = [(name, failure.get("message")) for name, failure in failures if failure is not None]
+    assert failed == [
+        (
+            "test_ten_one_second_downloads_take_one_second",
+            "Ten one-second downloads took 10 s of event-loop time; expected 1 s.",
+        )
+    ]
 
 
 def test_a_run_where_nothing_ran_is_an_error_never_a_pass(manifest):
-    outcome = ExerciseOutcome(
-        manifest.by_id("fetch_all"), ERROR, [], "No test of this exercise ran."
-    )
+    outcome = ExerciseOutcome(manifest.by_id("fetch_all"), ERROR, [], "No test of this exercise ran.")
     document = formats.exercism_results([outcome])
-    jsonschema.validate(document, json.loads((SCHEMAS / "exercism-v3.schema.json").read_text()))
+    jsonschema.validate(document, schema("exercism-v3.schema.json"))
     assert document["status"] == "error"
     assert document["message"] == "No test of this exercise ran."
     assert formats.gradescope_results([outcome], 0.1)["score"] == 0

@@ -128,7 +128,9 @@ def test_the_junit_file_names_each_exercise_as_its_class(runs):
 
 
 def test_a_run_where_nothing_ran_is_an_error_never_a_pass(manifest):
-    outcome = ExerciseOutcome(manifest.by_id("fetch_all"), ERROR, [], "No test of this exercise ran.")
+    outcome = ExerciseOutcome(
+        manifest.by_id("fetch_all"), ERROR, [], "No test of this exercise ran."
+    )
     document = formats.exercism_results([outcome])
     jsonschema.validate(document, schema("exercism-v3.schema.json"))
     assert document["status"] == "error"

@@ -11,6 +11,9 @@ from grader.attempts import AttemptLoadError
 from grader.detectors import BlockingCallError, learner_location
 from grader.virtual_clock import DEADLOCK_ERROR
 
+# Detector findings are appended to a failure's message under this header.
+ALSO_HEADER = "\nAlso:\n"
+
 
 class AsyncioMistakeError(AssertionError):
     """A test passed its assertions but a mistake detector caught an asyncio bug."""

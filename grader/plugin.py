@@ -30,7 +30,7 @@ from grader.detectors import (
     unretrieved_errors,
 )
 from grader.manifest import KIT_ROOT, Exercise, Manifest, load_manifest
-from grader.messages import AsyncioMistakeError, learner_message
+from grader.messages import ALSO_HEADER, AsyncioMistakeError, learner_message
 from grader.results import ResultsRecorder
 from grader.testing import Clock
 from grader.virtual_clock import VirtualClockLoop
@@ -237,7 +237,7 @@ class KitPlugin:
             mistakes = dict.fromkeys(m.message for m in item.stash.get(MISTAKES, []))
             others = [text for text in mistakes if text not in message]
             if others:
-                message += "\nAlso:\n" + "\n".join(f"- {mistake}" for mistake in others)
+                message += ALSO_HEADER + "\n".join(f"- {mistake}" for mistake in others)
             if call.excinfo.errisinstance(AsyncioMistakeError):
                 report.longrepr = message  # the plugin's own frames would only distract
             else:

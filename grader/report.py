@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from grader.manifest import Exercise
+from grader.messages import ALSO_HEADER
 from grader.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 
 _BAR_WIDTH = 30
@@ -124,6 +125,7 @@ def _failure_details(outcome: ExerciseOutcome, limit: int | None) -> list[str]:
     unfinished = outcome.unfinished_tests
     shown = unfinished if limit is None else unfinished[:limit]
     seen_messages: set[str] = set()
+    seen_also: set[str] = set()
     for test in shown:
         lines.append(f"x {test.sentence} ({test.outcome})")
         # An import error repeats on every test; say it once.
@@ -131,7 +133,12 @@ def _failure_details(outcome: ExerciseOutcome, limit: int | None) -> list[str]:
             lines.append("    (same problem as above)")
             continue
         seen_messages.add(test.message)
-        lines += _indent(test.message.splitlines() or ["(no message)"], 4)
+        main, _, also = test.message.partition(ALSO_HEADER)
+        # Detector findings shared by several tests are listed under the first one only.
+        fresh = [item for item in also.splitlines() if item and item not in seen_also]
+        seen_also.update(fresh)
+        text = main + (ALSO_HEADER + "\n".join(fresh) if fresh else "")
+        lines += _indent(text.splitlines() or ["(no message)"], 4)
     hidden = len(unfinished) - len(shown)
     if hidden:
         lines.append(f"... and {hidden} more (nox -s grade -- {outcome.exercise.id} -v)")

@@ -16,7 +16,7 @@ from grader import formats
 from grader.manifest import KIT_ROOT, Exercise, Manifest, ManifestError, load_manifest
 from grader.outcomes import PASSED, ExerciseOutcome
 from grader.pristine import original_stub
-from grader.report import next_unfinished, print_report, render, wants_colour
+from grader.report import next_steps, next_unfinished, print_report, render, wants_colour
 from grader.runner import RunOptions, run_exercises
 from grader.state import next_hint
 
@@ -195,7 +195,8 @@ def watch_loop(
     """
     grade = grade or (lambda exercises: run_exercises(exercises, RunOptions()))
     colour = wants_colour(sys.stdout)
-    current = start or _first_unfinished(manifest, grade)
+    upcoming = None if start else next_unfinished(grade(manifest.exercises))
+    current = start or (upcoming.exercise if upcoming else None)
     if current is None:
         print("Every exercise passes. Nothing to watch.")
         return None
@@ -211,16 +212,11 @@ def watch_loop(
         outcomes = grade((current,))
         print(render(outcomes, verbose=False, colour=colour))
         if outcomes[0].status == PASSED:
-            current = _first_unfinished(manifest, grade)
-            if current is None:
+            upcoming = next_unfinished(grade(manifest.exercises))
+            if upcoming is None:
                 print("That was the last one: every exercise passes!")
                 return None
-            print(f"Moving on to {current.id}: edit {current.path_in('exercises')}")
+            current = upcoming.exercise
+            print(f"Moving on to {current.id}.\n")
+            print(next_steps(upcoming, colour=colour))
     return current
-
-
-def _first_unfinished(
-    manifest: Manifest, grade: Callable[[tuple[Exercise, ...]], list[ExerciseOutcome]]
-) -> Exercise | None:
-    upcoming = next_unfinished(grade(manifest.exercises))
-    return upcoming.exercise if upcoming else None

@@ -105,6 +105,11 @@ def _one_line_summary(outcome: ExerciseOutcome) -> str:
     return first if len(first) <= _SUMMARY_WIDTH else first[: _SUMMARY_WIDTH - 3] + "..."
 
 
+def next_steps(outcome: ExerciseOutcome, *, colour: bool) -> str:
+    """What to do about one unfinished exercise: its file, its failures and a first hint."""
+    return "\n".join(_next_steps(outcome, Style(colour))) + "\n"
+
+
 def _next_steps(outcome: ExerciseOutcome, style: Style) -> list[str]:
     exercise = outcome.exercise
     lines = [

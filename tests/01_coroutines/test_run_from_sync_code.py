@@ -59,6 +59,11 @@ def test_each_call_gets_a_new_loop_of_its_own(exercise):
 
 def test_the_loop_is_closed_when_run_job_returns(exercise):
     loop = run_job(exercise, running_loop())
+    assert isinstance(loop, asyncio.AbstractEventLoop), (
+        f"run_job(running_loop()) returned {loop!r}; expected the event loop the coroutine "
+        "ran on, which is what that coroutine returns. Run the coroutine to the end and "
+        "return its result."
+    )
     assert loop.is_closed(), (
         "run_job returned, but the event loop it started is still open; expected it to "
         "be closed. A loop you start is yours to close (or let asyncio.run do both)."

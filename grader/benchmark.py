@@ -4,7 +4,8 @@ Prints the number of tests, the wall time of a pytest run of the whole suite aga
 ``solutions/``, the wall time of a pytest run of the same number of trivial async tests
 (pytest-asyncio on a plain event loop), and the ratio of the two. Each run is a fresh
 process, timed from start to exit; the best of ``--repeat`` runs is kept, which filters out
-noise from other work on the machine. The target is a ratio of at most 2.
+noise from other work on the machine. Both suites run with the grader's environment, where
+compiled files are cached as on a learner's machine. The target is a ratio of at most 2.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from grader.manifest import KIT_ROOT
+from grader.runner import test_environment
 
 TARGET_RATIO = 2.0
 _TRIVIAL_CONFIG = """\
@@ -29,7 +31,9 @@ asyncio_default_fixture_loop_scope = function
 
 def _timed_run(command: list[str], cwd: Path) -> float:
     started = time.perf_counter()
-    completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, check=False, env=test_environment()
+    )
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{completed.stdout[-2000:]}")

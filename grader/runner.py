@@ -69,6 +69,17 @@ def _run_once(
     return fold(exercises, records, tree, options.against), ""
 
 
+def test_environment() -> dict[str, str]:
+    """The environment of a test run: compiled files are cached under .kit/, not beside code.
+
+    Caching keeps repeated grading fast (pytest rewrites and compiles every test module
+    otherwise), and the learner's folders and submissions stay free of __pycache__.
+    """
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(KIT_ROOT / ".kit" / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_pytest(
     paths: list[str], args: list[str], limit: float
 ) -> tuple[dict[str, Any] | None, str]:
@@ -84,7 +95,7 @@ def run_pytest(
                 capture_output=True,
                 text=True,
                 check=False,
-                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                env=test_environment(),
                 timeout=limit,
             )
         except subprocess.TimeoutExpired:

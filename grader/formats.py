@@ -28,7 +28,8 @@ def exercism_results(outcomes: Sequence[ExerciseOutcome]) -> dict[str, Any]:
     tests: list[dict[str, Any]] = []
     for task_id, outcome in enumerate(outcomes, start=1):
         tests += [_exercism_test(test, task_id) for test in outcome.tests]
-    if not tests:
+    # Exercism reserves "error" for runs where no test could run properly.
+    if not tests or all(test["status"] == "error" for test in tests):
         status = "error"
     elif all(test["status"] == "pass" for test in tests):
         status = "pass"
@@ -36,8 +37,9 @@ def exercism_results(outcomes: Sequence[ExerciseOutcome]) -> dict[str, Any]:
         status = "fail"
     document: dict[str, Any] = {"version": 3, "status": status, "tests": tests}
     if status == "error":
-        problems = [o.problem for o in outcomes if o.problem] or ["No test ran."]
-        document["message"] = "\n".join(problems)
+        problems = [o.problem for o in outcomes if o.problem]
+        problems += dict.fromkeys(test["message"] for test in tests if test["message"])
+        document["message"] = "\n".join(problems or ["No test ran."])
     document["exercises"] = [
         {
             "id": outcome.exercise.id,

@@ -147,3 +147,12 @@ def test_the_progress_bar_counts_points():
 def test_every_selected_exercise_passing_is_congratulated(manifest):
     outcome = ExerciseOutcome(manifest.by_id("fetch_all"), PASSED, [])
     assert "Every selected exercise passes" in render([outcome], verbose=False, colour=False)
+
+
+def test_a_run_where_every_test_errored_is_an_exercism_error_with_the_reason(runs):
+    outcomes, _ = runs["syntax_error"]
+    broken = [outcome for outcome in outcomes if outcome.exercise.id == "fetch_all"]
+    document = formats.exercism_results(broken)
+    jsonschema.validate(document, schema("exercism-v3.schema.json"))
+    assert document["status"] == "error"
+    assert "does not compile" in document["message"]

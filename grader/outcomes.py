@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.manifest import Exercise
+from grader.manifest import KIT_ROOT, Exercise
 from grader.pristine import is_untouched
 
 PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
@@ -40,6 +40,15 @@ class ExerciseOutcome:
     status: str
     tests: list[TestOutcome] = field(default_factory=list)
     problem: str = ""  # why the exercise is an error when no single test says it
+    file: Path | None = None  # the file that was graded, when known
+
+    @property
+    def shown_file(self) -> str:
+        """The graded file as a learner would type it (relative to the kit when inside it)."""
+        if self.file is None:
+            return str(self.exercise.path_in("exercises"))
+        inside = self.file.is_relative_to(KIT_ROOT)
+        return str(self.file.relative_to(KIT_ROOT) if inside else self.file)
 
     @property
     def points(self) -> int:
@@ -90,7 +99,9 @@ def fold(
             if record["exercise"] == exercise.id and record["attempt"] in (attempt, "")
         ]
         broken = [e for e in records.get("collection_errors", []) if e["exercise"] == exercise.id]
-        outcomes.append(_judge(exercise, tests, broken, tree))
+        outcome = _judge(exercise, tests, broken, tree)
+        outcome.file = tree / exercise.relative_path
+        outcomes.append(outcome)
     return outcomes
 
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader.manifest import Exercise
 from grader.messages import ALSO_HEADER
 from grader.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 
@@ -114,7 +113,7 @@ def _next_steps(outcome: ExerciseOutcome, style: Style) -> list[str]:
     exercise = outcome.exercise
     lines = [
         style.paint(f"Next: {exercise.id} — {exercise.title}", "1"),
-        f"  Edit {exercise.path_in('exercises')}",
+        f"  Edit {outcome.shown_file}",
     ]
     lines += _indent(_failure_details(outcome, limit=_SHOWN_FAILURES), 2)
     lines.append(f"  Hint: {exercise.hints[0]}")
@@ -157,8 +156,3 @@ def _indent(lines: list[str], width: int) -> list[str]:
 def print_report(outcomes: Sequence[ExerciseOutcome], *, verbose: bool) -> None:
     """Write the report to stdout, in colour when the terminal supports it."""
     sys.stdout.write(render(outcomes, verbose=verbose, colour=wants_colour(sys.stdout)))
-
-
-def exercise_listing(exercises: Sequence[Exercise]) -> list[str]:
-    """Lines naming each exercise and its file, for usage errors and ``list``."""
-    return [f"  {exercise.id:<28} {exercise.path_in('exercises')}" for exercise in exercises]

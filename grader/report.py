@@ -99,6 +99,9 @@ def _one_line_summary(outcome: ExerciseOutcome) -> str:
     unfinished = outcome.unfinished_tests
     if outcome.problem or not unfinished:
         first = (outcome.problem or "no test ran").splitlines()[0]
+    elif outcome.status == ERROR:
+        # An exercise that does not load fails every test the same way: say why, once.
+        first = unfinished[0].message.splitlines()[0].replace(outcome.shown_file, "the file")
     else:
         first = f"{unfinished[0].sentence}: {unfinished[0].message.splitlines()[0]}"
     return first if len(first) <= _SUMMARY_WIDTH else first[: _SUMMARY_WIDTH - 3] + "..."

@@ -244,7 +244,9 @@ class KitPlugin:
                 report.sections.append(("what went wrong", message))
         if self.results is not None and "exercise" in getattr(item, "fixturenames", ()):
             attempt = item.stash.get(ATTEMPT, None)
-            self.results.add_phase(item, report, message, self.exercise_of(item), attempt)
+            kinds = [mistake.kind for mistake in item.stash.get(MISTAKES, [])]
+            exercise = self.exercise_of(item)
+            self.results.add_phase(item, report, message, exercise, attempt, kinds)
         return report
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:

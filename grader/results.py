@@ -29,6 +29,8 @@ class TestRecord:
     message: str = ""
     output: str = ""
     duration: float = 0.0
+    # Kinds of asyncio mistakes the detectors caught (never-awaited, pending-task, ...).
+    mistakes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class ResultsRecorder:
         message: str,
         exercise: Exercise,
         attempt: Attempt | None,
+        mistakes: list[str],
     ) -> None:
         """Fold one phase's report into the test's record.
 
@@ -65,6 +68,7 @@ class ResultsRecorder:
         if attempt is not None:
             record.attempt = attempt.label
         record.duration += report.duration
+        record.mistakes += [kind for kind in dict.fromkeys(mistakes) if kind not in record.mistakes]
         record.output += report.capstdout
         if report.skipped and record.outcome == "passed":
             record.outcome = "skipped"

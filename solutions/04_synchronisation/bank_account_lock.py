@@ -10,8 +10,8 @@ first one is still waiting for its write, and each then writes its own sum over 
 money disappears. Make the deposits of one account take turns: from the moment a deposit
 starts its read until its write has finished, no other deposit of that account may start.
 
-If the store raises, the error must reach the caller of `deposit`, and the account must
-keep working for the deposits that come after it.
+If the store raises, the error must reach the caller of `deposit`. Whether a deposit fails
+or is cancelled, the account must keep working for the deposits that come after it.
 """
 
 import asyncio

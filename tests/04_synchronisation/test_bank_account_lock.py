@@ -99,3 +99,28 @@ async def test_a_failed_deposit_raises_and_the_next_deposits_still_work(exercise
         "(two turns of a 1 s read and a 1 s write).",
         "Release the lock however the deposit ends: `async with lock:` does it for you.",
     )
+
+
+async def test_a_cancelled_deposit_lets_the_next_deposits_through(exercise, clock):
+    store = SlowStore()
+    account = exercise.Account(store)
+    cancelled = asyncio.create_task(account.deposit(5))
+    await asyncio.sleep(0.5)  # halfway through its read
+    cancelled.cancel()
+    await asyncio.gather(cancelled, return_exceptions=True)
+    started = clock.now
+    try:
+        async with asyncio.timeout(60):
+            await asyncio.gather(account.deposit(7), account.deposit(11))
+    except TimeoutError:
+        raise AssertionError(
+            "A deposit was cancelled halfway through its read; the deposits after it were "
+            "still waiting 60 s later, so the cancelled one kept the lock. Release the lock "
+            "however the deposit ends, cancellation included: `async with lock:` does it."
+        ) from None
+    assert (store.balance, clock.now - started) == (18, 4), store.timeline.explain(
+        f"After a cancelled deposit, deposits of 7 and 11 left a balance of {store.balance} "
+        f"after {clock.now - started:g} s; expected 18 after 4 s.",
+        "A cancelled deposit writes nothing; the ones after it still take turns.",
+    )
+

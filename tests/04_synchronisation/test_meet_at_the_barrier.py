@@ -22,6 +22,8 @@ class Team:
     failing_leg: tuple[str, int] | None = None
     timeline: Timeline = field(default_factory=Timeline)
     ended: dict[str, float] = field(default_factory=dict)
+    # Whether the camp was already broken when each member's walk_with_team ended.
+    camp_broken_at_end: dict[str, bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.camp = asyncio.Barrier(len(self.routes))
@@ -45,6 +47,7 @@ class Team:
             await self.exercise.walk_with_team(legs, self.camp)
         finally:
             self.ended[name] = asyncio.get_running_loop().time()
+            self.camp_broken_at_end[name] = self.camp.broken
 
     async def finish(self, stuck: str) -> dict[str, BaseException | None]:
         """Wait for every member; fail with `stuck` if one is still waiting much later."""
@@ -65,6 +68,14 @@ class Team:
             name: (asyncio.CancelledError() if task.cancelled() else task.exception())
             for name, task in self.tasks.items()
         }
+
+    def check_broke_the_camp(self, name: str) -> None:
+        """Fail unless `name` had broken the camp by the time its walk_with_team ended."""
+        assert self.camp_broken_at_end.get(name), (
+            f"{name}'s walk_with_team ended before the camp was broken. `await camp.abort()` "
+            "before letting the error out: calling abort() without awaiting it (or leaving it "
+            "to a task) breaks nothing by the time you leave."
+        )
 
     def starts(self, number: int) -> dict[str, float]:
         suffix = f" leg {number}"
@@ -102,6 +113,7 @@ async def test_a_member_whose_leg_fails_breaks_the_camp_for_everyone(exercise, c
         f"Ann's first leg raised LegFailed, but her walk_with_team ended with "
         f"{outcomes['Ann']!r}. Break the camp, then re-raise the leg's error."
     )
+    team.check_broke_the_camp("Ann")
     for name in ("Bob", "Cat"):
         assert isinstance(outcomes[name], asyncio.BrokenBarrierError), (
             f"After Ann's leg failed, {name}'s walk_with_team ended with {outcomes[name]!r}; "
@@ -127,6 +139,7 @@ async def test_a_member_cancelled_at_the_camp_breaks_it(exercise, clock):
         f"Bob was cancelled while waiting at the camp, but his task ended with "
         f"{outcomes['Bob']!r}. Break the camp, then let the CancelledError out."
     )
+    team.check_broke_the_camp("Bob")
     for name in ("Ann", "Cat"):
         assert isinstance(outcomes[name], asyncio.BrokenBarrierError), (
             f"After Bob was cancelled at the camp, {name} ended with {outcomes[name]!r}; "

@@ -66,8 +66,13 @@ async def test_an_unreachable_service_gives_the_fallback(exercise, clock, error)
 
 @pytest.mark.parametrize(
     "error",
-    [ValueError("no price for 'tea'"), KeyError("tea"), PermissionError("not allowed")],
-    ids=["ValueError", "KeyError", "PermissionError"],
+    [
+        ValueError("no price for 'tea'"),
+        KeyError("tea"),
+        PermissionError("not allowed"),
+        TimeoutError("too slow"),
+    ],
+    ids=["ValueError", "KeyError", "PermissionError", "TimeoutError"],
 )
 async def test_other_errors_reach_the_caller_unchanged(exercise, error):
     service = PriceService(error=error)

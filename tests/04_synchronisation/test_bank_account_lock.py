@@ -123,4 +123,3 @@ async def test_a_cancelled_deposit_lets_the_next_deposits_through(exercise, cloc
         f"after {clock.now - started:g} s; expected 18 after 4 s.",
         "A cancelled deposit writes nothing; the ones after it still take turns.",
     )
-

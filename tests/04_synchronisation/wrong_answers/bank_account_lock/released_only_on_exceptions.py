@@ -1,6 +1,7 @@
-"""Wrong: releases the lock when the store raises an Exception, but not when the deposit is
-cancelled (CancelledError is a BaseException), so one cancelled deposit locks the account
-for good."""
+"""Wrong: releases the lock on an Exception but not on cancellation.
+
+CancelledError is a BaseException, so one cancelled deposit locks the account for good.
+"""
 
 import asyncio
 from typing import Protocol

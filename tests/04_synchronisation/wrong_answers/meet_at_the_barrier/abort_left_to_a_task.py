@@ -1,5 +1,7 @@
-"""Wrong: schedules camp.abort() in a task instead of awaiting it, so the error leaves
-walk_with_team before the camp is broken."""
+"""Wrong: leaves camp.abort() to a task instead of awaiting it.
+
+The error leaves walk_with_team before the camp is broken.
+"""
 
 import asyncio
 from collections.abc import Awaitable, Callable

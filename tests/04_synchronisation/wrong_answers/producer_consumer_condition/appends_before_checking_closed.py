@@ -1,5 +1,7 @@
-"""Wrong: put() adds the item before checking for close, so a put() after close() raises
-Closed but its item is still handed out to the next get()."""
+"""Wrong: put() adds the item before checking for close.
+
+A put() after close() raises Closed, but its item is still handed to the next get().
+"""
 
 import asyncio
 from collections import deque

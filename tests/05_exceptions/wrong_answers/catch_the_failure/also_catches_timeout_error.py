@@ -1,5 +1,7 @@
-"""Wrong: also treats TimeoutError as 'unreachable' and falls back, hiding an error that the
-docstring says must reach the caller ("Catch nothing else")."""
+"""Wrong: also treats TimeoutError as "unreachable" and falls back.
+
+That hides an error the docstring says must reach the caller ("Catch nothing else").
+"""
 
 from collections.abc import Awaitable, Callable
 

@@ -8,8 +8,9 @@ so the learner can see, for example, that the downloads ran one after another.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,6 +142,28 @@ def task_outcome(task: asyncio.Task[Any]) -> str:
     if task.exception() is not None:
         return f"raised {task.exception()!r}"
     return f"returned {task.result()!r}"
+
+
+@contextmanager
+def set_order_of_new_tasks(order: str) -> Iterator[None]:
+    """Make a set of the tasks created in this block list them in creation order, or reversed.
+
+    A set lists its items in the order of their hashes, and a task's hash normally comes
+    from its memory address, which changes from run to run: an answer that reads results
+    out of a set (such as asyncio.wait's `done`) would be right or wrong by luck. With the
+    hashes chosen, it is wrong every time under one of the two orders (``"creation"`` or
+    ``"reversed"``).
+    """
+    loop = asyncio.get_running_loop()
+    # A small set keeps items in eight slots, at hash % 8, and lists them slot by slot:
+    # hashes 0, 1, ... list tasks as they were created, and 7, 6, ... the other way round.
+    slots = range(8) if order == "creation" else range(7, -1, -1)
+    previous = getattr(loop, "task_hashes", None)
+    loop.task_hashes = itertools.cycle(slots)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        loop.task_hashes = previous  # type: ignore[attr-defined]
 
 
 def _now() -> float:

@@ -16,7 +16,7 @@ import concurrent.futures
 import selectors
 import sys
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import looptime
@@ -44,6 +44,8 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self.set_task_factory(_task_recording_its_creator)
         self._executor_jobs: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
         self.waiting_at: list[str] = []
+        # Hashes for the tasks created next, when a test chooses them; None otherwise.
+        self.task_hashes: Iterator[int] | None = None
         real_select = type(self._selector).select.__get__(self._selector)
         virtual_select = self._selector.select  # looptime's replacement
         self._selector.select = self._waiting_for_executor_jobs(  # type: ignore[method-assign,assignment]
@@ -111,14 +113,27 @@ def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
 
 
 class LearnerTask(asyncio.Task[Any]):
-    """A task that remembers the line of learner code that created it, if any."""
+    """A task that remembers the line of learner code that created it, if any.
+
+    A test may also choose its hash (see ``grader.testing.set_order_of_new_tasks``), which
+    decides where the task lands in a set.
+    """
 
     created_at: str | None = None
+
+    def __init__(self, coro: Any, *, chosen_hash: int | None = None, **kwargs: Any) -> None:
+        self.chosen_hash = chosen_hash  # before Task.__init__, which files the task in a set
+        super().__init__(coro, **kwargs)
+
+    def __hash__(self) -> int:
+        return object.__hash__(self) if self.chosen_hash is None else self.chosen_hash
 
 
 def _task_recording_its_creator(
     loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any
 ) -> asyncio.Task[Any]:
-    task = LearnerTask(coro, loop=loop, **kwargs)
+    hashes = getattr(loop, "task_hashes", None)
+    chosen = next(hashes) if hashes is not None else None
+    task = LearnerTask(coro, loop=loop, chosen_hash=chosen, **kwargs)
     task.created_at = learner_caller(sys._getframe(1))
     return task

@@ -9,8 +9,10 @@ Today it calls `worker.cancel()` and returns at once. But cancel() only asks the
 stop: the CancelledError is thrown into it the next time it runs, and the item it was busy
 with may take a while to clean up. Return only once the worker has really stopped (the
 task is done). Awaiting a task you cancelled raises CancelledError in you; that one was
-expected here, so `run_worker_for` must not raise it. If the worker crashed before it was
-stopped, `run_worker_for` must raise the worker's error.
+expected here, so `run_worker_for` must not raise it. But if `run_worker_for` is itself
+cancelled while it waits for the worker, that cancellation is aimed at it: never swallow
+it, let `run_worker_for` end cancelled. If the worker crashed before it was stopped,
+`run_worker_for` must raise the worker's error.
 """
 
 import asyncio

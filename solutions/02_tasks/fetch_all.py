@@ -3,7 +3,8 @@
 `fetch_all(urls, download)` returns the pages for `urls`, in the order of `urls`.
 Today it waits for each download before starting the next, so ten one-second
 downloads take ten seconds. Make them overlap, so that ten take one second.
-If any download fails, `fetch_all` must raise that download's error.
+If any download fails, `fetch_all` must raise that download's error (a TaskGroup's
+ExceptionGroup that holds just that error counts too).
 """
 
 import asyncio

@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Awaitable
 
-from grader.testing import Timeline
+from grader.testing import Timeline, set_order_of_new_tasks
 
 
 class KitchenFire(Exception):
@@ -46,13 +46,35 @@ async def error_from(breakfast: Awaitable[object]) -> BaseException | None:
     return None
 
 
-async def test_breakfast_is_the_water_then_the_toast(exercise):
+async def test_breakfast_is_a_tuple_of_the_water_then_the_toast(exercise):
     kitchen = FakeKitchen()
     breakfast = await exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread)
     assert tuple(breakfast) == ("hot water", "toast"), (
         f"make_breakfast returned {breakfast!r}; expected ('hot water', 'toast'): what "
-        "boil_water() returned, then what toast_bread() returned, whichever is ready first."
+        "boil_water() returned, then what toast_bread() returned, no matter which is ready "
+        "first. Take each result from its own step: asyncio.gather keeps argument order."
     )
+    assert isinstance(breakfast, tuple), (
+        f"make_breakfast returned the {type(breakfast).__name__} {breakfast!r}; expected the "
+        "tuple ('hot water', 'toast') it promises. asyncio.gather returns a list: unpack it "
+        "(water, toast = await asyncio.gather(...)) and return (water, toast)."
+    )
+
+
+async def test_the_water_comes_first_no_matter_which_step_is_ready_first(exercise):
+    for boil_time, toast_time in [(3, 2), (2, 3)]:
+        for set_order in ["creation", "reverse"]:
+            kitchen = FakeKitchen(boil_time=boil_time, toast_time=toast_time)
+            with set_order_of_new_tasks(set_order):
+                breakfast = await exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread)
+            assert tuple(breakfast) == ("hot water", "toast"), (
+                f"With boiling taking {boil_time} s and toasting {toast_time} s, make_breakfast "
+                f"returned {breakfast!r}; expected ('hot water', 'toast'), no matter which is "
+                "ready first. Results taken in the order the steps finish, or read out of a "
+                "set such as asyncio.wait's `done` (a set has no order), come out in any order. "
+                "Take each result from its own step: asyncio.gather keeps the order of its "
+                "arguments, and a task you kept gives its own task.result()."
+            )
 
 
 async def test_breakfast_is_ready_in_three_seconds_not_five(exercise, clock):

@@ -23,7 +23,9 @@ async def running_loop() -> asyncio.AbstractEventLoop:
     return asyncio.get_running_loop()
 
 
-async def fail(message: str) -> None:
+async def fail(message: str, loops: list[asyncio.AbstractEventLoop]) -> None:
+    """Note the loop this runs on in `loops`, then raise ValueError(message)."""
+    loops.append(asyncio.get_running_loop())
     await asyncio.sleep(0)
     raise ValueError(message)
 
@@ -72,4 +74,16 @@ def test_the_loop_is_closed_when_run_job_returns(exercise):
 
 def test_an_error_in_the_coroutine_reaches_the_caller(exercise):
     with pytest.raises(ValueError, match="no such file"):
-        run_job(exercise, fail("no such file"))
+        run_job(exercise, fail("no such file", []))
+
+
+def test_the_loop_is_closed_even_when_the_coroutine_fails(exercise):
+    loops: list[asyncio.AbstractEventLoop] = []
+    with pytest.raises(ValueError, match="no such file"):
+        run_job(exercise, fail("no such file", loops))
+    # The ValueError comes from fail(), which noted its loop first.
+    assert loops[0].is_closed(), (
+        "run_job(fail(...)) raised the coroutine's ValueError, as it should, but left the "
+        "event loop it ran on open; expected the loop to be closed whether the job returns "
+        "or raises. Close it in a `finally:` block (or let asyncio.run do it for you)."
+    )

@@ -1,6 +1,6 @@
 """Tests for exercises/02_tasks/fetch_all.py."""
 
-import pytest
+from collections.abc import Awaitable
 
 from grader.testing import FakeNetwork
 
@@ -32,5 +32,30 @@ async def test_no_urls_means_no_pages(exercise, clock):
 
 async def test_a_failed_download_raises_its_error(exercise):
     network = FakeNetwork(broken="b")
-    with pytest.raises(ConnectionError, match="b is unreachable"):
-        await exercise.fetch_all(["a", "b", "c"], network.download)
+    error = await error_from(exercise.fetch_all(["a", "b", "c"], network.download))
+    assert is_the_broken_download_s(error, "b"), (
+        f"With the download of 'b' failing, fetch_all(['a', 'b', 'c']) {outcome(error)}; "
+        "expected it to raise that download's own error, ConnectionError('b is unreachable') "
+        "(or a TaskGroup's ExceptionGroup holding only that error). A failed download must "
+        "reach the caller, not be swallowed or replaced."
+    )
+
+
+async def error_from(call: Awaitable[object]) -> BaseException | None:
+    """What `call` raises, if it is a ConnectionError or an ExceptionGroup (a TaskGroup's)."""
+    try:
+        await call
+    except (ConnectionError, BaseExceptionGroup) as raised:
+        return raised
+    return None
+
+
+def is_the_broken_download_s(error: BaseException | None, url: str) -> bool:
+    """Whether `error` is the fake network's error for `url`, alone or inside a group."""
+    if isinstance(error, BaseExceptionGroup):
+        return all(is_the_broken_download_s(inner, url) for inner in error.exceptions)
+    return type(error) is ConnectionError and str(error) == f"{url} is unreachable"
+
+
+def outcome(error: BaseException | None) -> str:
+    return "returned normally" if error is None else f"raised {error!r}"

@@ -8,16 +8,27 @@ from grader.testing import Timeline
 
 
 class FakeMirrors:
-    """Mirrors that answer "<page> from <mirror>" after a per-mirror delay of virtual time."""
+    """Mirrors that answer "<page> from <mirror>" after a per-mirror delay of virtual time.
 
-    def __init__(self, delays: dict[str, float], broken: str | None = None) -> None:
+    A cancelled request takes `cleanup` seconds to close its connection before it stops.
+    """
+
+    def __init__(
+        self, delays: dict[str, float], broken: str | None = None, cleanup: float = 0
+    ) -> None:
         self.delays = delays
         self.broken = broken
+        self.cleanup = cleanup
         self.timeline = Timeline()
 
     async def fetch(self, mirror: str) -> str:
         async with self.timeline.track(f"fetch from {mirror}"):
-            await asyncio.sleep(self.delays[mirror])
+            try:
+                await asyncio.sleep(self.delays[mirror])
+            except asyncio.CancelledError:
+                if self.cleanup:
+                    await asyncio.sleep(self.cleanup)  # closing the connection takes a while
+                raise
             if mirror == self.broken:
                 raise ConnectionError(f"{mirror} is down")
             return f"page from {mirror}"
@@ -65,6 +76,24 @@ async def test_the_slower_requests_are_cancelled_and_finished_before_it_returns(
     )
 
 
+async def test_it_returns_only_once_the_cancelled_requests_have_cleaned_up(exercise, clock):
+    mirrors = FakeMirrors({"eu": 3, "us": 1, "asia": 2}, cleanup=0.5)
+    page = await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
+    still_running = mirrors.still_running()
+    assert not still_running, mirrors.timeline.explain(
+        f"first_answer returned {page!r} at t={clock.now:g} s, but {still_running} were "
+        "still closing their connections: a cancelled request here needs 0.5 s to stop.",
+        "Giving the cancelled tasks one turn (asyncio.sleep(0)) is not the same as waiting "
+        "for them. Cancel every slower request, then await them (asyncio.gather(*pending, "
+        "return_exceptions=True) or asyncio.wait(pending)) before you return.",
+    )
+    assert clock.now == 1.5, mirrors.timeline.explain(
+        f"first_answer returned at t={clock.now:g} s; expected t=1.5 s: 'us' answered at "
+        "1 s, and the cancelled requests took 0.5 s to stop, all at the same time.",
+        "Cancel every slower request first, then wait for all of them together.",
+    )
+
+
 async def test_a_single_mirror_is_enough(exercise, clock):
     mirrors = FakeMirrors({"home": 2})
     page = await exercise.first_answer(["home"], mirrors.fetch)
@@ -76,7 +105,7 @@ async def test_a_single_mirror_is_enough(exercise, clock):
 
 
 async def test_a_failed_first_answer_raises_after_the_others_are_stopped(exercise, clock):
-    mirrors = FakeMirrors({"eu": 3, "us": 1, "asia": 2}, broken="us")
+    mirrors = FakeMirrors({"eu": 3, "us": 1, "asia": 2}, broken="us", cleanup=0.5)
     with pytest.raises(ConnectionError, match="us is down"):
         await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
     still_running = mirrors.still_running()

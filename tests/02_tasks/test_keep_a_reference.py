@@ -58,6 +58,21 @@ async def test_start_returns_at_once_and_the_jobs_run_side_by_side(exercise, clo
     )
 
 
+async def test_the_task_start_returns_is_held_in_self_tasks_while_it_runs(exercise):
+    jobs, work = exercise.Jobs(), Work()
+    task = start_job(jobs, work.job("2 s job", 2))
+    await asyncio.sleep(1)
+    held = any(item is task for item in jobs._tasks)
+    kinds = sorted(type(item).__name__ for item in jobs._tasks)
+    await asyncio.sleep(1.5)  # the job is over at t=2 s, whatever start() did
+    assert held, (
+        "jobs.start(job) returned a task; one second later, while that task was still "
+        f"running, self._tasks did not hold it (it held: {kinds or 'nothing'}). The loop keeps "
+        "only a weak reference to a task, and so does a weakref.ref: put the task object "
+        "itself in self._tasks, which is what keeps it alive."
+    )
+
+
 async def test_a_job_is_let_go_as_soon_as_it_is_done(exercise):
     jobs, work = exercise.Jobs(), Work()
     for name, seconds in (("1 s job", 1), ("2 s job", 2), ("3 s job", 3)):
@@ -85,6 +100,26 @@ async def test_a_failed_job_s_error_is_raised_by_wait_all(exercise):
         await jobs.wait_all()
     assert jobs.running == 0, (
         f"After every job had finished, jobs.running is {jobs.running}; expected 0."
+    )
+
+
+async def test_when_several_jobs_fail_wait_all_raises_the_first_failure(exercise):
+    jobs, work = exercise.Jobs(), Work()
+    start_job(jobs, work.job("fails at 2 s", 2, ValueError("job 2 broke second")))
+    start_job(jobs, work.job("fails at 1 s", 1, ValueError("job 1 broke first")))
+    try:
+        await jobs.wait_all()
+    except ValueError as raised:
+        error: ValueError | None = raised
+    else:
+        error = None
+    got = "returned normally" if error is None else f"raised {error!r}"
+    assert str(error) == "job 1 broke first", work.timeline.explain(
+        f"Two jobs failed, the one started second at t=1 s and the one started first at "
+        f"t=2 s, and jobs.wait_all() {got}; expected ValueError('job 1 broke first'), the "
+        "error of the first job to fail.",
+        "Append each error to the end of self._errors when its task finishes, so that "
+        "self._errors[0] is the earliest failure.",
     )
 
 

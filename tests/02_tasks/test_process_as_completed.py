@@ -8,11 +8,22 @@ from grader.testing import FakeNetwork
 
 
 class HandlingNetwork(FakeNetwork):
-    """The fake network, plus a handler that records when each page was handled."""
+    """The fake network, plus a handler that records when each page was handled.
 
-    def __init__(self, delays: dict[str, float], broken: str | None = None) -> None:
-        super().__init__(delays, broken)
+    Every url in `broken` fails with ConnectionError when its delay is over.
+    """
+
+    def __init__(self, delays: dict[str, float], broken: tuple[str, ...] = ()) -> None:
+        super().__init__(delays)
+        self.broken_urls = broken
         self.handled: list[tuple[float, str, str]] = []
+
+    async def download(self, url: str) -> str:
+        async with self.timeline.track(f"download {url}"):
+            await asyncio.sleep(self.delays.get(url, 1))
+            if url in self.broken_urls:
+                raise ConnectionError(f"{url} is unreachable")
+            return f"{url}!"
 
     def handle(self, url: str, page: str) -> None:
         self.handled.append((asyncio.get_running_loop().time(), url, page))
@@ -51,7 +62,7 @@ async def test_each_page_is_handled_the_moment_it_arrives(exercise, clock):
 
 
 async def test_a_failed_download_does_not_stop_the_others(exercise, clock):
-    network = HandlingNetwork({"a": 3, "b": 1, "c": 2}, broken="b")
+    network = HandlingNetwork({"a": 3, "b": 1, "c": 2}, broken=("b",))
     with pytest.raises(ConnectionError, match="b is unreachable"):
         await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
     expected = ["c at t=2 s", "a at t=3 s"]
@@ -65,6 +76,29 @@ async def test_a_failed_download_does_not_stop_the_others(exercise, clock):
         f"process_as_completed raised at t={clock.now:g} s; expected t=3 s, once every "
         "download had finished.",
         "Raise the error only after the last download is done.",
+    )
+
+
+async def test_when_several_fail_the_first_to_fail_is_raised(exercise, clock):
+    network = HandlingNetwork({"a": 3, "b": 1, "c": 2}, broken=("a", "c"))
+    try:
+        await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
+    except ConnectionError as raised:
+        error: ConnectionError | None = raised
+    else:
+        error = None
+    got = "returned normally" if error is None else f"raised {error!r}"
+    assert str(error) == "c is unreachable", network.timeline.explain(
+        f"With 'c' failing at t=2 s and 'a' at t=3 s, process_as_completed {got}; expected "
+        "ConnectionError('c is unreachable'), the error of the first download to fail.",
+        "Keep the first error that arrives and don't let a later one replace it; the order "
+        "of `urls` does not matter, the order the downloads fail does.",
+    )
+    assert (network.handled_at(), clock.now) == (["b at t=1 s"], 3), network.timeline.explain(
+        f"With 'c' and 'a' failing, the pages were handled {network.handled_at()} and "
+        f"process_as_completed raised at t={clock.now:g} s; expected ['b at t=1 s'], then "
+        "the error at t=3 s, once every download had finished.",
+        "Handle each page that does arrive, and raise only after the last download is done.",
     )
 
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import Timeline
+from grader.testing import Timeline, task_outcome
 
 
 class FakeItems:
@@ -76,3 +76,27 @@ async def test_a_crashed_worker_s_error_is_raised(exercise):
     items = FakeItems(crash_on=2)
     with pytest.raises(ValueError, match="item 2 is corrupt"):
         await run_worker_for(exercise, 5, "indexer", items)
+
+
+async def test_a_cancellation_aimed_at_run_worker_for_is_not_swallowed(exercise):
+    items = FakeItems(cleanup=1)
+    caller = asyncio.create_task(exercise.run_worker_for(3.5, "indexer", items.process))
+    await asyncio.sleep(4)  # the worker was cancelled at 3.5 s and cleans up until 4.5 s
+    returned_early = caller.done()
+    caller.cancel()
+    await asyncio.wait([caller])
+    leftovers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    if leftovers:
+        await asyncio.wait(leftovers)  # let the worker finish cleaning up, whatever happened
+    assert not returned_early, items.timeline.explain(
+        f"run_worker_for(3.5, 'indexer') {task_outcome(caller)} before t=4 s, while the "
+        "cancelled worker was still cleaning up (until t=4.5 s).",
+        "Await the worker after cancelling it, so that it is done when you return.",
+    )
+    assert caller.cancelled(), items.timeline.explain(
+        "run_worker_for(3.5, 'indexer') was itself cancelled at t=4 s, while it waited for "
+        f"the worker to stop, and it {task_outcome(caller)}; expected it to end cancelled.",
+        "Only the CancelledError you caused by cancelling the worker is yours to catch. When "
+        "the task running run_worker_for is being cancelled (asyncio.current_task()"
+        ".cancelling() is not 0), re-raise the CancelledError instead of returning.",
+    )

@@ -1,4 +1,9 @@
-"""Tests for exercises/03_futures/callback_to_awaitable.py."""
+"""Tests for exercises/03_futures/callback_to_awaitable.py.
+
+The service calls back at irregular moments (1.234567 s, not 1.5 s): an answer that polls
+every 0.1 s or 0.5 s wakes at a multiple of its interval, so it can't land on the callback's
+moment by luck. The virtual clock counts in microseconds, so these times are exact.
+"""
 
 import asyncio
 from collections.abc import Callable
@@ -43,32 +48,33 @@ class FakeWeatherService:
 
 
 async def test_the_answer_arrives_the_moment_the_service_calls_back(exercise, clock):
-    service = FakeWeatherService({"Oslo": 1.5})
+    service = FakeWeatherService({"Oslo": 1.234567})
     async with service.timeline.track("ask Oslo"):
         answer = await exercise.ask("Oslo", service.request)
     assert answer == "Oslo: sunny", (
         f"await ask('Oslo', request) returned {answer!r}; expected 'Oslo: sunny', the value "
         "the service passed to on_done. Resolve a future with it and return `await future`."
     )
-    assert clock.now == 1.5, service.timeline.explain(
-        f"ask('Oslo') returned at t={clock.now:g} s; the service called back at t=1.5 s.",
+    assert clock.now == 1.234567, service.timeline.explain(
+        f"ask('Oslo') returned at t={clock.now} s; the service called back at t=1.234567 s.",
         "Don't poll for the answer: let on_done resolve a future (future.set_result) and "
         "await that future, so your task wakes up exactly when the answer arrives.",
     )
 
 
 async def test_an_error_from_the_service_is_raised_by_ask(exercise, clock):
-    service = FakeWeatherService({"Atlantis": 2}, failing="Atlantis")
+    service = FakeWeatherService({"Atlantis": 2.718281}, failing="Atlantis")
     with pytest.raises(LookupError, match="no station knows 'Atlantis'"):
         await exercise.ask("Atlantis", service.request)
-    assert clock.now == 2, (
-        f"ask('Atlantis') raised at t={clock.now:g} s; the service reported the error at "
-        "t=2 s. Pass on_error a function that calls future.set_exception(error)."
+    assert clock.now == 2.718281, (
+        f"ask('Atlantis') raised at t={clock.now} s; the service reported the error at "
+        "t=2.718281 s. Pass on_error a function that calls future.set_exception(error), and "
+        "await the future rather than checking for the outcome now and then."
     )
 
 
 async def test_three_questions_wait_together_and_each_gets_its_own_answer(exercise, clock):
-    service = FakeWeatherService({"Oslo": 3, "Lima": 1, "Pune": 2})
+    service = FakeWeatherService({"Oslo": 3.141593, "Lima": 1.414213, "Pune": 2.236067})
     returned_at: dict[str, float] = {}
 
     async def ask_and_note_the_time(city: str) -> str:
@@ -81,8 +87,9 @@ async def test_three_questions_wait_together_and_each_gets_its_own_answer(exerci
         f"Three concurrent asks returned {answers!r}; expected ['Oslo: sunny', 'Lima: sunny', "
         "'Pune: sunny']. Each call to ask needs its own future, resolved by its own callbacks."
     )
-    assert returned_at == {"Oslo": 3, "Lima": 1, "Pune": 2}, service.timeline.explain(
+    expected = {"Oslo": 3.141593, "Lima": 1.414213, "Pune": 2.236067}
+    assert returned_at == expected, service.timeline.explain(
         f"The three asks returned at {returned_at}; expected each one the moment its own "
-        "answer arrived: {'Oslo': 3, 'Lima': 1, 'Pune': 2}.",
+        f"answer arrived: {expected}.",
         "Each ask should await its own future; nothing else should hold it up.",
     )

@@ -7,10 +7,15 @@ until the worker finished, and here the worker could then never run, so the test
 hang until the timeout. Instead they fail at once and say why; so does a busy-wait on
 `job.done()`, which would hang the same way.
 
-Margins: while a `loop.run_in_executor` future is pending, looptime moves the virtual
-clock only as fast as the real one (it cannot know when a real thread will finish), so a
-correct answer that uses run_in_executor spends each job's `seconds` in real time. Jobs
-here take 1 s, well inside the 5 s timeout; answers using wrap_future take milliseconds.
+Jobs take irregular times (1.234567 s, not 1 s), so an answer that polls `job.done()` every
+0.1 s or 0.5 s wakes at a multiple of its interval and can't land on the finish by luck;
+the virtual clock counts in microseconds, so these times are exact. Such an answer is also
+caught directly: it asks done() of the unfinished job at several moments.
+
+Margins: an answer using `loop.run_in_executor(executor, ...)` gets this fake pool's future
+wrapped, so its job also finishes on the virtual clock. The kit's loop gives executor jobs
+no virtual time; while one is pending it waits only a short real-time grace each time
+before the clock moves on, so every answer here takes milliseconds of real time.
 """
 
 import asyncio
@@ -30,7 +35,7 @@ from grader.testing import Span, Timeline
 # calls it a busy-wait: a bare `while not job.done(): pass`, or one with `await
 # asyncio.sleep(0)`, since the virtual clock never moves while a callback is always ready.
 # A coroutine that polls with `await asyncio.sleep(0.01)` lets the clock move between polls
-# and never gets near this.
+# and never gets near this; the tests catch it by the moments it polls at (`polled_at`).
 BUSY_WAIT_POLLS = 1000
 
 
@@ -46,6 +51,8 @@ class NonBlockingFuture(Future[str]):
         self._loop = loop
         self._polls = 0
         self._polled_at: float | None = None
+        # Each distinct loop time at which the loop's thread asked about the unfinished job.
+        self.polled_at: list[float] = []
 
     def result(self, timeout: float | None = None) -> str:
         self._refuse_to_block("result", timeout)
@@ -86,6 +93,7 @@ class NonBlockingFuture(Future[str]):
         now = self._loop.time()
         if now != self._polled_at:
             self._polled_at, self._polls = now, 0
+            self.polled_at.append(now)
         self._polls += 1
         if self._polls >= BUSY_WAIT_POLLS:
             raise BlockedEventLoopError(
@@ -107,12 +115,14 @@ class FakePool(Executor):
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.submitted: list[tuple[Callable[..., str], tuple[Any, ...]]] = []
+        self.jobs: list[NonBlockingFuture] = []
         self.timeline = Timeline()
 
     def submit(self, fn: Callable[..., str], /, *args: Any, **kwargs: Any) -> Future[str]:
         loop = asyncio.get_running_loop()
         self.submitted.append((fn, args))
         job = NonBlockingFuture(loop)
+        self.jobs.append(job)
         span = Span(f"pool: {getattr(fn, '__name__', 'job')}", loop.time())
         self.timeline.spans.append(span)
 
@@ -150,20 +160,29 @@ async def alongside(coro: Coroutine[Any, Any, None]) -> AsyncIterator[asyncio.Ta
 
 
 async def test_the_checksum_arrives_when_the_worker_finishes(exercise, clock):
-    pool = FakePool(seconds=1)
+    pool = FakePool(seconds=1.234567)
     digest = await exercise.checksum(b"big file", pool, sha256)
     assert digest == sha256(b"big file"), (
         f"checksum(b'big file') returned {digest!r}; expected {sha256(b'big file')!r}, "
         "the value hash_bytes computed on the pool."
     )
-    assert clock.now == 1, pool.timeline.explain(
-        f"checksum returned at t={clock.now:g} s; the pool finished the job at t=1 s.",
+    polled_at = [moment for job in pool.jobs for moment in job.polled_at]
+    assert len(polled_at) <= 1, pool.timeline.explain(
+        f"checksum asked whether the job was done at {len(polled_at)} moments while the "
+        f"pool was still working on it (t={', '.join(map(str, polled_at[:5]))}"
+        f"{', ...' if len(polled_at) > 5 else ''} s): it polls, so it notices the finish "
+        "only at its next check, after the worker is done.",
+        "Don't poll job.done(): await the pool's future itself (asyncio.wrap_future(job)), "
+        "so checksum resumes exactly when the worker is done.",
+    )
+    assert clock.now == 1.234567, pool.timeline.explain(
+        f"checksum returned at t={clock.now} s; the pool finished the job at t=1.234567 s.",
         "Await the pool's future itself, so checksum resumes exactly when the worker is done.",
     )
 
 
 async def test_the_work_runs_on_the_executor_you_were_given(exercise):
-    pool = FakePool(seconds=1)
+    pool = FakePool(seconds=1.234567)
     await exercise.checksum(b"big file", pool, sha256)
     calls = [(getattr(fn, "__name__", fn), args) for fn, args in pool.submitted]
     assert calls == [("sha256", (b"big file",))], (
@@ -174,7 +193,7 @@ async def test_the_work_runs_on_the_executor_you_were_given(exercise):
 
 
 async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock):
-    pool = FakePool(seconds=1)
+    pool = FakePool(seconds=1.234567)
     beats: list[float] = []
 
     async def heartbeat() -> None:
@@ -187,21 +206,22 @@ async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock)
         await exercise.checksum(b"big file", pool, sha256)
         returned_at, beats_by_then = clock.now, list(beats)
     assert beats_by_then == [0.25, 0.5, 0.75], pool.timeline.explain(
-        f"While checksum waited for the pool (t=0 to t={returned_at:g} s), a heartbeat task "
+        f"While checksum waited for the pool (t=0 to t={returned_at} s), a heartbeat task "
         f"ticked at {beats_by_then}; expected a tick every 0.25 s: [0.25, 0.5, 0.75].",
         "Waiting on the job must suspend only checksum, so the loop can run other tasks.",
     )
 
 
 async def test_an_error_in_the_worker_is_raised_by_checksum(exercise, clock):
-    pool = FakePool(seconds=1)
+    pool = FakePool(seconds=2.718281)
 
     def broken_hash(data: bytes) -> str:
         raise OSError("unreadable block at offset 4096")
 
     with pytest.raises(OSError, match="unreadable block"):
         await exercise.checksum(b"big file", pool, broken_hash)
-    assert clock.now == 1, (
-        f"checksum raised at t={clock.now:g} s; the worker failed at t=1 s. Let the job's "
-        "own exception come out of the await."
+    assert clock.now == 2.718281, (
+        f"checksum raised at t={clock.now} s; the worker failed at t=2.718281 s. Let the "
+        "job's own exception come out of the await rather than checking on the job now "
+        "and then."
     )

@@ -1,0 +1,13 @@
+"""Wrong: polls job.done() every 0.1 s instead of awaiting the job."""
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Executor
+
+
+async def checksum(data: bytes, executor: Executor, hash_bytes: Callable[[bytes], str]) -> str:
+    """Run `hash_bytes(data)` on `executor` and return its result, without blocking the loop."""
+    job = executor.submit(hash_bytes, data)
+    while not job.done():  # noqa: ASYNC110 (the mistake on show)
+        await asyncio.sleep(0.1)
+    return job.result()

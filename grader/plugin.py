@@ -171,7 +171,8 @@ class KitPlugin:
         grader re-runs each exercise on its own when the process dies, so the others are
         still graded.
         """
-        limit = _HARD_LIMIT_FACTOR * float(item.config.getini("timeout") or 5)
+        per_test = item.config.getoption("timeout", None) or item.config.getini("timeout") or 5
+        limit = _HARD_LIMIT_FACTOR * float(per_test)
         faulthandler.dump_traceback_later(limit, exit=True)
         try:
             return (yield)

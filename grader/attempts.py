@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from grader.manifest import KIT_ROOT, Exercise
+from grader.manifest import KIT_ROOT, Exercise, shown_path
 
 ATTEMPT_KINDS = ("exercises", "solutions", "wrong-answers")
 
@@ -38,8 +38,7 @@ class Attempt:
     @property
     def shown_path(self) -> str:
         """The path relative to the kit root when inside it, as a learner would type it."""
-        inside = self.path.is_relative_to(KIT_ROOT)
-        return str(self.path.relative_to(KIT_ROOT) if inside else self.path)
+        return shown_path(self.path)
 
 
 def wrong_answers_dir(exercise: Exercise) -> Path:

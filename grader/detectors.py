@@ -29,7 +29,7 @@ from typing import Any
 
 import looptime
 
-from grader.manifest import KIT_ROOT
+from grader.manifest import KIT_ROOT, shown_path
 
 # Code that is never the learner's: installed libraries, the standard library, the grader.
 _NOT_LEARNER_ROOTS = (
@@ -65,9 +65,7 @@ def is_learner_file(filename: str) -> bool:
 
 def describe_location(filename: str, lineno: int, line: str | None = None) -> str:
     """``exercises/02_tasks/x.py:12`` plus the source line, relative to the kit root."""
-    path = Path(filename)
-    shown = path.relative_to(KIT_ROOT) if path.is_relative_to(KIT_ROOT) else path
-    text = f"{shown}:{lineno}"
+    text = f"{shown_path(Path(filename))}:{lineno}"
     return f"{text}: {line.strip()}" if line and line.strip() else text
 
 

@@ -12,6 +12,11 @@ MANIFEST_PATH = KIT_ROOT / "manifest.toml"
 TREES = ("exercises", "solutions")
 
 
+def shown_path(path: Path) -> str:
+    """``path`` as a learner would type it: relative to the kit root when inside it."""
+    return str(path.relative_to(KIT_ROOT) if path.is_relative_to(KIT_ROOT) else path)
+
+
 class ManifestError(Exception):
     """The manifest is malformed or names something that does not exist."""
 

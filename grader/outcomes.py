@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.manifest import KIT_ROOT, Exercise
+from grader.manifest import Exercise, shown_path
 from grader.pristine import is_untouched
 
 PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
@@ -47,8 +47,7 @@ class ExerciseOutcome:
         """The graded file as a learner would type it (relative to the kit when inside it)."""
         if self.file is None:
             return str(self.exercise.path_in("exercises"))
-        inside = self.file.is_relative_to(KIT_ROOT)
-        return str(self.file.relative_to(KIT_ROOT) if inside else self.file)
+        return shown_path(self.file)
 
     @property
     def points(self) -> int:

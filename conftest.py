@@ -1,3 +1,3 @@
 """Loads the kit's pytest plugin for every test run from this folder."""
 
-pytest_plugins = ["grader.plugin"]
+pytest_plugins = ["grader.inside.plugin"]

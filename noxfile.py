@@ -65,7 +65,7 @@ def solutions(session: nox.Session) -> None:
 def check(session: nox.Session) -> None:
     """Prove the kit sound: solutions pass, stubs fail, wrong answers are rejected."""
     install(session, "test")
-    session.run("python", "-m", "grader.check", *session.posargs)
+    session.run("python", "-m", "grader.host.check", *session.posargs)
 
 
 @nox.session(default=False, tags=["kit"])
@@ -88,11 +88,11 @@ def selftest(session: nox.Session) -> None:
 def freeze(session: nox.Session) -> None:
     """Record the current stubs as the originals that reset restores (maintainers)."""
     install(session, "test")
-    session.run("python", "-m", "grader.freeze", *session.posargs)
+    session.run("python", "-m", "grader.host.freeze", *session.posargs)
 
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Print how long the suite takes against solutions/ versus trivial async tests."""
     install(session, "test")
-    session.run("python", "-m", "grader.benchmark", *session.posargs)
+    session.run("python", "-m", "grader.host.benchmark", *session.posargs)

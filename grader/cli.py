@@ -12,13 +12,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from grader import formats
+from grader.host import formats
+from grader.host.outcomes import PASSED, ExerciseOutcome
+from grader.host.pristine import original_stub
+from grader.host.report import next_steps, next_unfinished, print_report, render, wants_colour
+from grader.host.runner import RunOptions, run_exercises
+from grader.host.state import next_hint
 from grader.manifest import KIT_ROOT, Exercise, Manifest, ManifestError, load_manifest
-from grader.outcomes import PASSED, ExerciseOutcome
-from grader.pristine import original_stub
-from grader.report import next_steps, next_unfinished, print_report, render, wants_colour
-from grader.runner import RunOptions, run_exercises
-from grader.state import next_hint
 
 EXIT_OK, EXIT_NOT_PASSING, EXIT_USAGE = 0, 1, 2
 

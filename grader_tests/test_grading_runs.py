@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.outcomes import ERROR, FAILED, NOT_STARTED, PASSED
-from grader.pristine import original_stub
-from grader.runner import RunOptions, run_exercises
+from grader.host.outcomes import ERROR, FAILED, NOT_STARTED, PASSED
+from grader.host.pristine import original_stub
+from grader.host.runner import RunOptions, run_exercises
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -7,10 +7,10 @@ import io
 import pytest
 
 from grader import cli
+from grader.host.outcomes import FAILED, PASSED, ExerciseOutcome
+from grader.host.pristine import original_stub
+from grader.host.state import next_hint
 from grader.manifest import KIT_ROOT, ManifestError
-from grader.outcomes import FAILED, PASSED, ExerciseOutcome
-from grader.pristine import original_stub
-from grader.state import next_hint
 
 
 def test_hints_come_one_at_a_time_and_the_last_one_repeats(manifest, tmp_path):

@@ -16,12 +16,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader import formats
+from grader.host import formats
+from grader.host.outcomes import ERROR, PASSED, ExerciseOutcome
+from grader.host.pristine import original_stub
+from grader.host.report import progress_bar, render
+from grader.host.runner import RunOptions, run_exercises
 from grader.manifest import KIT_ROOT
-from grader.outcomes import ERROR, PASSED, ExerciseOutcome
-from grader.pristine import original_stub
-from grader.report import progress_bar, render
-from grader.runner import RunOptions, run_exercises
 
 pytestmark = pytest.mark.timeout(120)
 SCHEMAS = Path(__file__).with_name("schemas")

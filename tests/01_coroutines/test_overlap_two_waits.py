@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Awaitable
 
-from grader.testing import Timeline, set_order_of_new_tasks
+from grader.inside.testing import Timeline, set_order_of_new_tasks
 
 
 class KitchenFire(Exception):

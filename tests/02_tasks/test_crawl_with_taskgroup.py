@@ -3,7 +3,7 @@
 import asyncio
 from collections import Counter
 
-from grader.testing import Timeline
+from grader.inside.testing import Timeline
 
 
 class FakeWeb:

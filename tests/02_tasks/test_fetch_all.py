@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable
 
-from grader.testing import FakeNetwork
+from grader.inside.testing import FakeNetwork
 
 
 async def test_pages_come_back_in_the_order_of_the_urls(exercise):

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import Timeline
+from grader.inside.testing import Timeline
 
 
 class Work:

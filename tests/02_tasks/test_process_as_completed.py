@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import FakeNetwork
+from grader.inside.testing import FakeNetwork
 
 
 class HandlingNetwork(FakeNetwork):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from grader.testing import Span, Timeline
+from grader.inside.testing import Span, Timeline
 
 
 class FakeWeatherService:

@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from grader.detectors import learner_location
-from grader.testing import Span, Timeline
+from grader.inside.detectors import learner_location
+from grader.inside.testing import Span, Timeline
 
 # How often done() may report "still running" at one instant of loop time before the test
 # calls it a busy-wait: a bare `while not job.done(): pass`, or one with `await

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import Span, Timeline
+from grader.inside.testing import Span, Timeline
 
 
 class SlowStore:

@@ -1,6 +1,6 @@
 """Tests for exercises/04_synchronisation/bounded_downloads.py."""
 
-from grader.testing import FakeNetwork
+from grader.inside.testing import FakeNetwork
 
 
 class FakeServer(FakeNetwork):

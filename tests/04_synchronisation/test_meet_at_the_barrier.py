@@ -3,7 +3,7 @@
 import asyncio
 from dataclasses import dataclass, field
 
-from grader.testing import Timeline
+from grader.inside.testing import Timeline
 
 # Long enough, in virtual time, that a member still waiting after it will wait forever.
 PATIENCE = 60

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from grader.testing import Timeline
+from grader.inside.testing import Timeline
 
 
 async def run(gun, timeline: Timeline, name: str, arrive_at: float) -> None:

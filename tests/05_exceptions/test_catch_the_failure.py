@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import task_outcome
+from grader.inside.testing import task_outcome
 
 
 class PriceService:

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from grader.testing import Timeline
+from grader.inside.testing import Timeline
 
 
 class FakeHosts:

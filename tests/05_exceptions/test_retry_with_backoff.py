@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.testing import Timeline, task_outcome
+from grader.inside.testing import Timeline, task_outcome
 
 
 class FlakyService:

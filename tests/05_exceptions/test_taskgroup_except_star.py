@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from grader.testing import Timeline
+from grader.inside.testing import Timeline
 
 IDS = {"alice": 1, "bob": 2, "carol": 3, "dave": 4}
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.host.outcomes import ExerciseOutcome, crashed, fold, read_records
 from grader.manifest import KIT_ROOT, Exercise
-from grader.outcomes import ExerciseOutcome, crashed, fold, read_records
 
 # A last line of defence in real seconds, far above any honest run: each test already has
 # its own pytest-timeout limit, this catches a hang that escapes it.

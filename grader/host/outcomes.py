@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.host.pristine import is_untouched
 from grader.manifest import Exercise, shown_path
-from grader.pristine import is_untouched
 
 PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader.messages import ALSO_HEADER
-from grader.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
+from grader.host.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
+from grader.inside.messages import ALSO_HEADER
 
 _BAR_WIDTH = 30
 _SHOWN_FAILURES = 3

@@ -7,9 +7,9 @@ import traceback
 
 import pytest
 
-from grader.attempts import AttemptLoadError
-from grader.detectors import BlockingCallError, learner_location
-from grader.virtual_clock import DEADLOCK_ERROR
+from grader.inside.attempts import AttemptLoadError
+from grader.inside.detectors import BlockingCallError, learner_location
+from grader.inside.virtual_clock import DEADLOCK_ERROR
 
 # Detector findings are appended to a failure's message under this header.
 ALSO_HEADER = "\nAlso:\n"

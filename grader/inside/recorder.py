@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.attempts import Attempt
+from grader.inside.attempts import Attempt
 from grader.manifest import Exercise
 
 RESULTS_VERSION = 1

@@ -1,4 +1,4 @@
-"""``python -m grader.benchmark``: how fast the suite runs against solutions/.
+"""``python -m grader.host.benchmark``: how fast the suite runs against solutions/.
 
 Prints the number of tests, the wall time of a pytest run of the whole suite against
 ``solutions/``, the wall time of a pytest run of the same number of trivial async tests
@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from grader.host.runner import test_environment
 from grader.manifest import KIT_ROOT
-from grader.runner import test_environment
 
 TARGET_RATIO = 2.0
 _TRIVIAL_CONFIG = """\
@@ -46,7 +46,7 @@ def _count_tests(results: Path) -> int:
 
 def main() -> None:
     """Measure and print the figures."""
-    parser = argparse.ArgumentParser(prog="python -m grader.benchmark")
+    parser = argparse.ArgumentParser(prog="python -m grader.host.benchmark")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each suite (best kept)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="asyncio-kit-bench-") as scratch:

@@ -14,10 +14,10 @@ import sys
 from collections import defaultdict
 from typing import Any
 
-from grader.attempts import wrong_answers_dir
+from grader.host.pristine import stale_entries
+from grader.host.runner import run_pytest
+from grader.inside.attempts import wrong_answers_dir
 from grader.manifest import KIT_ROOT, TREES, Manifest, load_manifest
-from grader.pristine import stale_entries
-from grader.runner import run_pytest
 
 MIN_TESTS, MIN_WRONG_ANSWERS = 3, 2
 # Real seconds one pytest run of the check may take before it is stopped.

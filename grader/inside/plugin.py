@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from grader.attempts import ATTEMPT_KINDS, Attempt, AttemptLoader, attempts_for
-from grader.detectors import (
+from grader.inside.attempts import ATTEMPT_KINDS, Attempt, AttemptLoader, attempts_for
+from grader.inside.detectors import (
     BlockingCallGuard,
     Mistake,
     is_never_awaited_warning,
@@ -29,11 +29,11 @@ from grader.detectors import (
     pending_tasks,
     unretrieved_errors,
 )
+from grader.inside.messages import ALSO_HEADER, AsyncioMistakeError, learner_message
+from grader.inside.recorder import ResultsRecorder
+from grader.inside.testing import Clock
+from grader.inside.virtual_clock import VirtualClockLoop
 from grader.manifest import KIT_ROOT, Exercise, Manifest, load_manifest
-from grader.messages import ALSO_HEADER, AsyncioMistakeError, learner_message
-from grader.results import ResultsRecorder
-from grader.testing import Clock
-from grader.virtual_clock import VirtualClockLoop
 
 # How many per-test timeouts a test may take before the whole process is ended.
 _HARD_LIMIT_FACTOR = 3

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.outcomes import ERROR, PASSED, ExerciseOutcome, TestOutcome
+from grader.host.outcomes import ERROR, PASSED, ExerciseOutcome, TestOutcome
 
 # Exercism truncates a test's output at 500 characters; doing it here keeps files small too.
 _EXERCISM_OUTPUT_LIMIT = 500

@@ -21,7 +21,7 @@ from typing import Any
 
 import looptime
 
-from grader.detectors import learner_caller, suspension_point
+from grader.inside.detectors import learner_caller, suspension_point
 
 DEADLOCK_ERROR = looptime.IdleTimeoutError
 # Real seconds to wait for executor jobs before the virtual clock moves on. Exercise jobs
@@ -115,7 +115,7 @@ def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
 class LearnerTask(asyncio.Task[Any]):
     """A task that remembers the line of learner code that created it, if any.
 
-    A test may also choose its hash (see ``grader.testing.set_order_of_new_tasks``), which
+    A test may also choose its hash (see ``grader.inside.testing.set_order_of_new_tasks``), which
     decides where the task lands in a set.
     """
 

@@ -1,0 +1,1 @@
+"""Never imports learner code: the runner, the sandbox, the one verdict and the outputs."""

@@ -10,6 +10,9 @@ from pathlib import Path
 KIT_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = KIT_ROOT / "manifest.toml"
 TREES = ("exercises", "solutions")
+# What an exercise's learner code may do beyond pure asyncio, granted per exercise in the
+# manifest; the sandbox's audit hook refuses everything else.
+PERMISSIONS = frozenset({"threads", "subprocess", "sockets", "signals", "processes"})
 
 
 def shown_path(path: Path) -> str:
@@ -39,6 +42,9 @@ class Exercise:
     title: str
     points: int
     hints: tuple[str, ...]
+    permissions: frozenset[str] = frozenset()
+    # The oldest Python whose asyncio has what the exercise needs, e.g. (3, 13).
+    min_python: tuple[int, int] = (3, 11)
 
     @property
     def relative_path(self) -> Path:
@@ -106,6 +112,14 @@ class Manifest:
         return tuple(e for e in self.exercises if e in chosen)
 
 
+def _python_version(exercise_id: str, text: str) -> tuple[int, int]:
+    """``"3.13"`` as ``(3, 13)``."""
+    major, dot, minor = str(text).partition(".")
+    if not (dot and major.isdigit() and minor.isdigit()):
+        raise ManifestError(f"exercise {exercise_id!r}: min_python must look like '3.13'")
+    return int(major), int(minor)
+
+
 def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
     """Read and validate the manifest."""
     with path.open("rb") as file:
@@ -121,6 +135,12 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         hints = tuple(entry["hints"])
         if not 2 <= len(hints) <= 3:
             raise ManifestError(f"exercise {entry['id']!r} needs 2 or 3 hints, has {len(hints)}")
+        permissions = frozenset(entry.get("permissions", ()))
+        if unknown := sorted(permissions - PERMISSIONS):
+            raise ManifestError(
+                f"exercise {entry['id']!r} asks for unknown permissions {unknown}; "
+                f"known: {sorted(PERMISSIONS)}"
+            )
         exercises.append(
             Exercise(
                 id=entry["id"],
@@ -128,6 +148,8 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 title=entry["title"],
                 points=int(entry["points"]),
                 hints=hints,
+                permissions=permissions,
+                min_python=_python_version(entry["id"], entry.get("min_python", "3.11")),
             )
         )
     ids = [exercise.id for exercise in exercises]

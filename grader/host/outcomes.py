@@ -41,6 +41,11 @@ class ExerciseOutcome:
     tests: list[TestOutcome] = field(default_factory=list)
     problem: str = ""  # why the exercise is an error when no single test says it
     file: Path | None = None  # the file that was graded, when known
+    # What the exercise's code was caught touching (pytest, the grader, asyncio, ...): an
+    # exercise caught interfering is an error worth 0 points, whatever its tests said.
+    interference: str = ""
+    # How the run was isolated from the grading machine (bubblewrap, fallback, none).
+    isolation: str = ""
 
     @property
     def shown_file(self) -> str:

@@ -7,6 +7,7 @@ exercise does not pass, 2 for a usage error such as an unknown exercise id.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -57,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
         help="grade a learner's folder laid out like exercises/ (instructors)",
     )
     grade.add_argument(
+        "--isolation",
+        choices=("auto", "bubblewrap", "fallback", "none"),
+        default="auto",
+        help="how a --submission is isolated: auto (bubblewrap where it runs, else the "
+        "fallback), bubblewrap, fallback, or none (unsandboxed, for debugging)",
+    )
+    grade.add_argument(
         "--against", choices=("exercises", "solutions"), default="exercises", help=argparse.SUPPRESS
     )
     grade.set_defaults(command=_grade)
@@ -99,21 +107,40 @@ def _exit_code(outcomes: Sequence[ExerciseOutcome]) -> int:
     return EXIT_OK if outcomes and passing else EXIT_NOT_PASSING
 
 
+def from_caller(path: Path) -> Path:
+    """``path`` as the person typed it: relative paths start where they ran nox, not here.
+
+    nox runs every session from the kit's folder; the noxfile passes the folder the command
+    was typed in as KIT_INVOKED_FROM.
+    """
+    if path.is_absolute():
+        return path
+    return Path(os.environ.get("KIT_INVOKED_FROM") or Path.cwd()) / path
+
+
 def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
     exercises = _select(manifest, args.selection)
     started = time.perf_counter()
-    if args.submission is not None and not args.submission.is_dir():
+    submission = from_caller(args.submission) if args.submission else None
+    if submission is not None and not submission.is_dir():
         raise UsageError(f"--submission {args.submission} is not a folder")
-    options = RunOptions(args.against, args.junit, args.submission)
-    outcomes = run_exercises(exercises, options)
+    isolation = args.isolation if submission is not None else "none"
+    options = RunOptions(args.against, submission, isolation=isolation)
+    try:
+        outcomes = run_exercises(exercises, options)
+    except RuntimeError as error:  # the requested isolation cannot run on this machine
+        raise UsageError(str(error)) from error
     elapsed = time.perf_counter() - started
     print_report(outcomes, verbose=args.verbose)
+    if submission is not None and outcomes:
+        print(f"Isolation: {outcomes[0].isolation}")
     if args.json:
-        formats.write_json(formats.exercism_results(outcomes), args.json)
+        formats.write_json(formats.exercism_results(outcomes), from_caller(args.json))
     if args.gradescope:
-        formats.write_json(formats.gradescope_results(outcomes, elapsed), args.gradescope)
-    if args.junit and args.junit.is_file():
-        formats.rewrite_junit(args.junit, outcomes)
+        document = formats.gradescope_results(outcomes, elapsed)
+        formats.write_json(document, from_caller(args.gradescope))
+    if args.junit:
+        formats.write_junit(outcomes, from_caller(args.junit))
     return _exit_code(outcomes)
 
 

@@ -20,6 +20,8 @@ _UNSTABLE = [
     (re.compile(r"0x[0-9a-f]+"), "0x..."),
     (re.compile(r"/[^\s'\"]*/submission/"), "<submission>/"),
     (re.compile(r'(time|timestamp|hostname)="[^"]*"'), r'\1="..."'),
+    # Which isolation a machine can give (bubblewrap, or the fallback) is the machine's.
+    (re.compile(r'"isolation": "[^"]*"'), '"isolation": "..."'),
 ]
 
 

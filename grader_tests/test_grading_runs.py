@@ -78,5 +78,5 @@ def test_an_import_that_loops_forever_times_out_and_the_rest_is_graded(manifest,
 def test_an_exercise_that_kills_the_test_process_is_isolated(manifest, make_submission):
     outcomes = grade(manifest, make_submission({FETCH_ALL: "import os\nos._exit(3)\n"}))
     assert outcomes["fetch_all"].status == ERROR
-    assert "stopped before it finished" in outcomes["fetch_all"].problem
+    assert "stopped during the test" in outcomes["fetch_all"].problem
     assert outcomes["await_the_result"].status == PASSED

@@ -59,7 +59,7 @@ def runs(manifest, tmp_path_factory):
         for relative, change in changes.items():
             (folder / relative).write_text(_text_for(manifest, relative, change), "utf-8")
         junit = folder.parent / "junit.xml"
-        options = RunOptions(junit_path=junit, submission=folder, extra_args=("--timeout=1",))
+        options = RunOptions(submission=folder, extra_args=("--timeout=1",))
         results[name] = (run_exercises(exercises, options), junit)
     return results
 
@@ -74,7 +74,7 @@ def test_every_output_matches_its_golden_file(runs, golden, scenario):
     gradescope = formats.gradescope_results(outcomes, execution_time=1.5)
     jsonschema.validate(gradescope, schema("gradescope.schema.json"))
     golden(f"{scenario}/gradescope.json", json.dumps(gradescope, indent=2) + "\n")
-    formats.rewrite_junit(junit, outcomes)
+    formats.write_junit(outcomes, junit)
     golden(f"{scenario}/junit.xml", junit.read_text(encoding="utf-8"))
 
 
@@ -114,7 +114,7 @@ def test_the_gradescope_file_scores_by_exercise(runs):
 
 def test_the_junit_file_names_each_exercise_as_its_class(runs):
     outcomes, junit = runs["mixed"]
-    formats.rewrite_junit(junit, outcomes)
+    formats.write_junit(outcomes, junit)
     cases = list(ET.parse(junit).iter("testcase"))
     assert {case.get("classname") for case in cases} == set(SELECTED)
     failures = [(case.get("name"), case.find("failure")) for case in cases]

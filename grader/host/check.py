@@ -4,24 +4,26 @@
   README; ``exercises/`` and ``solutions/`` mirror each other; nothing is left unlisted;
 - every stub has a ``# TODO:`` and no solution has one; the pristine snapshot is current;
 - every exercise has at least 3 tests and 2 known wrong answers;
-- one pytest run against solutions, stubs and wrong answers shows every solution passing,
-  every stub failing at least one test, and every wrong answer failing at least one test.
+- one pytest run against solutions, stubs and wrong answers, judged by the same verdict as
+  a learner's grade, shows every solution passing, every stub and every wrong answer
+  rejected: failed by a test that ran, not merely broken (a wrong answer that does not
+  import, or that trips the integrity checks, is a problem, not a rejection).
 """
 
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
-from typing import Any
+from pathlib import Path
 
+from grader.host.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 from grader.host.pristine import stale_entries
+from grader.host.runlog import RunLog
 from grader.host.runner import run_pytest
+from grader.host.verdict import judge
 from grader.inside.attempts import wrong_answers_dir
-from grader.manifest import KIT_ROOT, TREES, Manifest, load_manifest
+from grader.manifest import KIT_ROOT, TREES, Exercise, Manifest, load_manifest
 
 MIN_TESTS, MIN_WRONG_ANSWERS = 3, 2
-# Real seconds one pytest run of the check may take before it is stopped.
-_CHECK_LIMIT = 900
 TODO_MARKER = "# TODO:"
 
 
@@ -62,90 +64,110 @@ def file_problems(manifest: Manifest) -> list[str]:
     return problems
 
 
-def run_all_attempts(manifest: Manifest, extra_args: list[str]) -> dict[str, Any]:
+def run_all_attempts(manifest: Manifest, extra_args: list[str]) -> dict[str, RunLog]:
     """Every test against solutions, stubs and wrong answers: one run, or one per exercise.
 
-    If the single run dies (a wrong answer that blocks the loop for good ends the process),
-    each exercise is run on its own, and an exercise whose run dies becomes a problem.
+    If the single run is not clean (a wrong answer that blocks the loop for good ends the
+    process), each exercise is run on its own. Returns each exercise's log.
     """
     args = ["--against=solutions,exercises,wrong-answers", *extra_args]
-    data, why = run_pytest(["tests"], args, _CHECK_LIMIT)
-    if data is not None:
-        return data
-    print(f"The combined run died; running each exercise on its own.\n{why}")
-    merged: dict[str, Any] = {"tests": [], "collection_errors": [], "died": {}}
-    for exercise in manifest.exercises:
-        part, why = run_pytest([str(exercise.test_path)], args, _CHECK_LIMIT)
-        if part is None:
-            merged["died"][exercise.id] = why
-            continue
-        merged["tests"] += part["tests"]
-        merged["collection_errors"] += part["collection_errors"]
-    return merged
+    log = run_pytest(["tests"], args)
+    if log.clean:
+        return {exercise.id: log for exercise in manifest.exercises}
+    print("The combined run did not end cleanly; running each exercise on its own.")
+    return {
+        exercise.id: run_pytest([str(exercise.test_path)], args) for exercise in manifest.exercises
+    }
 
 
-def attempt_problems(manifest: Manifest, data: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(problems, report lines) from the all-attempts run."""
-    by_attempt: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for record in data["tests"]:
-        by_attempt[(record["exercise"], record["attempt"])].append(record)
-    problems = [
-        f"collection error: {error['nodeid']}: {error['message']}"
-        for error in data["collection_errors"]
-    ]
+def attempt_labels(exercise: Exercise, log: RunLog) -> list[str]:
+    """The attempts the run collected for ``exercise``, in a stable order."""
+    labels = {item["attempt"] for item in log.collected or [] if item["exercise"] == exercise.id}
+    return sorted(labels)
+
+
+def attempt_problems(manifest: Manifest, logs: dict[str, RunLog]) -> tuple[list[str], list[str]]:
+    """(problems, report lines), every attempt judged by the same verdict as a learner's."""
+    problems: list[str] = []
     lines: list[str] = []
-    died: dict[str, str] = data.get("died", {})
     for exercise in manifest.exercises:
-        if exercise.id in died:
-            problems.append(
-                f"{exercise.id}: its test run died (does an attempt block the loop's thread "
-                f"for good?):\n{died[exercise.id]}"
-            )
-            continue
-        solution = by_attempt[(exercise.id, "solutions")]
-        if len(solution) < MIN_TESTS:
-            problems.append(f"{exercise.id}: {len(solution)} tests, need at least {MIN_TESTS}")
-        for record in solution:
-            if record["outcome"] != "passed":
-                problems.append(
-                    f"{exercise.id}: the solution fails {record['test']}: {record['message']}"
-                )
-        stub_failures = _failed(by_attempt[(exercise.id, "exercises")])
-        if not stub_failures:
-            problems.append(f"{exercise.id}: the stub passes every test (is it already solved?)")
-        lines.append(f"{exercise.id}: {len(solution)} tests; stub fails {len(stub_failures)}")
-        wrong_labels = sorted(
-            label
-            for (exercise_id, label) in by_attempt
-            if exercise_id == exercise.id and label.startswith("wrong:")
-        )
-        for label in wrong_labels:
-            rejected_by = _failed(by_attempt[(exercise.id, label)])
-            if rejected_by:
-                lines.append(f"  {label:<40} rejected by {', '.join(rejected_by)}")
+        log = logs[exercise.id]
+        verdicts = {
+            label: judge((exercise,), log, _tree_of(exercise, label), label)[0]
+            for label in attempt_labels(exercise, log)
+        }
+        solution = verdicts.get("solutions")
+        if solution is None or solution.status != PASSED:
+            problems.append(f"{exercise.id}: the solution does not pass: {_why(solution)}")
+        elif len(solution.tests) < MIN_TESTS:
+            problems.append(f"{exercise.id}: {len(solution.tests)} tests, need {MIN_TESTS}")
+        stub = verdicts.get("exercises")
+        if stub is None or not _rejected(stub):
+            problems.append(f"{exercise.id}: the stub is not rejected: {_why(stub)}")
+        tests = len(solution.tests) if solution else 0
+        lines.append(f"{exercise.id}: {tests} tests; stub fails {len(_failing(stub))}")
+        for label, verdict in verdicts.items():
+            if not label.startswith("wrong:"):
+                continue
+            if _rejected(verdict):
+                lines.append(f"  {label:<40} rejected by {', '.join(_failing(verdict))}")
             else:
-                problems.append(f"{exercise.id}: wrong answer {label} passes every test")
+                problems.append(
+                    f"{exercise.id}: wrong answer {label} is not rejected: {_why(verdict)}"
+                )
     return problems, lines
 
 
-def _failed(records: list[dict[str, Any]]) -> list[str]:
-    """Names of the tests that did not pass, once each (parametrized tests repeat)."""
-    return list(dict.fromkeys(r["test"] for r in records if r["outcome"] in ("failed", "error")))
+def _tree_of(exercise: Exercise, label: str) -> Path:
+    if label.startswith("wrong:"):
+        return wrong_answers_dir(exercise)
+    return KIT_ROOT / label
+
+
+def _rejected(outcome: ExerciseOutcome | None) -> bool:
+    """Failed by at least one test that ran: not an import error, not interference."""
+    if outcome is None or outcome.interference or outcome.problem:
+        return False
+    if outcome.status in (FAILED, NOT_STARTED):
+        return True
+    # An error counts when some test got as far as its call and failed there.
+    return outcome.status == ERROR and any(test.outcome == "failed" for test in outcome.tests)
+
+
+def _failing(outcome: ExerciseOutcome | None) -> list[str]:
+    """The names of the tests that did not pass, once each (parametrized tests repeat)."""
+    tests = outcome.tests if outcome else []
+    return list(dict.fromkeys(test.name for test in tests if test.outcome != "passed"))
+
+
+def _why(outcome: ExerciseOutcome | None) -> str:
+    if outcome is None:
+        return "no test ran"
+    if outcome.problem:
+        return outcome.problem.splitlines()[0]
+    failing = [t for t in outcome.tests if t.outcome != "passed"]
+    if failing:
+        first = failing[0]
+        return f"{outcome.status}; {first.name}: {(first.message or '').splitlines()[:1]}"
+    return f"{outcome.status}; every test passes"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run every check, print what each found, and exit 1 if anything is wrong."""
     manifest = load_manifest()
     problems = file_problems(manifest)
-    data = run_all_attempts(manifest, list(argv if argv is not None else sys.argv[1:]))
-    run_problems, lines = attempt_problems(manifest, data)
+    logs = run_all_attempts(manifest, list(argv if argv is not None else sys.argv[1:]))
+    run_problems, lines = attempt_problems(manifest, logs)
     problems += run_problems
     print("\n".join(lines))
     topics = {t.id: sum(e.topic == t for e in manifest.exercises) for t in manifest.topics}
-    solution_tests = sum(1 for r in data["tests"] if r["attempt"] == "solutions")
+    items = [item for log in {id(log): log for log in logs.values()}.values()
+             for item in log.collected or []]  # fmt: skip
+    solution_tests = sum(item["attempt"] == "solutions" for item in items)
+    wrong_runs = sum(item["attempt"].startswith("wrong:") for item in items)
     print(
         f"\n{len(manifest.exercises)} exercises {topics}; {solution_tests} tests; "
-        f"{sum(1 for r in data['tests'] if r['attempt'].startswith('wrong:'))} wrong-answer runs"
+        f"{wrong_runs} wrong-answer runs"
     )
     if problems:
         print(f"\n{len(problems)} problem(s):")

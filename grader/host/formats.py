@@ -14,8 +14,11 @@ from typing import Any
 
 from grader.host.outcomes import ERROR, PASSED, ExerciseOutcome, TestOutcome
 
-# Exercism truncates a test's output at 500 characters; doing it here keeps files small too.
+# Exercism truncates a test's output at 500 characters; doing it here keeps files small too,
+# and caps what learner code can push into a student-visible file.
 _EXERCISM_OUTPUT_LIMIT = 500
+_MESSAGE_LIMIT = 4000
+_TRUNCATED = "\n[truncated]"
 _EXERCISM_STATUS = {"passed": "pass", "failed": "fail", "error": "error", "skipped": "fail"}
 
 
@@ -28,14 +31,17 @@ def exercism_results(outcomes: Sequence[ExerciseOutcome]) -> dict[str, Any]:
     tests: list[dict[str, Any]] = []
     for task_id, outcome in enumerate(outcomes, start=1):
         tests += [_exercism_test(test, task_id) for test in outcome.tests]
-    # Exercism reserves "error" for runs where no test could run properly.
+    # Exercism reserves "error" for runs where no test could run properly. "pass" needs
+    # every exercise passed: an exercise that crashed has no test entries to fail.
     if not tests or all(test["status"] == "error" for test in tests):
         status = "error"
-    elif all(test["status"] == "pass" for test in tests):
+    elif all(outcome.status == PASSED for outcome in outcomes):
         status = "pass"
     else:
         status = "fail"
     document: dict[str, Any] = {"version": 3, "status": status, "tests": tests}
+    if outcomes and outcomes[0].isolation:
+        document["isolation"] = outcomes[0].isolation
     if status == "error":
         problems = [o.problem for o in outcomes if o.problem]
         problems += dict.fromkeys(test["message"] for test in tests if test["message"])
@@ -48,7 +54,7 @@ def exercism_results(outcomes: Sequence[ExerciseOutcome]) -> dict[str, Any]:
             "status": outcome.status,
             "points": outcome.points,
             "max_points": outcome.exercise.points,
-            "message": outcome.problem or None,
+            "message": capped(outcome.problem, _MESSAGE_LIMIT) or None,
         }
         for task_id, outcome in enumerate(outcomes, start=1)
     ]
@@ -60,8 +66,8 @@ def _exercism_test(test: TestOutcome, task_id: int) -> dict[str, Any]:
     return {
         "name": test.sentence,
         "status": _EXERCISM_STATUS[test.outcome],
-        "message": None if passed else test.message,
-        "output": test.output[:_EXERCISM_OUTPUT_LIMIT] or None,
+        "message": None if passed else capped(test.message, _MESSAGE_LIMIT),
+        "output": capped(test.output, _EXERCISM_OUTPUT_LIMIT) or None,
         "test_code": test.test_code,
         "task_id": task_id,
     }
@@ -104,30 +110,52 @@ def gradescope_results(
     }
 
 
+def capped(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, saying so when it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - len(_TRUNCATED)] + _TRUNCATED
+
+
 def write_json(document: dict[str, Any], path: Path) -> None:
     """Write ``document`` as indented JSON, creating the folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
-def rewrite_junit(path: Path, outcomes: Sequence[ExerciseOutcome]) -> None:
-    """Make pytest's JUnit file speak like the report.
+def write_junit(outcomes: Sequence[ExerciseOutcome], path: Path) -> None:
+    """A JUnit XML file written from the outcomes, so it always agrees with the report.
 
-    Each test's classname becomes its exercise id (pytest wrote the test module,
-    ``tests.02_tasks.test_fetch_all``), and each failure or error carries the learner
-    message instead of pytest's traceback.
+    One ``testsuite`` per exercise (its id as the name and as each test's ``classname``);
+    a failed test carries the learner message, an exercise that could not be graded an
+    ``error`` element with its problem. Written from the verdict rather than by pytest, so a
+    run that died and was re-run still yields one complete, fresh file.
     """
-    messages = {test.nodeid: test.message for outcome in outcomes for test in outcome.tests}
-    tree = ET.parse(path)
-    for case in tree.iter("testcase"):
-        module_path = case.get("classname", "")
-        nodeid = f"{module_path.replace('.', '/')}.py::{case.get('name', '')}"
-        module = module_path.rsplit(".", 1)[-1]
-        if module.startswith("test_"):
-            case.set("classname", module.removeprefix("test_"))
-        message = messages.get(nodeid)
-        for problem in (*case.iter("failure"), *case.iter("error")):
-            if message:
-                problem.set("message", message.splitlines()[0])
+    suites = ET.Element("testsuites")
+    for outcome in outcomes:
+        exercise = outcome.exercise
+        suite = ET.SubElement(suites, "testsuite", name=exercise.id)
+        failures = errors = 0
+        for test in outcome.tests:
+            case = ET.SubElement(
+                suite, "testcase", classname=exercise.id, name=test.name,
+                time=f"{test.duration:.3f}",
+            )  # fmt: skip
+            if test.outcome != "passed":
+                kind = "error" if test.outcome == "error" else "failure"
+                failures += kind == "failure"
+                errors += kind == "error"
+                message = capped(test.message or "(no message)", _MESSAGE_LIMIT)
+                problem = ET.SubElement(case, kind, message=message.splitlines()[0])
                 problem.text = message
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+        if outcome.problem:
+            errors += 1
+            case = ET.SubElement(suite, "testcase", classname=exercise.id, name="grading")
+            message = capped(outcome.problem, _MESSAGE_LIMIT)
+            problem = ET.SubElement(case, "error", message=message.splitlines()[0])
+            problem.text = message
+        suite.set("tests", str(len(suite)))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(errors))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)

@@ -1,13 +1,10 @@
-"""Per-exercise outcomes, folded from the plugin's per-test records."""
+"""Per-exercise and per-test outcomes: what ``grader.host.verdict`` decides, for every output."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from grader.host.pristine import is_untouched
 from grader.manifest import Exercise, shown_path
 
 PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
@@ -25,6 +22,8 @@ class TestOutcome:
     output: str
     duration: float
     test_code: str = ""
+    # Kinds of asyncio mistakes the detectors caught in this test (never-awaited, ...).
+    mistakes: tuple[str, ...] = ()
 
     @property
     def sentence(self) -> str:
@@ -68,63 +67,6 @@ class ExerciseOutcome:
     def passed_count(self) -> int:
         """How many tests passed."""
         return sum(test.outcome == "passed" for test in self.tests)
-
-
-def read_records(path: Path) -> dict[str, Any]:
-    """The plugin's results file."""
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-def fold(
-    exercises: tuple[Exercise, ...],
-    records: dict[str, Any],
-    tree: Path,
-    attempt: str = "exercises",
-) -> list[ExerciseOutcome]:
-    """Each exercise's outcome from the per-test records of one pytest run.
-
-    Fails closed: an exercise none of whose tests ran is an error, never a pass.
-    """
-    outcomes: list[ExerciseOutcome] = []
-    for exercise in exercises:
-        tests = [
-            TestOutcome(
-                nodeid=record["nodeid"],
-                name=record["test"],
-                description=record["description"],
-                outcome=record["outcome"],
-                message=record["message"],
-                output=record["output"],
-                duration=record["duration"],
-                test_code=record.get("test_code", ""),
-            )
-            for record in records.get("tests", [])
-            if record["exercise"] == exercise.id and record["attempt"] in (attempt, "")
-        ]
-        broken = [e for e in records.get("collection_errors", []) if e["exercise"] == exercise.id]
-        outcome = _judge(exercise, tests, broken, tree)
-        outcome.file = tree / exercise.relative_path
-        outcomes.append(outcome)
-    return outcomes
-
-
-def _judge(
-    exercise: Exercise, tests: list[TestOutcome], broken: list[dict[str, str]], tree: Path
-) -> ExerciseOutcome:
-    if broken:
-        problem = f"The tests of this exercise could not be loaded:\n{broken[0]['message']}"
-        return ExerciseOutcome(exercise, ERROR, tests, problem)
-    ran = [test for test in tests if test.outcome != "skipped"]
-    if not ran:
-        return ExerciseOutcome(exercise, ERROR, tests, "No test of this exercise ran.")
-    if any(test.outcome == "error" for test in ran):
-        return ExerciseOutcome(exercise, ERROR, tests)
-    if all(test.outcome == "passed" for test in ran):
-        return ExerciseOutcome(exercise, PASSED, tests)
-    if is_untouched(exercise, tree):
-        return ExerciseOutcome(exercise, NOT_STARTED, tests)
-    return ExerciseOutcome(exercise, FAILED, tests)
 
 
 def crashed(exercises: tuple[Exercise, ...], why: str) -> list[ExerciseOutcome]:

@@ -110,7 +110,10 @@ def _import_file(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pickling look modules up by name
     try:
-        spec.loader.exec_module(module)
+        # Compiled from the source every time: a cached .pyc is matched by size and mtime
+        # only, so an edit of the same size saved within the same second would go unseen.
+        code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)
     except BaseException:
         del sys.modules[name]
         raise

@@ -4,13 +4,19 @@ Loaded by the root ``conftest.py``. Options:
 
 - ``--against exercises|solutions|wrong-answers`` (comma-separated for several; default
   ``exercises``): the one place where the tree under test is chosen.
-- ``--results-json PATH``: write one record per test for the grade report and the checks.
+- ``--graded``: send signed records to the grader over the pipes it handed this process
+  (see ``grader.inside.channel``); only ``grader.host.runner`` passes it.
+
+Before the first learner file is imported, the plugin installs the audit hook
+(``grader.inside.audit``) and takes the integrity snapshot (``grader.inside.integrity``);
+after every test it reports anything refused or changed as interference.
 """
 
 from __future__ import annotations
 
 import faulthandler
 import gc
+import os
 import sys
 import warnings
 from collections.abc import Generator
@@ -20,7 +26,10 @@ from typing import Any
 
 import pytest
 
+from grader.inside import integrity
 from grader.inside.attempts import ATTEMPT_KINDS, Attempt, AttemptLoader, attempts_for
+from grader.inside.audit import AuditPolicy
+from grader.inside.channel import open_channel
 from grader.inside.detectors import (
     BlockingCallGuard,
     Mistake,
@@ -30,13 +39,16 @@ from grader.inside.detectors import (
     unretrieved_errors,
 )
 from grader.inside.messages import ALSO_HEADER, AsyncioMistakeError, learner_message
-from grader.inside.recorder import ResultsRecorder
+from grader.inside.recorder import Recorder
 from grader.inside.testing import Clock
 from grader.inside.virtual_clock import VirtualClockLoop
 from grader.manifest import KIT_ROOT, Exercise, Manifest, load_manifest
 
 # How many per-test timeouts a test may take before the whole process is ended.
 _HARD_LIMIT_FACTOR = 3
+# The exit status of a process that ended itself because learner code changed the verdict
+# machinery: nothing it would record afterwards could be trusted.
+EXIT_INTERFERENCE = 86
 # Deep enough to reach learner code from inside asyncio when naming where a coroutine was made.
 _COROUTINE_ORIGIN_DEPTH = 16
 MISTAKES = pytest.StashKey[list[Mistake]]()
@@ -59,10 +71,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="grade the learner files in DIR (laid out like exercises/) instead of exercises/",
     )
     group.addoption(
-        "--results-json",
-        default=None,
-        metavar="PATH",
-        help="write one JSON record per test (for the grade report and kit checks)",
+        "--graded",
+        action="store_true",
+        help="send signed results to the grader that started this run (grader use only)",
     )
 
 
@@ -91,8 +102,26 @@ class KitPlugin:
         self.exercises_root = (
             Path(exercises_dir).resolve() if exercises_dir else KIT_ROOT / "exercises"
         )
-        results_path = config.getoption("results_json")
-        self.results = ResultsRecorder(Path(results_path)) if results_path else None
+        self.results: Recorder | None = None
+        # Where faulthandler writes when the hard backstop ends the process: the results
+        # pipe when graded (so the grader can show the learner where it hung), else stderr.
+        self.backstop_file: Any = sys.__stderr__
+        if config.getoption("graded"):
+            send, self.backstop_file = open_channel()
+            self.results = Recorder(send)
+        self.collection_errors: list[dict[str, str]] = []
+        self.audit = AuditPolicy(self._attempt_roots())
+        self.snapshot: integrity.Snapshot | None = None
+        self.items: dict[str, pytest.Item] = {}
+
+    def _attempt_roots(self) -> list[Path]:
+        """The folders whose code is under test: the only ones learner code may read."""
+        roots = {
+            "exercises": self.exercises_root,
+            "solutions": KIT_ROOT / "solutions",
+            "wrong-answers": KIT_ROOT / "tests",  # each beside its exercise's tests
+        }
+        return [roots[kind] for kind in self.kinds]
 
     # -- session ---------------------------------------------------------------------------
 
@@ -101,10 +130,27 @@ class KitPlugin:
         self.guard.install()
 
     def pytest_sessionfinish(self, exitstatus: int) -> None:
-        """Put the real blocking functions back and write the results file."""
+        """Put the real blocking functions back and tell the grader the run ended."""
         self.guard.uninstall()
         if self.results is not None:
-            self.results.write(exitstatus)
+            self.results.finished(exitstatus)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Tell the grader which tests will run, before any learner code is imported."""
+        if self.results is None:
+            return
+        items = [
+            {"nodeid": item.nodeid, "exercise": self.exercise_of(item).id,
+             "attempt": _attempt_label(item, self.kinds)}
+            for item in session.items
+            if "exercise" in getattr(item, "fixturenames", ())
+        ]  # fmt: skip
+        self.results.collected(items, self.collection_errors)
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        """Tell the grader a test starts, so a run that dies here is blamed on it."""
+        if self.results is not None:
+            self.results.started(nodeid, self._backstop_seconds_for(nodeid))
 
     # -- which attempt each test runs against ----------------------------------------------
 
@@ -137,6 +183,11 @@ class KitPlugin:
                 self.exercise_of(request.node), self.kinds, self.exercises_root
             )
         request.node.stash[ATTEMPT] = attempt
+        if self.snapshot is None:
+            # First learner import of the session: audit and snapshot from here on.
+            self.snapshot = integrity.take(self.config)
+            self.audit.install()
+        self.audit.allow(attempt.exercise.permissions)
         return self.loader.load(attempt)
 
     @pytest.fixture
@@ -159,25 +210,31 @@ class KitPlugin:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Forget the previous test's loop; pytest-asyncio makes a new one during setup."""
         self.loop = None
+        self.audit.refused.clear()
 
     # -- the hard backstop ----------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
-        """End the whole process if one test outlives pytest-timeout several times over.
+        """End the whole process if one test outlives its timeout several times over.
 
         pytest-timeout interrupts a test once. Code that blocks the loop's thread again
         right after (a threading.Lock held across an `await`) would then hang forever; the
         grader re-runs each exercise on its own when the process dies, so the others are
-        still graded.
+        still graded. The limit follows the test's own timeout (its marker, then
+        ``--timeout``, then the ini file); a timeout of 0 switches the backstop off too.
         """
-        per_test = item.config.getoption("timeout", None) or item.config.getini("timeout") or 5
-        limit = _HARD_LIMIT_FACTOR * float(per_test)
-        faulthandler.dump_traceback_later(limit, exit=True)
+        limit = _HARD_LIMIT_FACTOR * _timeout_of(item)
+        if limit > 0:
+            faulthandler.dump_traceback_later(limit, exit=True, file=self.backstop_file)
         try:
             return (yield)
         finally:
             faulthandler.cancel_dump_traceback_later()
+
+    def _backstop_seconds_for(self, nodeid: str) -> float:
+        item = self.items.get(nodeid)
+        return _HARD_LIMIT_FACTOR * _timeout_of(item) if item else 0.0
 
     # -- mistake detectors -----------------------------------------------------------------
 
@@ -243,19 +300,72 @@ class KitPlugin:
                 report.longrepr = message  # the plugin's own frames would only distract
             else:
                 report.sections.append(("what went wrong", message))
-        if self.results is not None and "exercise" in getattr(item, "fixturenames", ()):
-            attempt = item.stash.get(ATTEMPT, None)
+        if "exercise" not in getattr(item, "fixturenames", ()):
+            return report
+        exercise = self.exercise_of(item)
+        touched = self._interference() if report.when == "teardown" else []
+        if self.results is not None:
             kinds = [mistake.kind for mistake in item.stash.get(MISTAKES, [])]
-            exercise = self.exercise_of(item)
-            self.results.add_phase(item, report, message, exercise, attempt, kinds)
+            identity = (exercise.id, _attempt_label(item, self.kinds))
+            if touched:
+                self.results.interference(item.nodeid, exercise.id, touched)
+            self.results.phase(item, report, message, identity, kinds)
+        if touched and self.snapshot is not None and _changed_machinery(touched):
+            # What decides a verdict was changed: nothing after this can be trusted, so
+            # the run ends here and the grader runs the remaining exercises on their own.
+            os._exit(EXIT_INTERFERENCE)
         return report
+
+    def _interference(self) -> list[str]:
+        """What learner code was refused, and the verdict machinery it changed, in this test."""
+        refused = [f"refused: {what}" for what in dict.fromkeys(self.audit.refused)]
+        self.audit.refused.clear()
+        if self.snapshot is None:
+            return refused
+        return refused + [
+            f"changed {name}" for name in integrity.changes(self.snapshot, self.config)
+        ]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A test file that does not even import is an error for its exercise."""
-        if report.failed and self.results is not None:
+        if report.failed:
             test_file = self.config.rootpath / report.nodeid.split("::")[0]
             exercise = self.manifest.for_test_file(test_file)
-            self.results.add_collection_error(report, exercise)
+            self.collection_errors.append(
+                {"nodeid": report.nodeid, "exercise": exercise.id if exercise else "",
+                 "message": str(report.longrepr)}
+            )  # fmt: skip
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Remember the items, to look up each test's own timeout by its node id."""
+        self.items = {item.nodeid: item for item in items}
+
+
+def _attempt_label(item: pytest.Item, kinds: list[str]) -> str:
+    """The attempt a test runs against: its parameter when several kinds run, else the kind."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "exercise" in callspec.params:
+        attempt: Attempt = callspec.params["exercise"]
+        return attempt.label
+    return kinds[0]
+
+
+def _timeout_of(item: pytest.Item) -> float:
+    """The test's pytest-timeout limit in seconds: its marker, else --timeout, else the ini."""
+    marker = item.get_closest_marker("timeout")
+    if marker is not None:
+        value = marker.args[0] if marker.args else marker.kwargs.get("timeout")
+        if value is not None:
+            return float(value)
+    option = item.config.getoption("timeout", None)
+    if option is not None:
+        return float(option)
+    return float(item.config.getini("timeout") or 0)
+
+
+def _changed_machinery(touched: list[str]) -> bool:
+    return any(entry.startswith("changed ") for entry in touched)
 
 
 def _forget_previous_failure() -> None:

@@ -1,101 +1,88 @@
-"""One record per test, written as JSON by the plugin and read by reports and checks."""
+"""What happened in each test, sent to the grader as the test finishes.
+
+The recorder states facts only: which tests were collected, that a test started, how each
+of its phases (setup, call, teardown) ended and with what message, and what the integrity
+check saw. It decides nothing; ``grader.host.verdict`` turns the facts into outcomes.
+Records go out one at a time, so a run that dies still tells the grader which test it died
+in and keeps everything before it.
+"""
 
 from __future__ import annotations
 
 import inspect
-import json
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict
 
 import pytest
 
-from grader.inside.attempts import Attempt
-from grader.manifest import Exercise
-
-RESULTS_VERSION = 1
+from grader.inside.channel import Send
+from grader.records import TestRecord
 
 
-@dataclass
-class TestRecord:
-    """How one test went, across its setup, call and teardown phases."""
+class Recorder:
+    """Sends collection, start, per-test and end records over the results channel."""
 
-    nodeid: str
-    exercise: str
-    attempt: str
-    test: str
-    description: str
-    test_code: str
-    outcome: str = "passed"
-    message: str = ""
-    output: str = ""
-    duration: float = 0.0
-    # Kinds of asyncio mistakes the detectors caught (never-awaited, pending-task, ...).
-    mistakes: list[str] = field(default_factory=list)
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self._open: dict[str, TestRecord] = {}
 
+    def collected(self, items: list[dict[str, str]], errors: list[dict[str, str]]) -> None:
+        """The tests the run will execute (nodeid, exercise, attempt) and files that broke."""
+        self._send("collected", {"items": items, "errors": errors})
 
-@dataclass
-class ResultsRecorder:
-    """Collects test records while pytest runs and writes them when it finishes."""
+    def started(self, nodeid: str, timeout: float) -> None:
+        """A test is about to run; ``timeout`` is its own per-test limit in real seconds."""
+        self._send("started", {"nodeid": nodeid, "timeout": timeout})
 
-    path: Path
-    tests: dict[str, TestRecord] = field(default_factory=dict)
-    collection_errors: list[dict[str, str]] = field(default_factory=list)
-
-    def add_phase(
+    def phase(
         self,
         item: pytest.Item,
         report: pytest.TestReport,
         message: str,
-        exercise: Exercise,
-        attempt: Attempt | None,
+        identity: tuple[str, str],
         mistakes: list[str],
     ) -> None:
-        """Fold one phase's report into the test's record.
-
-        A failure in setup or teardown makes the test an error: it never counts as passed.
-        """
-        record = self.tests.get(report.nodeid)
+        """Fold one phase's report in; send the record once the teardown phase is in."""
+        exercise, attempt = identity
+        record = self._open.get(report.nodeid)
         if record is None:
+            function = getattr(item, "obj", None)
             record = TestRecord(
                 nodeid=report.nodeid,
-                exercise=exercise.id,
-                attempt=attempt.label if attempt else "",
+                exercise=exercise,
+                attempt=attempt,
                 test=getattr(item, "originalname", item.name),
-                description=_first_line(getattr(item, "obj", None)),
-                test_code=_source(getattr(item, "obj", None)),
+                description=_first_line(function),
+                test_code=_source(function),
             )
-            self.tests[report.nodeid] = record
-        if attempt is not None:
-            record.attempt = attempt.label
+            self._open[report.nodeid] = record
+        record.attempt = attempt or record.attempt
+        record.phases[report.when] = report.outcome
         record.duration += report.duration
         record.mistakes += [kind for kind in dict.fromkeys(mistakes) if kind not in record.mistakes]
         record.output += report.capstdout
-        if report.skipped and record.outcome == "passed":
-            record.outcome = "skipped"
-        elif report.failed and record.outcome in ("passed", "skipped"):
-            record.outcome = "failed" if report.when == "call" else "error"
+        if report.skipped and not record.skip_reason:
+            record.skip_reason = _skip_reason(report)
+        if report.failed and not record.message:
             record.message = message
+        if report.when == "teardown":
+            self._send("test", asdict(self._open.pop(report.nodeid)))
 
-    def add_collection_error(self, report: pytest.CollectReport, exercise: Exercise | None) -> None:
-        """Record a test file that failed to import."""
-        self.collection_errors.append(
-            {
-                "nodeid": report.nodeid,
-                "exercise": exercise.id if exercise else "",
-                "message": str(report.longrepr),
-            }
-        )
+    def interference(self, nodeid: str, exercise: str, touched: list[str]) -> None:
+        """The integrity check found verdict machinery changed while ``nodeid`` ran."""
+        self._send("interference", {"nodeid": nodeid, "exercise": exercise, "touched": touched})
 
-    def write(self, exitstatus: int) -> None:
-        """Write the results file."""
-        data = {
-            "version": RESULTS_VERSION,
-            "exitstatus": int(exitstatus),
-            "tests": [asdict(record) for record in self.tests.values()],
-            "collection_errors": self.collection_errors,
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    def finished(self, exitstatus: int) -> None:
+        """The session ended normally with pytest's ``exitstatus``."""
+        self._send("finished", {"exitstatus": int(exitstatus)})
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return f"xfail: {report.wasxfail}"
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
 
 
 def _source(function: object) -> str:

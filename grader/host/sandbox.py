@@ -1,0 +1,252 @@
+"""A throwaway tree per submission, and the isolation its test process runs under.
+
+The tree holds what grading needs — the tests (without the known wrong answers), the
+grader, the manifest and the pytest configuration — plus the submission's exercise files,
+copied in as regular files. It never holds ``solutions/``. A file that is a symbolic link,
+or whose path leaves the submission, is refused for its exercise.
+
+The test process then runs under the strongest isolation available:
+
+- ``bubblewrap``: a new mount namespace where only the Python installation (read-only) and
+  the tree (read-only) exist, a private ``/tmp``, no network but loopback, its own PID
+  namespace (every child dies with it), no environment but a few fixed variables, and,
+  when the grader runs as root, the unprivileged uid 65534;
+- ``fallback`` where bubblewrap is missing or cannot run (some containers): the same tree
+  and environment, its own session so the whole process group is killed, and uid 65534
+  when started as root and the interpreter is readable by it.
+
+Both also get resource limits (memory, CPU seconds, processes, file size) and write their
+output to files, never to pipes a child could hold open.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.inside.launch import NOBODY, PROCESSES
+from grader.manifest import KIT_ROOT, Exercise
+
+# Limits for one test process. Honest runs use a fraction of each.
+MEMORY_BYTES = 4 * 1024**3
+FILE_BYTES = 64 * 1024**2
+TMP_BYTES = 256 * 1024**2
+MAX_SUBMITTED_FILE = 1024**2
+# Copied into every tree; tests/ is copied without its wrong_answers folders.
+_KIT_FILES = ("conftest.py", "pyproject.toml", "manifest.toml")
+_KIT_FOLDERS = ("grader", "tests")
+_SANDBOX_ROOT = Path("/kit")
+
+
+@dataclass
+class Tree:
+    """A prepared grading tree and the exercises whose submitted files were refused."""
+
+    root: Path
+    refused: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def exercises_dir(self) -> Path:
+        """Where the submission's files are inside the tree."""
+        return self.root / "exercises"
+
+
+def build_tree(submission: Path, exercises: Iterable[Exercise], scratch: Path) -> Tree:
+    """Lay out a grading tree for ``submission`` inside the folder ``scratch``."""
+    tree = Tree(scratch / "kit")
+    _copy_kit(tree.root)
+    base = submission.resolve()
+    for exercise in exercises:
+        problem = _submitted_file_problem(submission, base, exercise)
+        if problem:
+            tree.refused[exercise.id] = problem
+            continue
+        source = submission / exercise.relative_path
+        if source.is_file():
+            target = tree.exercises_dir / exercise.relative_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())  # a regular file, whatever the source was
+    _open_to_all(tree.root)
+    return tree
+
+
+def _copy_kit(root: Path) -> None:
+    root.mkdir(parents=True)
+    (root / "exercises").mkdir()
+    for name in _KIT_FILES:
+        shutil.copy2(KIT_ROOT / name, root / name)
+    ignore = shutil.ignore_patterns("wrong_answers", "__pycache__", "*.pyc", "course")
+    for name in _KIT_FOLDERS:
+        shutil.copytree(KIT_ROOT / name, root / name, ignore=ignore)
+
+
+def _submitted_file_problem(submission: Path, base: Path, exercise: Exercise) -> str:
+    """Why the exercise's submitted file cannot be graded, or "" when it can."""
+    path = submission
+    for part in exercise.relative_path.parts:
+        path = path / part
+        if path.is_symlink():
+            return (
+                f"{exercise.relative_path} in the submission is a symbolic link "
+                f"({path.relative_to(submission)} points elsewhere). Submit the file itself."
+            )
+    if not path.exists():
+        return ""
+    if not path.resolve().is_relative_to(base):
+        return f"{exercise.relative_path} resolves to a place outside the submission."
+    if not path.is_file():
+        return f"{exercise.relative_path} in the submission is not a regular file."
+    if path.stat().st_size > MAX_SUBMITTED_FILE:
+        return f"{exercise.relative_path} is larger than {MAX_SUBMITTED_FILE // 1024} KiB."
+    return ""
+
+
+def _open_to_all(root: Path) -> None:
+    """Let uid 65534 read the tree: folders 0755, files 0644; nothing writable but by us."""
+    for folder, _, files in os.walk(root):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    os.chmod(root.parent, 0o755)
+
+
+@functools.cache
+def bubblewrap_works() -> bool:
+    """Whether bubblewrap is installed and can create its namespaces here."""
+    binary = shutil.which("bwrap")
+    if binary is None or not sys.platform.startswith("linux"):
+        return False
+    probe = [binary, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=10, check=False).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def choose_isolation(requested: str) -> str:
+    """``bubblewrap`` or ``fallback`` for "auto", or the requested mode if it can run."""
+    if requested == "auto":
+        return "bubblewrap" if bubblewrap_works() else "fallback"
+    if requested == "bubblewrap" and not bubblewrap_works():
+        raise RuntimeError("bubblewrap (bwrap) is not installed or cannot run here")
+    return requested
+
+
+def describe(isolation: str) -> str:
+    """The isolation as instructor outputs name it."""
+    if isolation == "bubblewrap":
+        user = " as uid 65534" if os.geteuid() == 0 else ""
+        return f"bubblewrap (read-only kit, no network, own PID namespace, limits{user})"
+    if isolation == "fallback":
+        user = " as uid 65534" if _drop_privileges() else ""
+        return (
+            "fallback without bubblewrap (throwaway tree, scrubbed environment, limits, "
+            f"process-group kill{user})"
+        )
+    return "none (the learner's own machine)"
+
+
+def environment(home: str) -> dict[str, str]:
+    """The whole environment of a sandboxed test process: nothing from the grader's."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONPYCACHEPREFIX": f"{home}/pycache",
+        "NO_COLOR": "1",
+    }
+
+
+def command(isolation: str, tree: Tree, python_args: list[str]) -> tuple[list[str], Path, str]:
+    """The command line, working folder and tree path (as the process sees it) for a run."""
+    launcher = [sys.executable, "-m", "grader.inside.launch", *python_args]
+    if isolation != "bubblewrap":
+        return launcher, tree.root, str(tree.root)
+    binds: list[str] = []
+    made: set[str] = set()
+    for path in _python_paths():
+        binds += [*_parents(path, made), "--ro-bind", path, path]
+    # The installation is bound where it is, so sys.executable is the same path inside.
+    bwrap = [
+        "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+        "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/lib", "/lib",
+        "--ro-bind-try", "/lib64", "/lib64", "--ro-bind-try", "/bin", "/bin",
+        *binds,
+        "--ro-bind", str(tree.root), str(_SANDBOX_ROOT),
+        "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
+        "--chdir", str(_SANDBOX_ROOT),
+        "--",
+    ]  # fmt: skip
+    return bwrap + launcher, tree.root, str(_SANDBOX_ROOT)
+
+
+def _python_paths() -> list[str]:
+    """The folders the interpreter and its packages live in, outermost first, deduplicated."""
+    paths = {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    paths.add(str(Path(sys.executable).resolve().parent.parent))
+    ordered = sorted(paths, key=len)
+    return [p for i, p in enumerate(ordered) if not any(p.startswith(q + "/") for q in ordered[:i])]
+
+
+def _parents(path: str, made: set[str]) -> list[str]:
+    """``--dir`` arguments creating ``path``'s ancestors, traversable by uid 65534."""
+    arguments: list[str] = []
+    parts = Path(path).parts[1:-1]
+    current = ""
+    for part in parts:
+        current += "/" + part
+        if current in ("/usr", "/lib", "/lib64", "/bin") or current in made:
+            continue
+        made.add(current)
+        arguments += ["--perms", "0755", "--dir", current]
+    return arguments
+
+
+def _drop_privileges() -> bool:
+    """Whether a fallback run started as root can run as uid 65534 (interpreter readable)."""
+    if os.geteuid() != 0:
+        return False
+    for path in _python_paths():
+        for parent in [Path(path), *Path(path).parents]:
+            if not parent.stat().st_mode & stat.S_IXOTH:
+                return False
+    return True
+
+
+def limit_resources(isolation: str, cpu_seconds: int) -> None:
+    """Set the test process's limits (called in the child just before it starts)."""
+    import resource  # POSIX only, like the sandbox
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if isolation == "fallback" and _drop_privileges():
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    if os.geteuid() != 0:
+        limit_processes()
+
+
+def limit_processes() -> None:
+    """Cap the processes (and threads) of this uid; root is exempt, so call it after dropping."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
+
+
+def scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A private folder for one run's tree and output files."""
+    return tempfile.TemporaryDirectory(prefix="asyncio-kit-sandbox-")

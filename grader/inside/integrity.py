@@ -1,0 +1,109 @@
+"""A snapshot of everything that decides a verdict, compared after every test.
+
+Learner code runs in the same process as the tests, so it could replace ``asyncio.sleep``
+with a no-op (sequential code would look concurrent), swap pytest's report machinery, the
+grader's recorder or an assertion builtin, or register a pytest plugin of its own. The
+snapshot is taken after collection and before any learner code is imported: every
+function, class and module reachable by name from the modules that decide a verdict, the
+methods of their classes, and the hook implementations pytest calls. After each test the
+same names must still hold the same objects; anything else is interference.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
+from typing import Any
+
+import pytest
+
+# Modules whose callables and classes decide or record a verdict, by name prefix.
+PROTECTED_PREFIXES = (
+    "builtins", "time", "asyncio", "looptime", "pytest", "_pytest", "pluggy", "pytest_asyncio",
+    "pytest_timeout", "grader", "unittest", "os", "posix", "sys", "json", "hmac", "hashlib",
+    "gc", "warnings", "faulthandler", "signal", "selectors", "select", "threading", "_thread",
+    "contextvars", "inspect", "traceback", "functools", "weakref", "concurrent",
+)  # fmt: skip
+_WATCHED_TYPES = (type, FunctionType, BuiltinFunctionType, MethodType, ModuleType, staticmethod,
+                  classmethod, property)  # fmt: skip
+
+# Rebound around every test by pytest itself (its assertion and warnings plugins).
+_REBOUND_PER_TEST = {
+    ("_pytest.assertion.util", "_reprcompare"),
+    ("_pytest.assertion.util", "_assertion_pass"),
+    ("warnings", "_showwarnmsg_impl"),
+    ("warnings", "showwarning"),
+}
+
+# (what kind of owner, the owner's name, the member's name): kinds are "module" (a name in
+# a module), "class" (a member of a class), "modules" (an entry of sys.modules) and "hook".
+Snapshot = dict[tuple[str, str, str], Any]
+
+
+def is_protected(module_name: str) -> bool:
+    """Whether ``module_name`` is one of the modules the snapshot protects."""
+    return any(
+        module_name == prefix or module_name.startswith(prefix + ".")
+        for prefix in PROTECTED_PREFIXES
+    )
+
+
+def _protected_modules() -> Iterator[tuple[str, ModuleType]]:
+    for name, module in list(sys.modules.items()):
+        if isinstance(module, ModuleType) and is_protected(name):
+            yield name, module
+
+
+def take(config: pytest.Config) -> Snapshot:
+    """What every watched name refers to now."""
+    snapshot: Snapshot = {}
+    for name, module in _protected_modules():
+        snapshot[("modules", "sys.modules", name)] = module
+        for attribute, value in list(vars(module).items()):
+            if isinstance(value, _WATCHED_TYPES) and (name, attribute) not in _REBOUND_PER_TEST:
+                snapshot[("module", name, attribute)] = value
+            if isinstance(value, type) and value.__module__ == name:
+                for member, inner in list(vars(value).items()):
+                    if isinstance(inner, _WATCHED_TYPES):
+                        snapshot[("class", f"{name}.{value.__qualname__}", member)] = inner
+    for hook_name in dir(config.hook):
+        hook = getattr(config.hook, hook_name)
+        if hasattr(hook, "get_hookimpls"):
+            functions = tuple(impl.function for impl in hook.get_hookimpls())
+            snapshot[("hook", "pytest", hook_name)] = functions
+    return snapshot
+
+
+def changes(before: Snapshot, config: pytest.Config) -> list[str]:
+    """The watched names that no longer refer to what they did, as ``owner.name``."""
+    after = take(config)
+    classes = {owner for kind, owner, _ in before if kind == "class"}
+    touched = [
+        _describe(key)
+        for key, value in before.items()
+        if key not in after or not _same(after[key], value)
+    ]
+    # New names in a module are ordinary lazy imports; a new method on a protected class
+    # or a new hook implementation is not.
+    touched += [
+        _describe(key)
+        for key in after.keys() - before.keys()
+        if key[0] == "hook" or (key[0] == "class" and key[1] in classes)
+    ]
+    return sorted(set(touched))
+
+
+def _same(now: Any, then: Any) -> bool:
+    if isinstance(then, tuple):
+        return len(now) == len(then) and all(a is b for a, b in zip(now, then, strict=True))
+    return now is then
+
+
+def _describe(key: tuple[str, str, str]) -> str:
+    kind, owner, name = key
+    if kind == "modules":
+        return f"sys.modules[{name!r}]"
+    if kind == "hook":
+        return f"pytest's {name} hook"
+    return f"{owner}.{name}"

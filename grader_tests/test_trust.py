@@ -91,6 +91,7 @@ class HostileRuns:
         end_processes(left_running)
         kit_changes = kit.changes_since(fingerprint)
         after = _stubs_and_solutions(kit, case.selection, folder / "after")
+        shutil.rmtree(submission)  # it may hold a file as large as the disk attack could make
         return HostileRun(
             case, grade, (env_secret, file_secret), kit_changes, before, after, left_running
         )

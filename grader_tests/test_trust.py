@@ -1,0 +1,201 @@
+"""A grade instructors can trust: hostile submissions, graded through the command line.
+
+Each case under ``grader_tests/hostile/`` overrides one exercise of an otherwise correct
+submission (the reference solutions) with code that attacks the grader. The case is graded
+once, with a secret in the grading command's environment and another in a file outside
+the submission, on a throwaway copy of the kit; the tests below then check, one property
+each, what an instructor relies on: the attack scores nothing, the honest exercise beside
+it is graded as usual, the kit is unchanged, later gradings are unchanged, no secret
+reaches any output and no process outlives the grade.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader.manifest import KIT_ROOT
+from grader_tests.submissions import (
+    HONEST,
+    PASSED,
+    Case,
+    Grade,
+    Kit,
+    build_submission,
+    end_processes,
+    hostile_cases,
+    pids_in,
+    processes_with,
+)
+
+CASES = hostile_cases()
+SECRET_VARIABLE = "KIT_TEST_SECRET"
+# One hang costs the grader's wall-clock limit; the cases that hang are allowed this much.
+pytestmark = pytest.mark.timeout(180)
+
+
+@dataclass
+class HostileRun:
+    """One hostile case, graded once, and everything the tests below look at."""
+
+    case: Case
+    grade: Grade
+    secrets: tuple[str, str]
+    kit_changes: list[str]
+    before: dict[str, dict[str, tuple[str, int]]]
+    after: dict[str, dict[str, tuple[str, int]]]
+    left_running: list[int]
+
+
+class HostileRuns:
+    """Grades each case on first use; the six tests of a case share its one grade."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.done: dict[str, HostileRun] = {}
+
+    def __getitem__(self, case: Case) -> HostileRun:
+        if case.name not in self.done:
+            self.done[case.name] = self._run(case)
+        return self.done[case.name]
+
+    def _run(self, case: Case) -> HostileRun:
+        folder = self.factory.mktemp(case.name)
+        kit = Kit.copy_of(KIT_ROOT, folder / "kit")
+        before = _stubs_and_solutions(kit, case.selection, folder / "before")
+        fingerprint = kit.fingerprint()
+        env_secret, file_secret = secrets.token_hex(16), secrets.token_hex(16)
+        secret_file = folder / "grading-machine-secret.txt"
+        secret_file.write_text(file_secret, encoding="utf-8")
+        marker = f"kit-hostile-{secrets.token_hex(8)}"
+        pids = folder / "pids"
+        pids.mkdir()
+        words = {
+            "SECRET_FILE": str(secret_file),
+            "MARKER": marker,
+            "KIT": str(kit.root),
+            "PIDS": str(pids),
+        }
+        submission = build_submission(case, folder / "submission", words)
+        grade = kit.grade(
+            case.selection,
+            submission=submission,
+            outputs=folder / "outputs",
+            env={SECRET_VARIABLE: env_secret},
+        )
+        left_running = sorted(set(processes_with(marker) + pids_in(pids)))
+        end_processes(left_running)
+        kit_changes = kit.changes_since(fingerprint)
+        after = _stubs_and_solutions(kit, case.selection, folder / "after")
+        shutil.rmtree(submission)  # it may hold a file as large as the disk attack could make
+        return HostileRun(
+            case, grade, (env_secret, file_secret), kit_changes, before, after, left_running
+        )
+
+
+def _stubs_and_solutions(
+    kit: Kit, selection: tuple[str, ...], folder: Path
+) -> dict[str, dict[str, tuple[str, int]]]:
+    """The scores of the kit's untouched stubs, and of a copy of its solutions."""
+    solutions = folder / "solutions"
+    shutil.copytree(kit.root / "solutions", solutions)
+    return {
+        "stubs": kit.grade(selection, outputs=folder / "stubs").scores(),
+        "solutions": kit.grade(selection, solutions, outputs=folder / "sol").scores(),
+    }
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> HostileRuns:
+    """The graded hostile cases of this module."""
+    return HostileRuns(tmp_path_factory)
+
+
+by_case = pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+
+
+@by_case
+def test_a_hostile_exercise_scores_nothing(runs, case):
+    run = runs[case]
+    grade = run.grade
+    shown = grade.describe(case.attacked)
+    assert grade.finished, f"{case.attacks}: the grade never ended.\n{shown}"
+    entry = grade.exercise(case.attacked)
+    assert entry["points"] == 0, f"{case.attacks}: it scored.\n{shown}"
+    if case.expect == "error":
+        assert entry["status"] == "error", (
+            f"{case.attacks}: expected status 'error' (caught interfering), got "
+            f"{entry['status']!r}.\n{shown}"
+        )
+    else:
+        assert entry["status"] != PASSED, f"{case.attacks}: it passed.\n{shown}"
+    assert grade.returncode == 1, f"{case.attacks}: the grade exited {grade.returncode}.\n{shown}"
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.touched], ids=[c.name for c in CASES if c.touched]
+)
+def test_the_message_says_what_the_exercise_touched(runs, case):
+    grade = runs[case].grade
+    message = str(grade.exercise(case.attacked).get("message") or "")
+    named = [word for word in case.touched if word.lower() in message.lower()]
+    assert named, (
+        f"{case.attacks}: the exercise's message names none of {list(case.touched)}: {message!r}"
+    )
+    assert any(word.lower() in grade.stdout.lower() for word in named), (
+        f"The report does not name what {case.attacked} touched:\n{grade.stdout}"
+    )
+
+
+@by_case
+def test_the_honest_exercise_beside_it_is_still_graded(runs, case):
+    grade = runs[case].grade
+    entry = grade.exercise(HONEST)
+    assert (entry["status"], entry["points"]) == (PASSED, entry["max_points"]), (
+        f"{case.attacks}: the honest copy of the solution lost its points.\n"
+        f"{grade.describe(HONEST)}"
+    )
+
+
+@by_case
+def test_the_results_name_the_isolation_used(runs, case):
+    exercism = runs[case].grade.exercism
+    isolation = exercism.get("isolation")
+    assert isinstance(isolation, str), (
+        f"the Exercism file has no `isolation` string; its keys: {sorted(exercism)}"
+    )
+    assert isolation.strip(), "the Exercism file's `isolation` is empty"
+
+
+@by_case
+def test_grading_it_changes_no_file_of_the_kit(runs, case):
+    changes = runs[case].kit_changes
+    assert not changes, f"{case.attacks}: grading it changed the kit:\n" + "\n".join(changes)
+
+
+@by_case
+def test_later_gradings_are_unchanged(runs, case):
+    run = runs[case]
+    assert run.after == run.before, (
+        f"{case.attacks}: after it, the stubs and the solutions grade differently.\n"
+        f"before: {run.before}\nafter:  {run.after}"
+    )
+
+
+@by_case
+def test_no_secret_reaches_any_output(runs, case):
+    run = runs[case]
+    shown = run.grade.everything_shown()
+    env_secret, file_secret = run.secrets
+    assert env_secret not in shown, f"{case.attacks}: ${SECRET_VARIABLE} leaked into an output"
+    assert file_secret not in shown, f"{case.attacks}: the grading machine's file leaked"
+
+
+@by_case
+def test_no_process_outlives_the_grade(runs, case):
+    left = runs[case].left_running
+    assert not left, f"{case.attacks}: processes {left} were still running after the grade"

@@ -18,6 +18,8 @@ from grader.records import TestRecord, as_record, signature
 
 # Crash text kept for the learner's message: the end of a faulthandler dump, at most.
 _CRASH_TEXT_LIMIT = 4000
+# No honest record comes near this (outputs are capped inside); a longer line is dropped.
+LINE_LIMIT = 4 * 1024**2
 
 
 @dataclass
@@ -66,20 +68,35 @@ class LogReader:
         self.log = RunLog()
         self._key = key
         self._sequence = 0
-        self._pending = b""
+        self._pending = bytearray()
+        self._oversized = False  # dropping the rest of a line that outgrew LINE_LIMIT
 
     def feed(self, data: bytes) -> None:
         """Take the next chunk read from the pipe."""
-        self._pending += data
-        *lines, self._pending = self._pending.split(b"\n")
-        for line in lines:
-            self._line(line.decode("utf-8", errors="replace"))
+        start = 0
+        while (end := data.find(b"\n", start)) != -1:
+            self._take(data[start:end])
+            if not self._oversized:
+                self._line(self._pending.decode("utf-8", errors="replace"))
+            self._pending.clear()
+            self._oversized = False
+            start = end + 1
+        self._take(data[start:])
+
+    def _take(self, piece: bytes) -> None:
+        if self._oversized:
+            return
+        self._pending += piece
+        if len(self._pending) > LINE_LIMIT:
+            self._pending.clear()
+            self._oversized = True
+            self._raw("(a line of more than 4 MiB was dropped)")
 
     def close(self) -> None:
         """The pipe reached its end: a partial last line is crash text, not a record."""
-        if self._pending:
+        if self._pending and not self._oversized:
             self._raw(self._pending.decode("utf-8", errors="replace"))
-            self._pending = b""
+        self._pending.clear()
 
     def _line(self, line: str) -> None:
         try:

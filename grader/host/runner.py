@@ -165,7 +165,9 @@ def run_pytest(
     os.write(key_write, key)
     os.close(key_write)
     base = command or [sys.executable, "-m", "pytest"]
-    full = [*base, *paths, "--graded", "-q", "--no-header", *args]
+    # Records carry what the grade needs; pytest's own summary would only repeat a test's
+    # output into the log file.
+    full = [*base, *paths, "--graded", "-q", "--no-header", "--show-capture=no", *args]
 
     def prepare_child() -> None:
         # Put the key and results pipes at the agreed descriptors (3 and 4), via spare

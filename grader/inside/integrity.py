@@ -107,3 +107,43 @@ def _describe(key: tuple[str, str, str]) -> str:
     if kind == "hook":
         return f"pytest's {name} hook"
     return f"{owner}.{name}"
+
+
+class HotSet:
+    """The few objects that make time pass or a check succeed, checked on every loop step.
+
+    The full snapshot is compared after each test; code that swaps ``asyncio.sleep`` for a
+    no-op and puts it back before the test ends would slip between two comparisons. The
+    loop reads its clock on every iteration, and this check runs there (see
+    ``VirtualClockLoop.time``), so a swap is seen while it is in place.
+    """
+
+    def __init__(self, loop_class: type) -> None:
+        import asyncio
+        import builtins
+        import time
+
+        names = {
+            asyncio: ("sleep", "gather", "wait", "wait_for", "timeout", "create_task", "Task",
+                      "Future", "get_running_loop", "shield", "TaskGroup", "Event", "Lock"),
+            asyncio.tasks: ("sleep", "gather", "wait_for", "Task"),
+            time: ("monotonic", "perf_counter", "time", "sleep"),
+            builtins: ("isinstance", "AssertionError", "len", "sorted", "repr"),
+            loop_class: ("time", "call_at", "call_later", "_run_once", "select"),
+        }  # fmt: skip
+        self._entries = [
+            (owner, name, getattr(owner, name))
+            for owner, members in names.items()
+            for name in members
+            if hasattr(owner, name)
+        ]
+        self.broken: list[str] = []
+
+    def check(self) -> None:
+        """Note every entry that no longer holds its original object."""
+        for owner, name, original in self._entries:
+            if getattr(owner, name, None) is not original:
+                where = getattr(owner, "__name__", type(owner).__name__)
+                entry = f"{where}.{name} (while the test ran)"
+                if entry not in self.broken:
+                    self.broken.append(entry)

@@ -112,6 +112,7 @@ class KitPlugin:
         self.collection_errors: list[dict[str, str]] = []
         self.audit = AuditPolicy(self._attempt_roots())
         self.snapshot: integrity.Snapshot | None = None
+        self.hot: integrity.HotSet | None = None
         self.items: dict[str, pytest.Item] = {}
 
     def _attempt_roots(self) -> list[Path]:
@@ -186,6 +187,7 @@ class KitPlugin:
         if self.snapshot is None:
             # First learner import of the session: audit and snapshot from here on.
             self.snapshot = integrity.take(self.config)
+            self.hot = integrity.HotSet(VirtualClockLoop)
             self.audit.install()
         self.audit.allow(attempt.exercise.permissions)
         return self.loader.load(attempt)
@@ -205,6 +207,8 @@ class KitPlugin:
 
     def _new_loop(self) -> VirtualClockLoop:
         self.loop = VirtualClockLoop()
+        if self.hot is not None:
+            self.loop.integrity_probe = self.hot.check
         return self.loop
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:

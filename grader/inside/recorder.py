@@ -17,6 +17,11 @@ import pytest
 from grader.inside.channel import Send
 from grader.records import TestRecord
 
+# What a test printed is kept for the learner up to this many characters (Exercism shows
+# 500); the rest never leaves the test process.
+OUTPUT_LIMIT = 8000
+MESSAGE_LIMIT = 20000
+
 
 class Recorder:
     """Sends collection, start, per-test and end records over the results channel."""
@@ -59,11 +64,12 @@ class Recorder:
         record.phases[report.when] = report.outcome
         record.duration += report.duration
         record.mistakes += [kind for kind in dict.fromkeys(mistakes) if kind not in record.mistakes]
-        record.output += report.capstdout
+        if len(record.output) < OUTPUT_LIMIT:
+            record.output = (record.output + report.capstdout)[:OUTPUT_LIMIT]
         if report.skipped and not record.skip_reason:
             record.skip_reason = _skip_reason(report)
         if report.failed and not record.message:
-            record.message = message
+            record.message = message[:MESSAGE_LIMIT]
         if report.when == "teardown":
             self._send("test", asdict(self._open.pop(report.nodeid)))
 

@@ -89,6 +89,15 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
 
         return select
 
+    # Set by the plugin: checks that nothing swapped the objects that make time pass.
+    integrity_probe: Callable[[], None] | None = None
+
+    def time(self) -> float:
+        """The virtual clock; each reading also runs the integrity probe (see HotSet)."""
+        if self.integrity_probe is not None:
+            self.integrity_probe()
+        return float(super().time())
+
     # The signature is asyncio's own, timeout parameter included.
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Join the default executor's threads synchronously.

@@ -90,7 +90,12 @@ def attempt_problems(manifest: Manifest, logs: dict[str, RunLog]) -> tuple[list[
     """(problems, report lines), every attempt judged by the same verdict as a learner's."""
     problems: list[str] = []
     lines: list[str] = []
+    running = sys.version_info[:2]
     for exercise in manifest.exercises:
+        if exercise.min_python > running:
+            needed = ".".join(map(str, exercise.min_python))
+            lines.append(f"{exercise.id}: not checked here, needs Python {needed}")
+            continue
         log = logs[exercise.id]
         verdicts = {
             label: judge((exercise,), log, _tree_of(exercise, label), label)[0]

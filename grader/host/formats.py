@@ -53,7 +53,7 @@ def exercism_results(outcomes: Sequence[ExerciseOutcome]) -> dict[str, Any]:
             "topic": outcome.exercise.topic.id,
             "status": outcome.status,
             "points": outcome.points,
-            "max_points": outcome.exercise.points,
+            "max_points": outcome.max_points,
             "message": capped(outcome.problem, _MESSAGE_LIMIT) or None,
         }
         for task_id, outcome in enumerate(outcomes, start=1)
@@ -90,7 +90,7 @@ def gradescope_results(
                 "name": f"{exercise.id}: {exercise.title}",
                 "number": str(number),
                 "score": float(outcome.points),
-                "max_score": float(exercise.points),
+                "max_score": float(outcome.max_points),
                 "status": "passed" if outcome.status == PASSED else "failed",
                 "output": "\n".join(lines),
                 "tags": [exercise.topic.id],
@@ -98,7 +98,7 @@ def gradescope_results(
             }
         )
     errors = [outcome for outcome in outcomes if outcome.status == ERROR]
-    summary = f"{sum(o.points for o in outcomes)}/{sum(o.exercise.points for o in outcomes)}"
+    summary = f"{sum(o.points for o in outcomes)}/{sum(o.max_points for o in outcomes)}"
     note = f"; {len(errors)} exercise(s) could not be graded" if errors else ""
     return {
         "score": float(sum(outcome.points for outcome in outcomes)),

@@ -8,6 +8,8 @@ from pathlib import Path
 from grader.manifest import Exercise, shown_path
 
 PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
+# An exercise this Python cannot run (it needs a newer asyncio); it is not counted.
+UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class ExerciseOutcome:
         return shown_path(self.file)
 
     @property
+    def max_points(self) -> int:
+        """What the exercise is worth here: nothing when this Python cannot run it."""
+        return 0 if self.status == UNAVAILABLE else self.exercise.points
+
+    @property
     def points(self) -> int:
         """Points earned: all of them for a passed exercise, none otherwise."""
         return self.exercise.points if self.status == PASSED else 0
@@ -67,6 +74,14 @@ class ExerciseOutcome:
     def passed_count(self) -> int:
         """How many tests passed."""
         return sum(test.outcome == "passed" for test in self.tests)
+
+
+def unavailable(exercise: Exercise, running: tuple[int, int]) -> ExerciseOutcome:
+    """The outcome of an exercise that needs a newer Python than ``running``."""
+    needed = ".".join(map(str, exercise.min_python))
+    here = ".".join(map(str, running))
+    problem = f"needs Python {needed} (this is Python {here}); not counted"
+    return ExerciseOutcome(exercise, UNAVAILABLE, [], problem)
 
 
 def crashed(exercises: tuple[Exercise, ...], why: str) -> list[ExerciseOutcome]:

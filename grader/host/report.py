@@ -9,13 +9,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from grader.host.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
+from grader.host.outcomes import (
+    ERROR,
+    FAILED,
+    NOT_STARTED,
+    PASSED,
+    UNAVAILABLE,
+    ExerciseOutcome,
+)
 from grader.inside.messages import ALSO_HEADER
 
 _BAR_WIDTH = 30
 _SHOWN_FAILURES = 3
 _SUMMARY_WIDTH = 76
-_STATUS_STYLE = {PASSED: "32", FAILED: "31", ERROR: "31;1", NOT_STARTED: "2"}
+_STATUS_STYLE = {PASSED: "32", FAILED: "31", ERROR: "31;1", NOT_STARTED: "2", UNAVAILABLE: "2"}
 
 
 def wants_colour(stream: TextIO) -> bool:
@@ -76,7 +83,7 @@ def progress_bar(earned: int, possible: int) -> str:
 
 def _headline(outcomes: Sequence[ExerciseOutcome]) -> str:
     earned = sum(outcome.points for outcome in outcomes)
-    possible = sum(outcome.exercise.points for outcome in outcomes)
+    possible = sum(outcome.max_points for outcome in outcomes)
     passed = sum(outcome.status == PASSED for outcome in outcomes)
     return (
         f"Score: {earned}/{possible} points, {passed} of {len(outcomes)} exercises passed\n"
@@ -87,7 +94,7 @@ def _headline(outcomes: Sequence[ExerciseOutcome]) -> str:
 def _exercise_line(outcome: ExerciseOutcome, style: Style) -> str:
     status = style.paint(f"{outcome.status:<11}", _STATUS_STYLE[outcome.status])
     exercise = outcome.exercise
-    points = f"{outcome.points:>2}/{exercise.points:<2}"
+    points = f"{outcome.points:>2}/{outcome.max_points:<2}"
     summary = ""
     if outcome.status == FAILED:
         summary = f"  {outcome.passed_count}/{len(outcome.tests)} tests pass"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.host.outcomes import ERROR, ExerciseOutcome
+from grader.host.outcomes import ERROR, ExerciseOutcome, unavailable
 from grader.host.runlog import LogReader, RunLog
 from grader.host.verdict import judge
 from grader.manifest import KIT_ROOT, Exercise
@@ -55,7 +55,14 @@ class RunOptions:
 
 
 def run_exercises(exercises: tuple[Exercise, ...], options: RunOptions) -> list[ExerciseOutcome]:
-    """Run the tests of ``exercises`` and judge each one."""
+    """Run the tests of ``exercises`` and judge each one; skip those this Python cannot run."""
+    running = sys.version_info[:2]
+    runnable = tuple(exercise for exercise in exercises if exercise.min_python <= running)
+    judged = {o.exercise.id: o for o in _run_runnable(runnable, options)} if runnable else {}
+    return [judged.get(e.id) or unavailable(e, running) for e in exercises]
+
+
+def _run_runnable(exercises: tuple[Exercise, ...], options: RunOptions) -> list[ExerciseOutcome]:
     if options.submission is None or options.isolation == "none":
         return _run_in_kit(exercises, options)
     from grader.host import sandbox  # POSIX only; learners' own runs never need it

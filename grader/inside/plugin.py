@@ -341,8 +341,24 @@ class KitPlugin:
             )  # fmt: skip
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Remember the items, to look up each test's own timeout by its node id."""
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """Leave out exercises this Python cannot run; remember the rest by node id.
+
+        An exercise that needs a newer asyncio (``min_python`` in the manifest) is not
+        run at all rather than skipped: the grade reports it as not counted.
+        """
+        running = sys.version_info[:2]
+        too_new = [
+            item
+            for item in items
+            if "exercise" in getattr(item, "fixturenames", ())
+            and self.exercise_of(item).min_python > running
+        ]
+        if too_new:
+            self.config.hook.pytest_deselected(items=too_new)
+            items[:] = [item for item in items if item not in too_new]
         self.items = {item.nodeid: item for item in items}
 
 

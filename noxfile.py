@@ -23,7 +23,9 @@ def install(session: nox.Session, *groups: str) -> None:
 def grade(session: nox.Session) -> None:
     """Grade your exercises (all, or the ids/topics given after --) and show what to do next."""
     install(session, "test")
-    session.run("python", "-m", "grader", "grade", *session.posargs)
+    # Relative output paths (--json out.json) start where the command was typed.
+    where = {"KIT_INVOKED_FROM": session.invoked_from}
+    session.run("python", "-m", "grader", "grade", *session.posargs, env=where)
 
 
 @nox.session(name="list")

@@ -45,7 +45,7 @@ from grader.inside.virtual_clock import VirtualClockLoop
 from grader.manifest import KIT_ROOT, Exercise, Manifest, load_manifest
 
 # How many per-test timeouts a test may take before the whole process is ended.
-_HARD_LIMIT_FACTOR = 3
+_HARD_LIMIT_FACTOR = 2
 # The exit status of a process that ended itself because learner code changed the verdict
 # machinery: nothing it would record afterwards could be trusted.
 EXIT_INTERFERENCE = 86

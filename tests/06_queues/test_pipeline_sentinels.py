@@ -92,7 +92,8 @@ async def test_the_storer_keeps_going_until_the_slowest_parser_is_done(exercise,
 
 async def test_parsers_work_at_once_and_it_returns_when_the_last_record_is_stored(exercise, clock):
     stages = Stages({line: 1.3 for line in "abcdef"})
-    count = await finish(exercise.run_pipeline(list("abcdef"), stages.parse, stages.store, 3), stages)
+    pipeline = exercise.run_pipeline(list("abcdef"), stages.parse, stages.store, 3)
+    count = await finish(pipeline, stages)
     parsing = Timeline([span for span in stages.timeline.spans if span.label.startswith("parse")])
     assert parsing.most_at_once() == 3, parsing.explain(
         f"With parsers=3, {parsing.most_at_once()} parse call(s) ran at once at most; expected 3.",
@@ -136,7 +137,8 @@ async def test_a_failing_parse_raises_its_error_and_stops_every_stage(exercise, 
     else:
         raised = None
     leaves = list(raised.exceptions) if isinstance(raised, ExceptionGroup) else [raised]
-    assert leaves and all(leaf is stages.raised for leaf in leaves), (
+    the_parse_error = bool(leaves) and all(leaf is stages.raised for leaf in leaves)
+    assert the_parse_error, (
         f"parse('b') raised {stages.raised!r} at t=1.3 s, and run_pipeline ended with "
         f"{raised!r}; expected that error (alone, or in a TaskGroup's ExceptionGroup)."
     )

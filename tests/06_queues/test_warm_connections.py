@@ -4,6 +4,8 @@ import asyncio
 
 import pytest
 
+from grader.inside.testing import task_outcome
+
 
 async def test_the_connection_given_back_last_is_lent_out_first(exercise, clock):
     pool = exercise.Pool(["c1", "c2", "c3"])
@@ -36,9 +38,7 @@ async def test_a_connection_given_back_again_and_again_is_the_one_reused(exercis
     )
 
 
-async def test_waiting_tasks_are_served_in_arrival_order_the_moment_one_comes_back(
-    exercise, clock
-):
+async def test_waiting_tasks_are_served_in_arrival_order_the_moment_one_comes_back(exercise, clock):
     pool = exercise.Pool(["c1"])
     assert await pool.acquire() == "c1"
     waiters = []
@@ -77,8 +77,8 @@ async def test_a_task_cancelled_while_waiting_takes_no_connection(exercise, cloc
     pool.release("c1")
     await asyncio.wait([leaving, staying], timeout=1)
     assert leaving.cancelled(), f"A cancelled acquire() ended with {leaving!r}; expected cancelled."
-    assert staying.done() and staying.result() == "c1", (
+    assert task_outcome(staying) == "returned 'c1'", (
         f"One of two waiting tasks was cancelled; when c1 came back at t={1.3 + waiting_for:g} "
-        f"s the other {'was still waiting' if not staying.done() else 'got ' + repr(staying.result())}"
-        "; expected it to get c1 then. A cancelled waiter must not take the connection."
+        f"s the other {task_outcome(staying)}; expected it to get c1 then. A cancelled "
+        "waiter must not take the connection."
     )

@@ -55,7 +55,7 @@ async def test_connection_gives_the_block_a_connection_and_closes_it_after(exerc
         f"`async with connection('db', network) as conn` gave conn={conn!r} with "
         f"{inside} open; expected the connection connect('db') returned."
     )
-    assert servers.events == ["open db#1", "close db#1"] and clock.now == 1.8, (
+    assert (servers.events, clock.now) == (["open db#1", "close db#1"], 1.8), (
         f"After the block, the calls were {servers.events} at t={clock.now:g} s; expected "
         "the connection closed once, right after the block (t=1.8 s)."
     )
@@ -103,15 +103,20 @@ async def test_open_all_with_no_servers_gives_an_empty_list(exercise, clock):
 async def test_a_failed_open_closes_those_already_open_and_tries_no_more(exercise, clock):
     servers = FakeServers(refuse="bad")
     ran = False
-    with pytest.raises(ConnectionRefusedError) as raised:
+
+    async def use() -> None:
+        nonlocal ran
         async with exercise.open_all(["a", "b", "bad", "d"], servers):
             ran = True
-    assert raised.value is servers.raised and not ran, (
+
+    with pytest.raises(ConnectionRefusedError) as raised:
+        await use()
+    assert (raised.value is servers.raised, ran) == (True, False), (
         f"connect('bad') raised {servers.raised!r}; open_all "
         f"{'ran the block' if ran else 'did not run the block'} and raised {raised.value!r}. "
         "Expected that same error, without running the block."
     )
-    assert servers.closes() == ["b#2", "a#1"] and servers.open == [], (
+    assert (servers.closes(), servers.open) == (["b#2", "a#1"], []), (
         f"After connect('bad') failed, open_all closed {servers.closes()} and left "
         f"{servers.open} open; expected ['b#2', 'a#1'] closed, in that order. Enter each "
         "connection on an AsyncExitStack as soon as it is open: the stack then closes "
@@ -125,10 +130,14 @@ async def test_a_failed_open_closes_those_already_open_and_tries_no_more(exercis
 async def test_an_error_in_the_block_closes_everything_and_comes_out(exercise, clock):
     servers = FakeServers()
     error = RuntimeError("query failed")
-    with pytest.raises(RuntimeError) as raised:
+
+    async def use() -> None:
         async with exercise.open_all(["a", "b", "c"], servers):
             await asyncio.sleep(2.5)
             raise error
+
+    with pytest.raises(RuntimeError) as raised:
+        await use()
     assert raised.value is error, f"The block raised {error!r}; out came {raised.value!r}."
     assert servers.closes() == ["c#3", "b#2", "a#1"], (
         f"The block raised RuntimeError and open_all closed {servers.closes()}; expected "

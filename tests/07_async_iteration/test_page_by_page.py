@@ -79,9 +79,13 @@ async def test_an_empty_listing_yields_nothing_after_one_fetch(exercise, clock):
 async def test_a_failing_fetch_raises_after_the_items_before_it(exercise, clock):
     listing = FakeListing([["a"], ["b"], ["c"]], broken=2)
     got = []
-    with pytest.raises(ConnectionError, match="page 2 is unreachable"):
+
+    async def consume() -> None:
         async for item in exercise.all_items(listing.fetch_page):
             got.append((item, clock.now))
+
+    with pytest.raises(ConnectionError, match="page 2 is unreachable"):
+        await consume()
     assert got == [("a", 0.25)], (
         f"With page 2 failing, the consumer got {got} before the error; expected 'a' at "
         "t=0.25 s, then page 2's ConnectionError."

@@ -51,11 +51,15 @@ async def test_a_block_that_succeeds_is_committed_and_tx_is_the_transaction(exer
 async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exercise, clock):
     db = FakeDatabase()
     error = ValueError("bad row")
-    with pytest.raises(ValueError, match="bad row") as raised:
+
+    async def use() -> None:
         async with exercise.Transaction(db):
             db.calls.append("block")
             await asyncio.sleep(1.3)
             raise error
+
+    with pytest.raises(ValueError, match="bad row") as raised:
+        await use()
     assert raised.value is error, f"The block raised {error!r}; out came {raised.value!r}."
     assert db.calls == ["begin", "begin done", "block", "rollback", "rollback done"], (
         f"A block that raised ValueError made the calls {db.calls}; expected begin, the "
@@ -88,7 +92,7 @@ async def test_a_failed_begin_raises_and_neither_commits_nor_rolls_back(exercise
     with pytest.raises(ConnectionError, match="the database is down"):
         async with exercise.Transaction(db):
             ran = True
-    assert not ran and db.calls == ["begin", "begin done"], (
+    assert (ran, db.calls) == (False, ["begin", "begin done"]), (
         f"begin() raised ConnectionError; the block {'ran' if ran else 'did not run'} and the "
         f"calls were {db.calls}. Expected the error to come out of __aenter__, with no "
         "commit or rollback."
@@ -119,13 +123,13 @@ async def test_cancelled_at_any_point_it_rolls_back_or_never_began_and_ends_canc
         if "block done" in calls:
             continue  # cancelled during the commit: the block itself had finished
         if "block" in calls:
-            assert calls[-2:] == ["rollback", "rollback done"] and "commit" not in calls, (
+            assert (calls[-2:], "commit" in calls) == (["rollback", "rollback done"], False), (
                 f"A task was {run.describe()}, inside the block; the calls were {calls}. "
                 "Expected a rollback and no commit: a cancellation is a failure of the block "
                 "(exc_type is CancelledError, which is not an Exception subclass)."
             )
         else:
-            assert "commit" not in calls and "rollback" not in calls, (
+            assert not {"commit", "rollback"} & set(calls), (
                 f"A task was {run.describe()}, before the block ran; the calls were {calls}. "
                 "Nothing began, so there is nothing to commit or roll back."
             )

@@ -1,4 +1,4 @@
-"""Wrong: lets the error out without shutting the outbox down, so producers wait for senders that are gone."""
+"""Wrong: lets the error out without shutting the outbox, so producers wait for gone senders."""
 
 import asyncio
 from collections.abc import Awaitable, Callable

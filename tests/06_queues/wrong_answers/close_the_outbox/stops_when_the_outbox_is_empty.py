@@ -1,4 +1,4 @@
-"""Wrong: takes messages with get_nowait() and stops as soon as the outbox is empty, shut down or not."""
+"""Wrong: takes messages with get_nowait() and stops as soon as the outbox is empty."""
 
 import asyncio
 from collections.abc import Awaitable, Callable

@@ -23,7 +23,7 @@ class FrameBuffer:
 
     async def put(self, frame: str) -> None:
         """Add `frame`, first waiting for room if the buffer is full."""
-        while self._frames.full():
+        while self._frames.full():  # noqa: ASYNC110 (the mistake on show)
             await asyncio.sleep(0.1)
         self._frames.put_nowait(frame)
 

@@ -1,4 +1,4 @@
-"""Wrong: each parser passes its sentinel on to the storer, which stops when the first parser does."""
+"""Wrong: each parser passes its sentinel on, so the storer stops with the first parser."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -42,6 +42,7 @@ async def run_pipeline(
 
     async with asyncio.TaskGroup() as group:
         group.create_task(read())
-        parsing = [group.create_task(parse_lines()) for _ in range(parsers)]
+        for _ in range(parsers):
+            group.create_task(parse_lines())
         group.create_task(store_records())
     return stored

@@ -1,4 +1,4 @@
-"""Wrong: gathers the stages instead of a TaskGroup, so a failing stage leaves the others running."""
+"""Wrong: gathers the stages without a TaskGroup, so a failure leaves the others running."""
 
 import asyncio
 from collections.abc import Awaitable, Callable

@@ -1,4 +1,4 @@
-"""Wrong: the reader sends the storer's sentinel after the last line, before the parsers are done."""
+"""Wrong: the reader tells the storer to stop after the last line, before parsing is done."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -43,6 +43,7 @@ async def run_pipeline(
 
     async with asyncio.TaskGroup() as group:
         group.create_task(read())
-        parsing = [group.create_task(parse_lines()) for _ in range(parsers)]
+        for _ in range(parsers):
+            group.create_task(parse_lines())
         group.create_task(store_records())
     return stored

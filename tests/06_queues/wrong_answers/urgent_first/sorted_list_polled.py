@@ -23,7 +23,7 @@ class Dispatcher:
     async def run(self) -> None:
         """Run jobs, most urgent first, until cancelled."""
         while True:
-            while not self._jobs:
+            while not self._jobs:  # noqa: ASYNC110 (the mistake on show)
                 await asyncio.sleep(0.1)
             _, _, job = self._jobs.pop(0)
             try:

@@ -1,5 +1,6 @@
 """Wrong: pops from a list, newest last, and fails when every connection is out."""
 
+
 class Pool:
     """Lends out connections, the most recently given back first."""
 

@@ -24,6 +24,7 @@ async def handle_all(
             finally:
                 queue.task_done()
 
-    consumers = [asyncio.create_task(consume()) for _ in range(workers)]
+    for _ in range(workers):
+        asyncio.create_task(consume())  # noqa: RUF006 (the mistake on show)
     await queue.join()
     return errors

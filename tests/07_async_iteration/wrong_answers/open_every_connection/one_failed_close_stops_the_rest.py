@@ -1,4 +1,4 @@
-"""Wrong: closes last first in a finally loop, so the first close that raises leaves the rest open."""
+"""Wrong: closes last first in a finally loop, so one failing close leaves the rest open."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager

@@ -1,4 +1,4 @@
-"""Wrong: opens the connections inside the stack's block but yields after it, so they are closed already."""
+"""Wrong: opens the connections on a stack but yields after leaving it: all closed already."""
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager

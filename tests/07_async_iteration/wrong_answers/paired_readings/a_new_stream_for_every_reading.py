@@ -1,7 +1,6 @@
 """Wrong: calls open_left() and open_right() for every pair, so every pair is the first readings."""
 
 from collections.abc import AsyncGenerator, Callable
-from contextlib import aclosing
 
 Stream = Callable[[], AsyncGenerator[float, None]]
 

@@ -1,7 +1,6 @@
 """Wrong: awaits aclose() on both streams after the loop, so an error or a cancellation skips it."""
 
 from collections.abc import AsyncGenerator, Callable
-from contextlib import aclosing
 
 Stream = Callable[[], AsyncGenerator[float, None]]
 

@@ -1,4 +1,4 @@
-"""Wrong: loops with `async for` over the left stream and checks the count after taking a reading."""
+"""Wrong: loops `async for` over the left stream and checks the count after each reading."""
 
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing

@@ -27,8 +27,8 @@ async def deliver(
     outbox: asyncio.Queue[str], send: Callable[[str], Awaitable[None]], senders: int
 ) -> int:
     """Send messages from `outbox` with `senders` tasks until it is shut down; return the count."""
-    # The queue itself says when the messages are over: no sentinels to count. (mypy checks
-    # the kit as Python 3.11, whose asyncio has no shutdown, hence the ignores.)
+    # QueueShutDown from get() says the messages are over, so there are no sentinels to count
+    # (the ignores are for mypy, which checks the kit as Python 3.11).
     sent = 0
 
     async def sender() -> None:

@@ -3,9 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
-import pytest
-
-from grader.inside.testing import Timeline, task_outcome
+from grader.inside.testing import Timeline, cancel_at_each_suspension, task_outcome
 
 
 class Jobs:
@@ -117,24 +115,25 @@ async def test_a_failing_job_is_recorded_and_the_worker_carries_on(exercise, clo
     )
 
 
-@pytest.mark.parametrize("at", [0, 0.25, 0.5, 2])
-async def test_cancelling_the_worker_cancels_its_job_and_ends_it_cancelled(exercise, clock, at):
-    dispatcher, jobs = exercise.Dispatcher(), Jobs()
-    dispatcher.submit(1, jobs.job("first", seconds=0.5))
-    dispatcher.submit(1, jobs.job("second", seconds=1))
-    worker = asyncio.create_task(dispatcher.run())
-    await asyncio.sleep(at)
-    worker.cancel()
-    await asyncio.wait([worker], timeout=5)
-    outcome = task_outcome(worker)
-    if not worker.done():
-        await stop(worker)
-    running = [span.label for span in jobs.timeline.spans if span.outcome == "running"]
-    assert outcome == "ended cancelled", (
-        f"The worker was cancelled at t={at:g} s and {outcome}; expected it to end cancelled. "
-        "Catch only Exception around a job: asyncio.CancelledError must leave run()."
-    )
-    assert not running, jobs.timeline.explain(
-        f"The worker was cancelled at t={at:g} s but job {running[0]!r} kept running.",
-        "The job runs inside the worker task, so the cancellation reaches it.",
-    )
+async def test_cancelled_at_any_point_the_worker_cancels_its_job_and_ends_cancelled(
+    exercise, clock
+):
+    async def scenario(start) -> Jobs:
+        dispatcher, jobs = exercise.Dispatcher(), Jobs()
+        dispatcher.submit(1, jobs.job("first", seconds=0.5))
+        dispatcher.submit(1, jobs.job("second", seconds=1.3))
+        worker = start(dispatcher.run())
+        await asyncio.wait([worker], timeout=2.5)
+        return jobs
+
+    for run in await cancel_at_each_suspension(scenario):
+        jobs = run.state
+        assert run.ended_cancelled, (
+            f"The worker was {run.describe()} and {run.ended}; expected it to end cancelled. "
+            "Catch only Exception around a job: asyncio.CancelledError must leave run()."
+        )
+        running = [span.label for span in jobs.timeline.spans if span.outcome == "running"]
+        assert not running, jobs.timeline.explain(
+            f"The worker was {run.describe()}, but job {running[0]!r} kept running.",
+            "The job runs inside the worker task, so the cancellation reaches it.",
+        )

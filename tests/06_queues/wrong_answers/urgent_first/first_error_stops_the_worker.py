@@ -1,7 +1,6 @@
 """Wrong: does not catch a job's error, so the first failing job ends the worker."""
 
 import asyncio
-import itertools
 from collections.abc import Awaitable, Callable
 
 Job = Callable[[], Awaitable[None]]
@@ -15,12 +14,13 @@ class Dispatcher:
         # A rising counter breaks ties in submission order, and stops the comparison before
         # it reaches the jobs themselves.
         self._jobs: asyncio.PriorityQueue[tuple[int, int, Job]] = asyncio.PriorityQueue()
-        self._submitted = itertools.count()
+        self._submitted = 0
 
     def submit(self, priority: int, job: Job) -> None:
         """Queue `job` to run once the more urgent jobs before it have run."""
         # The tuple sorts by priority first, then by submission number.
-        self._jobs.put_nowait((priority, next(self._submitted), job))
+        self._submitted += 1
+        self._jobs.put_nowait((priority, self._submitted, job))
 
     async def run(self) -> None:
         """Run jobs, most urgent first, until cancelled."""

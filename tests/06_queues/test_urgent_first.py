@@ -1,0 +1,139 @@
+"""Tests for exercises/06_queues/urgent_first.py."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from grader.inside.testing import Timeline, cancel_at_each_suspension, task_outcome
+
+
+class Jobs:
+    """Makes named jobs that take a given time of virtual time and record when they ran."""
+
+    def __init__(self) -> None:
+        self.timeline = Timeline()
+        self.raised: list[Exception] = []
+
+    def job(
+        self, name: str, seconds: float = 0.25, fails: bool = False
+    ) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            async with self.timeline.track(name):
+                await asyncio.sleep(seconds)
+                if fails:
+                    self.raised.append(ValueError(f"job {name} failed"))
+                    raise self.raised[-1]
+
+        return run
+
+    def order(self) -> list[str]:
+        return self.timeline.labels()
+
+
+async def stop(worker: asyncio.Task[None]) -> None:
+    worker.cancel()
+    await asyncio.wait([worker], timeout=1)
+
+
+async def test_waiting_jobs_run_most_urgent_first_and_ties_in_submission_order(exercise, clock):
+    dispatcher, jobs = exercise.Dispatcher(), Jobs()
+    again = jobs.job("b")
+    submitted = [(2, "a"), (1, "b"), (2, "c"), (1, "d"), (3, "e"), (2, "f"), (1, "b")]
+    for priority, name in submitted:
+        dispatcher.submit(priority, again if name == "b" else jobs.job(name))
+    worker = asyncio.create_task(dispatcher.run())
+    await asyncio.sleep(10)
+    await stop(worker)
+    assert jobs.order() == ["b", "d", "b", "a", "c", "f", "e"], jobs.timeline.explain(
+        f"Jobs submitted as (priority, job) {submitted} ran in the order {jobs.order()}; "
+        "expected ['b', 'd', 'b', 'a', 'c', 'f', 'e']: lowest priority number first, and "
+        "jobs of equal priority in the order they were submitted.",
+        "Queue them on an asyncio.PriorityQueue as (priority, submission number, job): "
+        "the number keeps the order of equal priorities and never lets two jobs be compared.",
+    )
+    assert [span.start for span in jobs.timeline.spans] == [n * 0.25 for n in range(7)], (
+        jobs.timeline.explain(
+            "The jobs did not run back to back.", "Start the next job as soon as one ends."
+        )
+    )
+
+
+async def test_an_urgent_job_submitted_later_overtakes_the_waiting_ones(exercise, clock):
+    dispatcher, jobs = exercise.Dispatcher(), Jobs()
+    worker = asyncio.create_task(dispatcher.run())
+    dispatcher.submit(5, jobs.job("slow", seconds=1.3))
+    await asyncio.sleep(0.25)
+    dispatcher.submit(5, jobs.job("routine"))
+    dispatcher.submit(9, jobs.job("later"))
+    await asyncio.sleep(0.25)
+    dispatcher.submit(0, jobs.job("urgent"))
+    await asyncio.sleep(5)
+    await stop(worker)
+    starts = {span.label: span.start for span in jobs.timeline.spans}
+    assert jobs.order() == ["slow", "urgent", "routine", "later"], jobs.timeline.explain(
+        f"While 'slow' (priority 5) ran, 'routine' (5) and 'later' (9) were submitted at "
+        f"t=0.25 s and 'urgent' (0) at t=0.5 s; they ran as {jobs.order()}. Expected slow, "
+        "urgent, routine, later: a running job finishes, then the most urgent waiting one.",
+        "Take the next job from a PriorityQueue each time the worker is free.",
+    )
+    assert starts == {"slow": 0, "urgent": 1.3, "routine": 1.55, "later": 1.8}, (
+        jobs.timeline.explain(
+            f"The jobs started at {starts}.", "Start each job as soon as the one before ends."
+        )
+    )
+
+
+async def test_an_idle_worker_starts_a_job_the_moment_it_is_submitted(exercise, clock):
+    dispatcher, jobs = exercise.Dispatcher(), Jobs()
+    worker = asyncio.create_task(dispatcher.run())
+    for at, name in [(1.35, "x"), (2.55, "y"), (2.55, "z")]:
+        await asyncio.sleep(at - clock.now)
+        dispatcher.submit(1, jobs.job(name, seconds=0))
+    await asyncio.sleep(1)
+    await stop(worker)
+    starts = [(span.label, span.start) for span in jobs.timeline.spans]
+    assert starts == [("x", 1.35), ("y", 2.55), ("z", 2.55)], (
+        f"Jobs submitted to an idle worker at t = 1.35, 2.55 and 2.55 s started as {starts}; "
+        "expected each at the moment it was submitted. Wait on the queue's get(), don't poll."
+    )
+
+
+async def test_a_failing_job_is_recorded_and_the_worker_carries_on(exercise, clock):
+    dispatcher, jobs = exercise.Dispatcher(), Jobs()
+    dispatcher.submit(1, jobs.job("bad", fails=True))
+    dispatcher.submit(2, jobs.job("good"))
+    worker = asyncio.create_task(dispatcher.run())
+    await asyncio.sleep(3)
+    outcome = task_outcome(worker)
+    await stop(worker)
+    assert outcome == "was still running", (
+        f"After a job raised, the worker {outcome}; expected it to keep running."
+    )
+    assert jobs.order() == ["bad", "good"], f"The jobs ran as {jobs.order()}; expected bad, good."
+    assert [id(error) for error in dispatcher.errors] == [id(jobs.raised[0])], (
+        f"Job 'bad' raised {jobs.raised[0]!r}, and dispatcher.errors is {dispatcher.errors!r}; "
+        "expected a list holding exactly that error object."
+    )
+
+
+async def test_cancelled_at_any_point_the_worker_cancels_its_job_and_ends_cancelled(
+    exercise, clock
+):
+    async def scenario(start) -> Jobs:
+        dispatcher, jobs = exercise.Dispatcher(), Jobs()
+        dispatcher.submit(1, jobs.job("first", seconds=0.5))
+        dispatcher.submit(1, jobs.job("second", seconds=1.3))
+        worker = start(dispatcher.run())
+        await asyncio.wait([worker], timeout=2.5)
+        return jobs
+
+    for run in await cancel_at_each_suspension(scenario):
+        jobs = run.state
+        assert run.ended_cancelled, (
+            f"The worker was {run.describe()} and {run.ended}; expected it to end cancelled. "
+            "Catch only Exception around a job: asyncio.CancelledError must leave run()."
+        )
+        running = [span.label for span in jobs.timeline.spans if span.outcome == "running"]
+        assert not running, jobs.timeline.explain(
+            f"The worker was {run.describe()}, but job {running[0]!r} kept running.",
+            "The job runs inside the worker task, so the cancellation reaches it.",
+        )

@@ -1,0 +1,149 @@
+"""Tests for exercises/06_queues/work_queue.py."""
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable
+
+import pytest
+
+from grader.inside.testing import Timeline, task_outcome
+
+# Long enough, in virtual time, that a call still waiting after it would wait forever.
+PATIENCE = 60
+HANG = (
+    "handle_all never returned: queue.join() waits until every item taken with get() has "
+    "been marked finished with queue.task_done(). Call it once per item, in a `finally`, "
+    "so that an item whose handle raised counts as finished too."
+)
+
+
+class FakeHandler:
+    """Handles an item in a per-item time of virtual time; items in `broken` raise."""
+
+    def __init__(self, seconds: dict[str, float], broken: tuple[str, ...] = ()) -> None:
+        self.seconds = seconds
+        self.broken = broken
+        self.timeline = Timeline()
+        self.raised: dict[str, Exception] = {}
+
+    async def handle(self, item: str) -> None:
+        async with self.timeline.track(item):
+            await asyncio.sleep(self.seconds.get(item, 1))
+            if item in self.broken:
+                self.raised[item] = ValueError(f"{item} is broken")
+                raise self.raised[item]
+
+
+async def within_patience(call: Awaitable[object]) -> object:
+    try:
+        async with asyncio.timeout(PATIENCE):
+            return await call
+    except TimeoutError:
+        raise AssertionError(HANG) from None
+
+
+def still_running() -> list[str]:
+    """The tasks other than the test's own that have not finished."""
+    me = asyncio.current_task()
+    return sorted(task.get_name() for task in asyncio.all_tasks() if task is not me)
+
+
+def assert_nothing_left_running(what: str) -> None:
+    left = still_running()
+    assert not left, (
+        f"{what}, {len(left)} task(s) it started were still running. The consumers wait on "
+        "queue.get() for an item that will never come: once join() returns, cancel each "
+        "consumer and wait for it (asyncio.wait or gather), also when handle_all is cancelled."
+    )
+
+
+async def test_every_item_is_handled_once_repeats_included(exercise, clock):
+    handler = FakeHandler({})
+    items = ["a", "b", "a", "c", "a"]
+    errors = await within_patience(exercise.handle_all(items, handler.handle, 2))
+    handled = Counter(handler.timeline.labels())
+    assert handled == Counter(items), (
+        f"handle_all({items!r}, handle, workers=2) handled {dict(handled)}; expected "
+        f"{dict(Counter(items))}: every item once, an item listed three times three times."
+    )
+    assert errors == [], f"No call raised, yet handle_all returned {errors!r}; expected []."
+    assert_nothing_left_running("After handle_all returned")
+
+
+async def test_the_workers_share_the_items_and_it_returns_when_the_last_is_done(exercise, clock):
+    seconds = {"a": 1.3, "b": 0.25, "c": 0.25, "d": 2.5, "e": 1, "f": 0.25}
+    handler = FakeHandler(seconds)
+    await within_patience(exercise.handle_all(list(seconds), handler.handle, 2))
+    most = handler.timeline.most_at_once()
+    assert most == 2, handler.timeline.explain(
+        f"With workers=2, {most} call(s) of handle ran at the same time at most; expected 2.",
+        "Start `workers` consumer tasks that each take the next item from the queue as "
+        "soon as they are free.",
+    )
+    # Two workers take a, b; the one that finishes first takes the next item: c at 0.25,
+    # d at 0.5, e at 1.3, f at 2.3; d, the last, ends at 3.0.
+    assert clock.now == 3, handler.timeline.explain(
+        f"handle_all returned at t={clock.now:g} s; the last call finished at t=3 s.",
+        "Return as soon as the work is done: `await queue.join()` wakes at the moment the "
+        "last item is marked finished with task_done().",
+    )
+    assert_nothing_left_running("After handle_all returned")
+
+
+async def test_more_workers_than_items_and_no_items_at_all(exercise, clock):
+    handler = FakeHandler({"a": 0.25, "b": 0.25})
+    await within_patience(exercise.handle_all(["a", "b"], handler.handle, 5))
+    assert clock.now == 0.25, handler.timeline.explain(
+        f"Two 0.25 s items with workers=5 took until t={clock.now:g} s; expected 0.25 s.",
+        "Several items finishing at the same instant must all be marked finished.",
+    )
+    assert_nothing_left_running("With five workers and two items, after handle_all returned")
+    errors = await within_patience(exercise.handle_all([], handler.handle, 3))
+    assert (errors, clock.now) == ([], 0.25), (
+        f"handle_all([], handle, workers=3) returned {errors!r} after "
+        f"{clock.now - 0.25:g} s; expected [] at once."
+    )
+    assert_nothing_left_running("With no items, after handle_all returned")
+
+
+async def test_a_failing_call_is_returned_and_the_others_still_run(exercise, clock):
+    handler = FakeHandler({"a": 1.3, "b": 0.25, "c": 2.5, "d": 0.25}, broken=("b", "d"))
+    errors = await within_patience(exercise.handle_all(["a", "b", "c", "d"], handler.handle, 2))
+    assert sorted(handler.timeline.labels()) == ["a", "b", "c", "d"], handler.timeline.explain(
+        f"With b and d raising, handle was called for {handler.timeline.labels()!r}; "
+        "expected every item.",
+        "An error in one call must not stop the consumer: catch it, keep it, go on.",
+    )
+    expected = [handler.raised["b"], handler.raised["d"]]
+    assert sorted(map(id, errors)) == sorted(map(id, expected)), (
+        f"handle raised {expected!r} and handle_all returned {errors!r}; expected exactly "
+        "those two error objects (in any order)."
+    )
+    assert clock.now == 2.75, f"handle_all returned at t={clock.now:g} s; expected t=2.75 s."
+    assert_nothing_left_running("After handle_all returned")
+
+
+@pytest.mark.parametrize("at", [0, 0.25, 1.3, 2.5])
+async def test_cancelling_handle_all_cancels_the_calls_and_every_consumer(exercise, clock, at):
+    handler = FakeHandler({"a": 1.3, "b": 0.25, "c": 2.5, "d": 0.25, "e": 1})
+    task = asyncio.create_task(exercise.handle_all(list("abcde"), handler.handle, 2))
+    await asyncio.sleep(at)
+    task.cancel()
+    await asyncio.wait([task], timeout=PATIENCE)
+    outcome = task_outcome(task)
+    running = [span.label for span in handler.timeline.spans if span.end is None]
+    left = still_running()
+    for leftover in asyncio.all_tasks() - {asyncio.current_task()}:
+        leftover.cancel()
+    assert outcome == "ended cancelled", (
+        f"handle_all was cancelled at t={at:g} s and {outcome}; expected it to end cancelled."
+    )
+    assert not running, handler.timeline.explain(
+        f"handle_all was cancelled at t={at:g} s, but handle({running[0]!r}) kept running.",
+        "Cancel the consumers when handle_all is cancelled: put the join() in a `try` and "
+        "cancel them in its `finally`.",
+    )
+    assert not left, (
+        f"handle_all was cancelled at t={at:g} s and left {len(left)} consumer task(s) "
+        "running. Cancel them in a `finally` around join(), and wait for them."
+    )

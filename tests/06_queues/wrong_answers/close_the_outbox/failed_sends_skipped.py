@@ -1,0 +1,37 @@
+"""Wrong: catches a send's error and goes on with the next message, so deliver never reports it."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+
+async def deliver(
+    outbox: asyncio.Queue[str], send: Callable[[str], Awaitable[None]], senders: int
+) -> int:
+    """Send messages from `outbox` with `senders` tasks until it is shut down; return the count."""
+    # The queue itself says when the messages are over: no sentinels to count. (mypy checks
+    # the kit as Python 3.11, whose asyncio has no shutdown, hence the ignores.)
+    sent = 0
+
+    async def sender() -> None:
+        nonlocal sent
+        while True:
+            try:
+                message = await outbox.get()
+            except asyncio.QueueShutDown:
+                return
+            try:
+                await send(message)
+                sent += 1
+            except Exception:
+                pass
+            finally:
+                outbox.task_done()
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(senders):
+                group.create_task(sender())
+    except BaseException:
+        outbox.shutdown(immediate=True)
+        raise
+    return sent

@@ -1,0 +1,48 @@
+"""Wrong: each parser passes its sentinel on, so the storer stops with the first parser."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+
+async def run_pipeline(
+    lines: list[str],
+    parse: Callable[[str], Awaitable[str]],
+    store: Callable[[str], Awaitable[None]],
+    parsers: int,
+) -> int:
+    """Parse and store every line, `parsers` parsers at a time; return how many were stored."""
+    raw: asyncio.Queue[str | None] = asyncio.Queue()
+    records: asyncio.Queue[str | None] = asyncio.Queue()
+    stored = 0
+
+    async def read() -> None:
+        for line in lines:
+            await raw.put(line)
+        # One sentinel per parser: a parser that takes one stops and takes no more.
+        for _ in range(parsers):
+            await raw.put(None)
+
+    async def parse_lines() -> None:
+        while True:
+            line = await raw.get()
+            if line is None:
+                await records.put(None)
+                return
+            await records.put(await parse(line))
+
+    async def store_records() -> None:
+        nonlocal stored
+        while True:
+            record = await records.get()
+            # The sentinel comes after the last parser's last record.
+            if record is None:
+                return
+            await store(record)
+            stored += 1
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(read())
+        for _ in range(parsers):
+            group.create_task(parse_lines())
+        group.create_task(store_records())
+    return stored

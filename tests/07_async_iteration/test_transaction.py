@@ -1,0 +1,135 @@
+"""Tests for exercises/07_async_iteration/transaction.py."""
+
+import asyncio
+
+import pytest
+
+from grader.inside.testing import cancel_at_each_suspension
+
+
+class FakeDatabase:
+    """Records begin, commit and rollback, each taking 0.25 s, and what the block did."""
+
+    def __init__(self, begin_fails: bool = False) -> None:
+        self.begin_fails = begin_fails
+        self.calls: list[str] = []
+
+    async def _step(self, name: str) -> None:
+        self.calls.append(name)
+        await asyncio.sleep(0.25)
+        self.calls.append(f"{name} done")
+
+    async def begin(self) -> None:
+        await self._step("begin")
+        if self.begin_fails:
+            raise ConnectionError("the database is down")
+
+    async def commit(self) -> None:
+        await self._step("commit")
+
+    async def rollback(self) -> None:
+        await self._step("rollback")
+
+
+async def test_a_block_that_succeeds_is_committed_and_tx_is_the_transaction(exercise, clock):
+    db = FakeDatabase()
+    transaction = exercise.Transaction(db)
+    async with transaction as tx:
+        db.calls.append("block")
+        await asyncio.sleep(1.3)
+    assert tx is transaction, (
+        f"`async with Transaction(db) as tx` gave tx = {tx!r}; expected the Transaction "
+        "itself: __aenter__'s return value is what `as` receives."
+    )
+    assert db.calls == ["begin", "begin done", "block", "commit", "commit done"], (
+        f"A block that ended normally made the calls {db.calls}; expected begin, the block, "
+        "then commit."
+    )
+    assert clock.now == 1.8, f"The transaction took {clock.now:g} s; expected 1.8 s."
+
+
+async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exercise, clock):
+    db = FakeDatabase()
+    error = ValueError("bad row")
+
+    async def use() -> None:
+        async with exercise.Transaction(db):
+            db.calls.append("block")
+            await asyncio.sleep(1.3)
+            raise error
+
+    with pytest.raises(ValueError, match="bad row") as raised:
+        await use()
+    assert raised.value is error, f"The block raised {error!r}; out came {raised.value!r}."
+    assert db.calls == ["begin", "begin done", "block", "rollback", "rollback done"], (
+        f"A block that raised ValueError made the calls {db.calls}; expected begin, the "
+        "block, then rollback, and no commit."
+    )
+    assert clock.now == 1.8, (
+        f"The error came out at t={clock.now:g} s; expected t=1.8 s, after the rollback "
+        "had finished."
+    )
+
+
+async def test_the_error_is_never_swallowed(exercise, clock):
+    db = FakeDatabase()
+    reached = False
+    try:
+        async with exercise.Transaction(db):
+            raise KeyError("missing")
+        reached = True
+    except KeyError:
+        pass
+    assert not reached, (
+        "The block raised KeyError, yet the code after the `async with` ran: __aexit__ "
+        "returned a true value, which swallows the error. Return False."
+    )
+
+
+async def test_a_failed_begin_raises_and_neither_commits_nor_rolls_back(exercise, clock):
+    db = FakeDatabase(begin_fails=True)
+    ran = False
+    with pytest.raises(ConnectionError, match="the database is down"):
+        async with exercise.Transaction(db):
+            ran = True
+    assert (ran, db.calls) == (False, ["begin", "begin done"]), (
+        f"begin() raised ConnectionError; the block {'ran' if ran else 'did not run'} and the "
+        f"calls were {db.calls}. Expected the error to come out of __aenter__, with no "
+        "commit or rollback."
+    )
+
+
+async def test_cancelled_at_any_point_it_rolls_back_or_never_began_and_ends_cancelled(
+    exercise, clock
+):
+    async def scenario(start) -> FakeDatabase:
+        db = FakeDatabase()
+
+        async def use() -> None:
+            async with exercise.Transaction(db):
+                db.calls.append("block")
+                await asyncio.sleep(1.3)
+                db.calls.append("block done")
+
+        await asyncio.wait([start(use())], timeout=10)
+        return db
+
+    for run in await cancel_at_each_suspension(scenario):
+        calls = run.state.calls
+        assert run.ended_cancelled, (
+            f"A task using a transaction was {run.describe()} and {run.ended}; expected it to "
+            "end cancelled. __aexit__ must return False so the CancelledError carries on."
+        )
+        if "block done" in calls:
+            continue  # cancelled during the commit: the block itself had finished
+        if "block" in calls:
+            assert (calls[-2:], "commit" in calls) == (["rollback", "rollback done"], False), (
+                f"A task was {run.describe()}, inside the block; the calls were {calls}. "
+                "Expected a rollback and no commit: a cancellation is a failure of the block "
+                "(exc_type is CancelledError, which is not an Exception subclass)."
+            )
+        else:
+            assert not {"commit", "rollback"} & set(calls), (
+                f"A task was {run.describe()}, before the block ran; the calls were {calls}. "
+                "Nothing began, so there is nothing to commit or roll back."
+            )

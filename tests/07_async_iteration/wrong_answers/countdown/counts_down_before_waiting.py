@@ -1,0 +1,25 @@
+"""Wrong: takes the number before the sleep, so a cancelled wait loses it."""
+
+import asyncio
+
+
+class Countdown:
+    """Counts down from `start` to 1, one number every `interval` seconds."""
+
+    def __init__(self, start: int, interval: float) -> None:
+        self._next = start
+        self._interval = interval
+
+    def __aiter__(self) -> "Countdown":
+        """The iterator `async for` uses: the countdown itself."""
+        # Returning self (not a fresh countdown) is what makes a second loop carry on.
+        return self
+
+    async def __anext__(self) -> int:
+        """Wait `interval` seconds and return the next number; raise StopAsyncIteration after 1."""
+        if self._next < 1:
+            raise StopAsyncIteration
+        number = self._next
+        self._next -= 1
+        await asyncio.sleep(self._interval)
+        return number

@@ -1,0 +1,43 @@
+"""Wrong: __aenter__ returns the database, so `as tx` is not the transaction."""
+
+from types import TracebackType
+from typing import Protocol
+
+
+class Database(Protocol):
+    """What a transaction needs from the database."""
+
+    async def begin(self) -> None:
+        """Start a transaction."""
+
+    async def commit(self) -> None:
+        """Make the transaction's changes permanent."""
+
+    async def rollback(self) -> None:
+        """Undo the transaction's changes."""
+
+
+class Transaction:
+    """Commits when its block succeeds; rolls back and lets the error out when it fails."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def __aenter__(self) -> Database:
+        """Begin the transaction."""
+        await self._db.begin()
+        return self._db
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        """Commit, or roll back if the block failed; never swallow the failure."""
+        # CancelledError is a BaseException, so test for any exception; False lets it go on.
+        if exc_type is None:
+            await self._db.commit()
+        else:
+            await self._db.rollback()
+        return False

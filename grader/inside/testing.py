@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,3 +175,64 @@ def _now_if_running() -> float:
         return _now()
     except RuntimeError:
         return 0.0
+
+
+# -- streams: real connections on the loopback interface -----------------------------------
+#
+# Both ends of these connections belong to the test's own event loop, so a read that nobody
+# will answer is still reported as a deadlock, and the bytes cost no virtual time: only the
+# peer's asyncio.sleep moves the clock.
+
+
+@dataclass
+class Stream:
+    """One end of a connection: what it reads and what it writes."""
+
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+
+    async def close(self) -> None:
+        """Hang up, ignoring a peer that has already gone."""
+        self.writer.close()
+        with suppress(ConnectionError):
+            await self.writer.wait_closed()
+
+
+@asynccontextmanager
+async def loopback(*, limit: int = 2**16) -> AsyncIterator[tuple[Stream, Stream]]:
+    """A real TCP connection on 127.0.0.1 (a port the system picks): ``(near, far)``.
+
+    Learner code gets ``near``; the test plays the other side on ``far``. ``limit`` is the
+    far side's read buffer (asyncio pauses reading from the socket once that much waits).
+    Both ends are closed when the block ends.
+    """
+    accepted: asyncio.Future[Stream] = asyncio.get_running_loop().create_future()
+
+    def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.set_result(Stream(reader, writer))
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0, limit=limit)
+    port = server.sockets[0].getsockname()[1]
+    near = Stream(*await asyncio.open_connection("127.0.0.1", port))
+    far = await accepted
+    server.close()
+    try:
+        yield near, far
+    finally:
+        await near.close()
+        await far.close()
+        await server.wait_closed()
+
+
+async def send_script(
+    writer: asyncio.StreamWriter, script: list[tuple[float, bytes]], *, hang_up: bool = True
+) -> None:
+    """Write each ``(delay, data)`` of ``script`` after its delay of virtual time, then hang up."""
+    for delay, data in script:
+        await asyncio.sleep(delay)
+        writer.write(data)
+        await writer.drain()
+    if hang_up:
+        writer.close()
+        with suppress(ConnectionError):
+            await writer.wait_closed()

@@ -225,14 +225,16 @@ async def loopback(*, limit: int = 2**16) -> AsyncIterator[tuple[Stream, Stream]
 
 
 async def send_script(
-    writer: asyncio.StreamWriter, script: list[tuple[float, bytes]], *, hang_up: bool = True
+    writer: asyncio.StreamWriter, script: list[tuple[float, bytes]], *, end: bool = True
 ) -> None:
-    """Write each ``(delay, data)`` of ``script`` after its delay of virtual time, then hang up."""
+    """Write each ``(delay, data)`` of ``script`` after its delay of virtual time.
+
+    Then, with ``end``, end this side of the stream (``write_eof``): the peer reads to the
+    end of what was sent, and can still answer.
+    """
     for delay, data in script:
         await asyncio.sleep(delay)
         writer.write(data)
         await writer.drain()
-    if hang_up:
-        writer.close()
-        with suppress(ConnectionError):
-            await writer.wait_closed()
+    if end:
+        writer.write_eof()

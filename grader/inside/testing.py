@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -199,21 +200,32 @@ class Stream:
 
 
 @asynccontextmanager
-async def loopback(*, limit: int = 2**16) -> AsyncIterator[tuple[Stream, Stream]]:
+async def loopback(
+    *, limit: int = 2**16, kernel_buffer: int | None = None
+) -> AsyncIterator[tuple[Stream, Stream]]:
     """A real TCP connection on 127.0.0.1 (a port the system picks): ``(near, far)``.
 
     Learner code gets ``near``; the test plays the other side on ``far``. ``limit`` is the
     far side's read buffer (asyncio pauses reading from the socket once that much waits).
-    Both ends are closed when the block ends.
+    ``kernel_buffer`` sets near's send and far's receive buffer in the kernel, before the
+    connection is made (the kernel cannot shrink a window it has already offered). Both
+    ends are closed when the block ends.
     """
     accepted: asyncio.Future[Stream] = asyncio.get_running_loop().create_future()
 
     def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         accepted.set_result(Stream(reader, writer))
 
-    server = await asyncio.start_server(accept, "127.0.0.1", 0, limit=limit)
-    port = server.sockets[0].getsockname()[1]
-    near = Stream(*await asyncio.open_connection("127.0.0.1", port))
+    listener = socket.socket()
+    client = socket.socket()
+    if kernel_buffer is not None:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, kernel_buffer)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, kernel_buffer)
+    listener.bind(("127.0.0.1", 0))
+    server = await asyncio.start_server(accept, sock=listener, limit=limit)
+    client.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(client, listener.getsockname())
+    near = Stream(*await asyncio.open_connection(sock=client))
     far = await accepted
     server.close()
     try:

@@ -29,7 +29,7 @@ import struct
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import looptime
@@ -170,14 +170,12 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
     def _files_the_outside_can_answer(self) -> Iterator[str]:
         """Registered file descriptors that something other than this loop may make ready."""
         own = self._ssock.fileno()  # type: ignore[attr-defined]  # the self-pipe
-        keys = [key for key in self._selector.get_map().values() if key.fd != own]
+        keys = {key.fd: key for key in self._selector.get_map().values() if key.fd != own}
         if not keys:
             return
-        ours = _socket_names(
-            {key.fd for key in keys} | set(self._transports)  # type: ignore[attr-defined]
-        )
-        for key in keys:
-            if (peer := _outside_peer(key, ours)) is not None:
+        ours = _socket_names(set(keys) | set(self._transports))  # type: ignore[attr-defined]
+        for key in keys.values():
+            if (peer := _outside_peer(key, ours, keys)) is not None:
                 yield f"file descriptor {key.fd} ({peer})"
 
 
@@ -241,15 +239,15 @@ def _borrowed_socket(fd: int) -> socket.socket | None:
         return None
 
 
-def _socket_names(fds: set[int]) -> set[Any]:
-    """The local addresses of the sockets among ``fds``."""
-    names = set()
+def _socket_names(fds: set[int]) -> dict[Any, int]:
+    """The local address of each socket among ``fds``, with its file descriptor."""
+    names = {}
     for fd in fds:
         sock = _borrowed_socket(fd)
         if sock is None:
             continue
         try:
-            names.add(sock.getsockname())
+            names[sock.getsockname()] = fd
         except OSError:
             pass
         finally:
@@ -257,8 +255,14 @@ def _socket_names(fds: set[int]) -> set[Any]:
     return names
 
 
-def _outside_peer(key: selectors.SelectorKey, ours: set[Any]) -> str | None:
-    """Who outside the loop could make ``key``'s file ready, or None if nobody could."""
+def _outside_peer(
+    key: selectors.SelectorKey, ours: dict[Any, int], keys: Mapping[int, selectors.SelectorKey]
+) -> str | None:
+    """Who outside the loop could make ``key``'s file ready, or None if nobody could.
+
+    ``ours`` maps the loop's socket addresses to their file descriptors, ``keys`` holds the
+    loop's registrations.
+    """
     sock = _borrowed_socket(key.fd)
     if sock is None:
         # A pipe or a device: its other end belongs to a subprocess or to the outside world.
@@ -274,7 +278,15 @@ def _outside_peer(key: selectors.SelectorKey, ours: set[Any]) -> str | None:
             # An unnamed Unix socket (socket.socketpair()): ask the kernel whose it is. If it
             # is this process's, only one of its threads could answer, and those count.
             return None if _peer_pid(sock) == os.getpid() else "an unnamed peer"
-        return None if peer in ours else f"connected to {peer!r}"
+        if peer not in ours:
+            return f"connected to {peer!r}"
+        peer_key = keys.get(ours[peer])
+        peer_reads = peer_key is not None and peer_key.events & selectors.EVENT_READ
+        if key.events & selectors.EVENT_WRITE and peer_reads:
+            # This end waits for room to write while its peer, in this loop, waits to read:
+            # the kernel still has bytes to move from one to the other.
+            return "bytes in flight to a reader in this loop"
+        return None
     finally:
         sock.detach()
 

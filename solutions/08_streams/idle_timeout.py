@@ -3,9 +3,9 @@
 `serve_client(reader, writer, idle_seconds)` handles one client of a line server. It answers
 every line the client sends with "ok: " and the line. A client that has sent nothing for
 `idle_seconds` (since its last line, or since it connected) is cut off: the handler writes
-"bye\n", closes the connection and returns, exactly `idle_seconds` after the last line. A
-client that hangs up is let go without a "bye". A client that keeps talking is never cut
-off, however long the conversation goes on.
+the line "bye", closes the connection and returns, exactly `idle_seconds` after the last
+line. A client that hangs up is let go without a "bye". A client that keeps talking is never
+cut off, however long the conversation goes on.
 
 Today the handler waits for the next line for as long as it takes: a client that goes quiet
 keeps its connection open for ever.

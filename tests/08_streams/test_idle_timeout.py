@@ -61,11 +61,13 @@ def lines(*words: str) -> list[tuple[float, bytes]]:
 async def test_every_line_is_answered_and_a_client_that_finishes_gets_no_bye(exercise):
     conversation = await converse(exercise, 3, lines("a", "b", "a"), ends=True)
     assert conversation.lines() == [b"ok: a\n", b"ok: b\n", b"ok: a\n"], (
-        f"The client sent 'a', 'b', 'a' and ended its side of the stream; {conversation.describe()}. Expected "
-        "'ok: a', 'ok: b', 'ok: a' and no 'bye': a client that has finished is not idle."
+        f"The client sent 'a', 'b', 'a' and ended its side of the stream; "
+        f"{conversation.describe()}. Expected 'ok: a', 'ok: b', 'ok: a' and no 'bye': a "
+        "client that has finished is not idle."
     )
     assert conversation.handler is not None
-    assert conversation.handler.done() and conversation.handler.exception() is None, (
+    returned = conversation.handler.done() and conversation.handler.exception() is None
+    assert returned, (
         f"When the client ended the stream, serve_client {task_outcome(conversation.handler)}; "
         "expected it to return."
     )
@@ -89,7 +91,8 @@ async def test_a_quiet_client_is_cut_off_exactly_after_the_idle_time(exercise):
 
 async def test_a_client_that_never_says_anything_is_cut_off(exercise):
     conversation = await converse(exercise, 2.5, [])
-    assert conversation.heard == [(2.5, b"bye\n")] and conversation.ended_at == 2.5, (
+    cut_off = conversation.heard == [(2.5, b"bye\n")] and conversation.ended_at == 2.5
+    assert cut_off, (
         f"A client connected and said nothing, with 2.5 s allowed; {conversation.describe()}. "
         "Expected 'bye' at t=2.5 s, then the connection closed."
     )

@@ -1,4 +1,4 @@
-"""Wrong: looks every idle_seconds for a line since the last look, so cuts off up to twice too late."""
+"""Wrong: looks for new lines every idle_seconds, so it cuts a client off up to twice too late."""
 
 import asyncio
 

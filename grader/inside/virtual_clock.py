@@ -101,10 +101,11 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
             ):
                 # A job, thread, process or peer that reports back wakes the selector;
                 # otherwise time moves on (or, with nothing scheduled, the loop asks again:
-                # it may still be woken, so this is not a deadlock yet).
+                # it may still be woken, so this is not a deadlock yet). A subprocess busy
+                # on a CPU holds the clock, so that starting a program costs no virtual time.
                 grace = _EXECUTOR_GRACE if timeout is None else min(timeout, _EXECUTOR_GRACE)
                 ready = real_select(grace)
-                if ready or timeout is None:
+                if ready or timeout is None or self.subprocess_at_work():
                     return ready
             return virtual_select(timeout)
 
@@ -151,6 +152,17 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
             if transport.get_returncode() is None
         )
         yield from self._files_the_outside_can_answer()
+
+    def subprocess_at_work(self) -> bool:
+        """Whether a subprocess is running or exiting, rather than waiting for something.
+
+        Only Linux tells (through /proc); elsewhere a subprocess never holds the clock.
+        """
+        return any(
+            _process_state(transport.get_pid()) in _AT_WORK
+            for transport in list(self._subprocesses)
+            if transport.get_returncode() is None
+        )
 
     def _live_threads(self) -> Iterator[str]:
         """Threads started during the test that are still at work."""
@@ -218,6 +230,22 @@ def _task_recording_its_creator(
 # -- real I/O helpers ------------------------------------------------------------------------
 
 _PEER_CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
+
+
+# Process states in /proc/<pid>/stat of a process that needs no one to go on: running,
+# in uninterruptible I/O (reading its own program from disk, say), or exited (a zombie
+# whose end the loop is about to hear of).
+_AT_WORK = frozenset("RDZ")
+
+
+def _process_state(pid: int) -> str:
+    """The one-letter state of process ``pid`` on Linux, or "" where that is not known."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat_file:
+            # "pid (command) state ...": the command may hold spaces and parentheses.
+            return stat_file.read().rpartition(")")[2].split(maxsplit=1)[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def _idle_pool_worker(frame: Any) -> bool:

@@ -36,6 +36,11 @@ import looptime
 
 from grader.inside.detectors import learner_caller, suspension_point
 
+if sys.platform == "linux":
+    import fcntl
+    import termios
+    from termios import FIONREAD
+
 DEADLOCK_ERROR = looptime.IdleTimeoutError
 # Real seconds to wait for executor jobs before the virtual clock moves on. Exercise jobs
 # finish in microseconds; only a job that itself waits for the loop uses the whole grace.
@@ -101,11 +106,12 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
             ):
                 # A job, thread, process or peer that reports back wakes the selector;
                 # otherwise time moves on (or, with nothing scheduled, the loop asks again:
-                # it may still be woken, so this is not a deadlock yet). A subprocess busy
-                # on a CPU holds the clock, so that starting a program costs no virtual time.
+                # it may still be woken, so this is not a deadlock yet). Real work under way
+                # holds the clock, so that running a program or moving bytes costs no
+                # virtual time.
                 grace = _EXECUTOR_GRACE if timeout is None else min(timeout, _EXECUTOR_GRACE)
                 ready = real_select(grace)
-                if ready or timeout is None or self.subprocess_at_work():
+                if ready or timeout is None or self.real_work_under_way():
                     return ready
             return virtual_select(timeout)
 
@@ -151,18 +157,20 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
             for transport in list(self._subprocesses)
             if transport.get_returncode() is None
         )
-        yield from self._files_the_outside_can_answer()
+        yield from (peer for peer, _ in self._files_the_outside_can_answer())
 
-    def subprocess_at_work(self) -> bool:
-        """Whether a subprocess is running or exiting, rather than waiting for something.
+    def real_work_under_way(self) -> bool:
+        """Whether bytes are on their way between the loop's sockets, or a subprocess runs.
 
-        Only Linux tells (through /proc); elsewhere a subprocess never holds the clock.
+        A subprocess that is running or exiting holds the clock; one that waits for
+        something does not. Only Linux tells a process's state (through /proc); elsewhere a
+        subprocess never holds the clock.
         """
         return any(
             _process_state(transport.get_pid()) in _AT_WORK
             for transport in list(self._subprocesses)
             if transport.get_returncode() is None
-        )
+        ) or any(in_flight for _, in_flight in self._files_the_outside_can_answer())
 
     def _live_threads(self) -> Iterator[str]:
         """Threads started during the test that are still at work."""
@@ -179,8 +187,11 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
             if not _idle_pool_worker(frames.get(thread.ident or -1)):
                 yield f"thread {thread.name!r}"
 
-    def _files_the_outside_can_answer(self) -> Iterator[str]:
-        """Registered file descriptors that something other than this loop may make ready."""
+    def _files_the_outside_can_answer(self) -> Iterator[tuple[str, bool]]:
+        """Registered file descriptors that something other than this loop may make ready.
+
+        Each comes with whether it is bytes in flight between two of the loop's own sockets.
+        """
         own = self._ssock.fileno()  # type: ignore[attr-defined]  # the self-pipe
         keys = {key.fd: key for key in self._selector.get_map().values() if key.fd != own}
         if not keys:
@@ -188,7 +199,7 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         ours = _socket_names(set(keys) | set(self._transports))  # type: ignore[attr-defined]
         for key in keys.values():
             if (peer := _outside_peer(key, ours, keys)) is not None:
-                yield f"file descriptor {key.fd} ({peer})"
+                yield f"file descriptor {key.fd} ({peer})", peer == _IN_FLIGHT
 
 
 def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
@@ -230,6 +241,8 @@ def _task_recording_its_creator(
 # -- real I/O helpers ------------------------------------------------------------------------
 
 _PEER_CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
+_IN_FLIGHT = "bytes in flight to a reader in this loop"
+_QUEUE_LENGTH = struct.Struct("i")
 
 
 # Process states in /proc/<pid>/stat of a process that needs no one to go on: running,
@@ -267,15 +280,22 @@ def _borrowed_socket(fd: int) -> socket.socket | None:
         return None
 
 
-def _socket_names(fds: set[int]) -> dict[Any, int]:
-    """The local address of each socket among ``fds``, with its file descriptor."""
+def _socket_names(fds: set[int]) -> dict[tuple[Any, Any], int]:
+    """``(local address, peer address or None)`` of each socket among ``fds``, with its fd.
+
+    Both addresses are needed: a server's connections all share the listener's address.
+    """
     names = {}
     for fd in fds:
         sock = _borrowed_socket(fd)
         if sock is None:
             continue
         try:
-            names[sock.getsockname()] = fd
+            local = sock.getsockname()
+            try:
+                names[local, sock.getpeername()] = fd
+            except OSError:
+                names[local, None] = fd
         except OSError:
             pass
         finally:
@@ -284,12 +304,14 @@ def _socket_names(fds: set[int]) -> dict[Any, int]:
 
 
 def _outside_peer(
-    key: selectors.SelectorKey, ours: dict[Any, int], keys: Mapping[int, selectors.SelectorKey]
+    key: selectors.SelectorKey,
+    ours: dict[tuple[Any, Any], int],
+    keys: Mapping[int, selectors.SelectorKey],
 ) -> str | None:
     """Who outside the loop could make ``key``'s file ready, or None if nobody could.
 
-    ``ours`` maps the loop's socket addresses to their file descriptors, ``keys`` holds the
-    loop's registrations.
+    ``ours`` maps the loop's sockets' addresses to their file descriptors (see
+    ``_socket_names``), ``keys`` holds the loop's registrations.
     """
     sock = _borrowed_socket(key.fd)
     if sock is None:
@@ -306,17 +328,38 @@ def _outside_peer(
             # An unnamed Unix socket (socket.socketpair()): ask the kernel whose it is. If it
             # is this process's, only one of its threads could answer, and those count.
             return None if _peer_pid(sock) == os.getpid() else "an unnamed peer"
-        if peer not in ours:
+        if not any(local == peer for local, _ in ours):
             return f"connected to {peer!r}"
-        peer_key = keys.get(ours[peer])
-        peer_reads = peer_key is not None and peer_key.events & selectors.EVENT_READ
-        if key.events & selectors.EVENT_WRITE and peer_reads:
-            # This end waits for room to write while its peer, in this loop, waits to read:
-            # the kernel still has bytes to move from one to the other.
-            return "bytes in flight to a reader in this loop"
-        return None
+        peer_fd = ours.get((peer, sock.getsockname()))
+        peer_key = keys.get(peer_fd) if peer_fd is not None else None
+        if peer_key is None or not peer_key.events & selectors.EVENT_READ:
+            return None
+        return _IN_FLIGHT if _bytes_on_the_way(key, peer_key) else None
     finally:
         sock.detach()
+
+
+def _bytes_on_the_way(key: selectors.SelectorKey, reader: selectors.SelectorKey) -> bool:
+    """Whether the kernel still has bytes to move from ``key``'s socket to ``reader``'s.
+
+    The peer waits to read and has nothing to read yet. On Linux the socket's send queue
+    tells whether bytes are still on their way; elsewhere, only a socket waiting for room
+    to write shows it.
+    """
+    if sys.platform != "linux":
+        return bool(key.events & selectors.EVENT_WRITE)
+    unsent, unread = _queue_length(key.fd, termios.TIOCOUTQ), _queue_length(reader.fd, FIONREAD)
+    return unsent > 0 and unread == 0
+
+
+def _queue_length(fd: int, request: int) -> int:
+    """Bytes in a socket's send queue (TIOCOUTQ) or receive queue (FIONREAD); 0 if unknown."""
+    try:
+        answer = fcntl.ioctl(fd, request, bytes(_QUEUE_LENGTH.size))
+    except OSError:
+        return 0
+    length: int = _QUEUE_LENGTH.unpack(answer)[0]
+    return length
 
 
 def _peer_pid(sock: socket.socket) -> int | None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import socket
+import struct
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -131,7 +132,10 @@ async def test_leaving_is_announced_however_the_connection_ends(exercise):
         carol = await room.join("carol")
         bob.stream.writer.write_eof()  # bob has finished
         after_bob = [await alice.hear(), await carol.hear()]
-        carol.stream.writer.transport.abort()  # carol's connection breaks
+        # carol's connection breaks: closed at once with SO_LINGER 0, so the server gets a reset.
+        sock = carol.stream.writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        carol.stream.writer.transport.abort()
         after_carol = await alice.hear()
         room.chatters.remove(carol)
     assert after_bob == ["* bob left"] * 2, (

@@ -71,6 +71,18 @@ async def test_a_read_that_only_the_loop_could_answer_is_a_deadlock_at_once():
         writer.close()
 
 
+async def test_clients_of_a_server_in_the_loop_all_waiting_deadlock():
+    # The server's connections share its address: each is told apart by its peer too.
+    server, port = await echo_server()
+    async with server:
+        clients = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+        assert list(the_loop().outside_wakers()) == []
+        with pytest.raises(DEADLOCK_ERROR):
+            await asyncio.gather(*(reader.readline() for reader, _ in clients))
+        for _, writer in clients:
+            writer.close()
+
+
 async def test_both_ends_of_a_socket_pair_in_the_loop_deadlock():
     left, right = socket.socketpair()
     reader, writer = await asyncio.open_connection(sock=left)
@@ -123,6 +135,27 @@ async def test_a_subprocess_that_exits_wakes_the_loop_with_no_virtual_time():
     assert output.strip() == b"done"
     assert child.returncode == 0
     assert asyncio.get_running_loop().time() == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux tells a process's state")
+async def test_a_subprocess_busy_on_a_cpu_holds_the_virtual_clock():
+    busy = f"import time\nend = time.monotonic() + {REAL_DELAY}\nwhile time.monotonic() < end: pass"
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", busy)
+    assert await asyncio.wait_for(child.wait(), 0.5) == 0
+    assert asyncio.get_running_loop().time() == 0
+
+
+async def test_a_sleeping_subprocess_lets_virtual_time_move_on():
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time; time.sleep(60)"
+    )
+    try:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(child.wait(), 2.5)
+        assert asyncio.get_running_loop().time() == 2.5
+    finally:
+        child.kill()
+        await child.wait()
 
 
 async def test_once_the_subprocess_has_exited_nobody_can_wake_the_loop():

@@ -11,9 +11,11 @@ clock moves on, the loop gives running jobs a short real-time grace to report ba
 Real I/O takes no virtual time either. While something outside the loop could still wake it
 (a thread started during the test, a running subprocess, a socket whose peer is not one of
 the loop's own), the loop waits for it in short real-time slices before the virtual clock
-moves on, and never declares a deadlock. A read that only the loop itself could answer
-(both ends of a connection in this loop, every task waiting) is still a deadlock, found at
-once; so is one whose last outside hope (the thread, the process) has ended.
+moves on, and never declares a deadlock. Real work under way holds the clock until it is
+done: bytes the kernel is still moving between two of the loop's sockets, a subprocess busy
+on a CPU (Linux). A read that only the loop itself could answer (both ends of a connection
+in this loop, every task waiting) is still a deadlock, found at once; so is one whose last
+outside hope (the thread, the process) has ended.
 """
 
 from __future__ import annotations

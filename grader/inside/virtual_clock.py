@@ -40,7 +40,6 @@ from grader.inside.detectors import learner_caller, suspension_point
 
 if sys.platform == "linux":
     import fcntl
-    import termios
     from termios import FIONREAD
 
 DEADLOCK_ERROR = looptime.IdleTimeoutError
@@ -245,6 +244,7 @@ def _task_recording_its_creator(
 _PEER_CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
 _IN_FLIGHT = "bytes in flight to a reader in this loop"
 _QUEUE_LENGTH = struct.Struct("i")
+_SIOCOUTQNSD = 0x894B  # Linux: bytes in a socket's send queue not sent yet
 
 
 # Process states in /proc/<pid>/stat of a process that needs no one to go on: running,
@@ -344,18 +344,19 @@ def _outside_peer(
 def _bytes_on_the_way(key: selectors.SelectorKey, reader: selectors.SelectorKey) -> bool:
     """Whether the kernel still has bytes to move from ``key``'s socket to ``reader``'s.
 
-    The peer waits to read and has nothing to read yet. On Linux the socket's send queue
-    tells whether bytes are still on their way; elsewhere, only a socket waiting for room
-    to write shows it.
+    The peer waits to read and has nothing to read yet. On Linux the bytes in the socket's
+    send queue not sent yet tell (bytes sent but not yet acknowledged do not: the peer may
+    have them already, and delay its acknowledgement); elsewhere, only a socket waiting for
+    room to write shows it.
     """
     if sys.platform != "linux":
         return bool(key.events & selectors.EVENT_WRITE)
-    unsent, unread = _queue_length(key.fd, termios.TIOCOUTQ), _queue_length(reader.fd, FIONREAD)
+    unsent, unread = _queue_length(key.fd, _SIOCOUTQNSD), _queue_length(reader.fd, FIONREAD)
     return unsent > 0 and unread == 0
 
 
 def _queue_length(fd: int, request: int) -> int:
-    """Bytes in a socket's send queue (TIOCOUTQ) or receive queue (FIONREAD); 0 if unknown."""
+    """Bytes in a socket's send queue (_SIOCOUTQNSD) or receive queue (FIONREAD); 0 if unknown."""
     try:
         answer = fcntl.ioctl(fd, request, bytes(_QUEUE_LENGTH.size))
     except OSError:

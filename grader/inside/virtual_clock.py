@@ -30,6 +30,7 @@ import stat
 import struct
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -138,12 +139,15 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self._threads_before: weakref.WeakSet[threading.Thread] = weakref.WeakSet(
             threading.enumerate()
         )
-        self._subprocesses: weakref.WeakSet[asyncio.SubprocessTransport] = weakref.WeakSet()
+        # Each subprocess started during the test, with when it started (real time).
+        self._subprocesses: weakref.WeakKeyDictionary[asyncio.SubprocessTransport, float] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def _make_subprocess_transport(self, *args: Any, **kwargs: Any) -> Any:
         """Start a subprocess (asyncio.create_subprocess_exec/_shell), remembering it."""
         transport = await super()._make_subprocess_transport(*args, **kwargs)  # type: ignore[misc]
-        self._subprocesses.add(transport)
+        self._subprocesses[transport] = time.monotonic()
         return transport
 
     def can_be_woken_from_outside(self) -> bool:
@@ -165,11 +169,12 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
 
         A subprocess that is running or exiting holds the clock; one that waits for
         something does not. Only Linux tells a process's state (through /proc); elsewhere a
-        subprocess never holds the clock.
+        subprocess holds the clock for its first _STARTUP real seconds, while it starts.
         """
+        now = time.monotonic()
         return any(
-            _process_state(transport.get_pid()) in _AT_WORK
-            for transport in list(self._subprocesses)
+            _subprocess_at_work(transport.get_pid(), now - started)
+            for transport, started in list(self._subprocesses.items())
             if transport.get_returncode() is None
         ) or any(in_flight for _, in_flight in self._files_the_outside_can_answer())
 
@@ -251,6 +256,16 @@ _SIOCOUTQNSD = 0x894B  # Linux: bytes in a socket's send queue not sent yet
 # in uninterruptible I/O (reading its own program from disk, say), or exited (a zombie
 # whose end the loop is about to hear of).
 _AT_WORK = frozenset("RDZ")
+
+
+# Real seconds a subprocess is taken to be starting up where its state cannot be read.
+_STARTUP = 0.5
+
+
+def _subprocess_at_work(pid: int, age: float) -> bool:
+    """Whether subprocess ``pid``, started ``age`` real seconds ago, is at work."""
+    state = _process_state(pid)
+    return state in _AT_WORK if state else age < _STARTUP
 
 
 def _process_state(pid: int) -> str:

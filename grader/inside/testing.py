@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import linecache
+import socket
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -18,7 +19,7 @@ from collections.abc import (
     Generator,
     Iterator,
 )
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, Generic, Protocol, TypeVar
@@ -417,3 +418,75 @@ def _waiting_at(coro: Any) -> str | None:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+# -- streams: real connections on the loopback interface -----------------------------------
+#
+# Both ends of these connections belong to the test's own event loop, so a read that nobody
+# will answer is still reported as a deadlock, and the bytes cost no virtual time: only the
+# peer's asyncio.sleep moves the clock.
+
+
+@dataclass
+class Stream:
+    """One end of a connection: what it reads and what it writes."""
+
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+
+    async def close(self) -> None:
+        """Hang up, ignoring a peer that has already gone."""
+        self.writer.close()
+        with suppress(ConnectionError):
+            await self.writer.wait_closed()
+
+
+@asynccontextmanager
+async def loopback(
+    *, limit: int = 2**16, kernel_buffer: int | None = None
+) -> AsyncIterator[tuple[Stream, Stream]]:
+    """A real TCP connection on 127.0.0.1 (a port the system picks): ``(near, far)``.
+
+    Learner code gets ``near``; the test plays the other side on ``far``. ``limit`` is the
+    far side's read buffer (asyncio pauses reading from the socket once that much waits).
+    ``kernel_buffer`` sets near's send and far's receive buffer in the kernel, before the
+    connection is made (the kernel cannot shrink a window it has already offered). Both
+    ends are closed when the block ends.
+    """
+    accepted: asyncio.Future[Stream] = asyncio.get_running_loop().create_future()
+
+    def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.set_result(Stream(reader, writer))
+
+    listener = socket.socket()
+    client = socket.socket()
+    if kernel_buffer is not None:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, kernel_buffer)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, kernel_buffer)
+    listener.bind(("127.0.0.1", 0))
+    server = await asyncio.start_server(accept, sock=listener, limit=limit)
+    client.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(client, listener.getsockname())
+    near = Stream(*await asyncio.open_connection(sock=client))
+    far = await accepted
+    server.close()
+    try:
+        yield near, far
+    finally:
+        await near.close()
+        await far.close()
+        await server.wait_closed()
+
+
+async def send_script(
+    writer: asyncio.StreamWriter, script: list[tuple[float, bytes]], *, end: bool = True
+) -> None:
+    """Write each ``(delay, data)`` of ``script`` after its delay of virtual time.
+
+    Then, with ``end``, end this side of the stream (``write_eof``): the peer reads to the
+    end of what was sent, and can still answer.
+    """
+    for delay, data in script:
+        await asyncio.sleep(delay)
+        writer.write(data)
+        await writer.drain()
+    if end:
+        writer.write_eof()

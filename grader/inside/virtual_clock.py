@@ -7,21 +7,41 @@ waiting and nothing (no timer, no I/O) could ever wake them: a deadlock.
 
 Executor jobs (``run_in_executor``, ``asyncio.to_thread``) take no virtual time: before the
 clock moves on, the loop gives running jobs a short real-time grace to report back.
+
+Real I/O takes no virtual time either. While something outside the loop could still wake it
+(a thread started during the test, a running subprocess, a socket whose peer is not one of
+the loop's own), the loop waits for it in short real-time slices before the virtual clock
+moves on, and never declares a deadlock. Real work under way holds the clock until it is
+done: bytes the kernel is still moving between two of the loop's sockets, a subprocess busy
+on a CPU (Linux). A read that only the loop itself could answer (both ends of a connection
+in this loop, every task waiting) is still a deadlock, found at once; so is one whose last
+outside hope (the thread, the process) has ended.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import concurrent.futures.thread
+import os
 import selectors
+import socket
+import stat
+import struct
 import sys
+import threading
+import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import looptime
 
 from grader.inside.detectors import learner_caller, suspension_point
+
+if sys.platform == "linux":
+    import fcntl
+    from termios import FIONREAD
 
 DEADLOCK_ERROR = looptime.IdleTimeoutError
 # Real seconds to wait for executor jobs before the virtual clock moves on. Exercise jobs
@@ -29,6 +49,9 @@ DEADLOCK_ERROR = looptime.IdleTimeoutError
 _EXECUTOR_GRACE = 0.02
 
 SelectResult = list[tuple[selectors.SelectorKey, int]]
+
+# Threads of the kit itself (a watchdog, say) that never wake the loop: not real I/O.
+KIT_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
 
 class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
@@ -46,6 +69,7 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self.waiting_at: list[str] = []
         # Hashes for the tasks created next, when a test chooses them; None otherwise.
         self.task_hashes: Iterator[int] | None = None
+        self._setup_real_io_tracking()
         real_select = type(self._selector).select.__get__(self._selector)
         virtual_select = self._selector.select  # looptime's replacement
         self._selector.select = self._waiting_for_executor_jobs(  # type: ignore[method-assign,assignment]
@@ -78,12 +102,18 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
                 # Nothing is scheduled: if no job reports back, this is a deadlock, and the
                 # learner needs to know where each task was stuck.
                 self.waiting_at = _where_tasks_wait(self)
-            if timeout != 0 and any(not job.done() for job in self._executor_jobs):
-                # A job that reports back wakes the selector; otherwise time moves on (or,
-                # with nothing scheduled, the loop asks again: a thread may still wake it).
+            if timeout != 0 and (
+                any(not job.done() for job in self._executor_jobs)
+                or self.can_be_woken_from_outside()
+            ):
+                # A job, thread, process or peer that reports back wakes the selector;
+                # otherwise time moves on (or, with nothing scheduled, the loop asks again:
+                # it may still be woken, so this is not a deadlock yet). Real work under way
+                # holds the clock, so that running a program or moving bytes costs no
+                # virtual time.
                 grace = _EXECUTOR_GRACE if timeout is None else min(timeout, _EXECUTOR_GRACE)
                 ready = real_select(grace)
-                if ready or timeout is None:
+                if ready or timeout is None or self.real_work_under_way():
                     return ready
             return virtual_select(timeout)
 
@@ -110,6 +140,81 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self._executor_shutdown_called = True
         if executor is not None:
             executor.shutdown(wait=True)
+
+    # -- real I/O: what outside the loop could still wake it --------------------------------
+
+    def _setup_real_io_tracking(self) -> None:
+        """Note the threads already running: only threads started during the test count."""
+        self._threads_before: weakref.WeakSet[threading.Thread] = weakref.WeakSet(
+            threading.enumerate()
+        )
+        # Each subprocess started during the test, with when it started (real time).
+        self._subprocesses: weakref.WeakKeyDictionary[asyncio.SubprocessTransport, float] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def _make_subprocess_transport(self, *args: Any, **kwargs: Any) -> Any:
+        """Start a subprocess (asyncio.create_subprocess_exec/_shell), remembering it."""
+        transport = await super()._make_subprocess_transport(*args, **kwargs)  # type: ignore[misc]
+        self._subprocesses[transport] = time.monotonic()
+        return transport
+
+    def can_be_woken_from_outside(self) -> bool:
+        """Whether a thread, a subprocess or a socket's peer may still wake the loop."""
+        return next(self.outside_wakers(), None) is not None
+
+    def outside_wakers(self) -> Iterator[str]:
+        """Describe, lazily, each thing outside the loop that may still wake it."""
+        yield from self._live_threads()
+        yield from (
+            f"subprocess {transport.get_pid()}"
+            for transport in list(self._subprocesses)
+            if transport.get_returncode() is None
+        )
+        yield from (peer for peer, _ in self._files_the_outside_can_answer())
+
+    def real_work_under_way(self) -> bool:
+        """Whether bytes are on their way between the loop's sockets, or a subprocess runs.
+
+        A subprocess that is running or exiting holds the clock; one that waits for
+        something does not. Only Linux tells a process's state (through /proc); elsewhere a
+        subprocess holds the clock for its first _STARTUP real seconds, while it starts.
+        """
+        now = time.monotonic()
+        return any(
+            _subprocess_at_work(transport.get_pid(), now - started)
+            for transport, started in list(self._subprocesses.items())
+            if transport.get_returncode() is None
+        ) or any(in_flight for _, in_flight in self._files_the_outside_can_answer())
+
+    def _live_threads(self) -> Iterator[str]:
+        """Threads started during the test that are still at work."""
+        frames: dict[int, Any] | None = None
+        for thread in threading.enumerate():
+            if (
+                thread in self._threads_before
+                or thread in KIT_THREADS
+                or thread is threading.current_thread()
+                or not thread.is_alive()
+            ):
+                continue
+            frames = sys._current_frames() if frames is None else frames
+            if not _idle_pool_worker(frames.get(thread.ident or -1)):
+                yield f"thread {thread.name!r}"
+
+    def _files_the_outside_can_answer(self) -> Iterator[tuple[str, bool]]:
+        """Registered file descriptors that something other than this loop may make ready.
+
+        Each comes with whether it is bytes in flight between two of the loop's own sockets.
+        """
+        own = self._ssock.fileno()  # type: ignore[attr-defined]  # the self-pipe
+        keys = {key.fd: key for key in self._selector.get_map().values() if key.fd != own}
+        if not keys:
+            return
+        ours = _socket_names(set(keys) | set(self._transports))  # type: ignore[attr-defined]
+        for key in keys.values():
+            if (peer := _outside_peer(key, ours, keys)) is not None:
+                yield f"file descriptor {key.fd} ({peer})", peer == _IN_FLIGHT
 
 
 def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
@@ -146,3 +251,152 @@ def _task_recording_its_creator(
     task = LearnerTask(coro, loop=loop, chosen_hash=chosen, **kwargs)
     task.created_at = learner_caller(sys._getframe(1))
     return task
+
+
+# -- real I/O helpers ------------------------------------------------------------------------
+
+_PEER_CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
+_IN_FLIGHT = "bytes in flight to a reader in this loop"
+_QUEUE_LENGTH = struct.Struct("i")
+_SIOCOUTQNSD = 0x894B  # Linux: bytes in a socket's send queue not sent yet
+
+
+# Process states in /proc/<pid>/stat of a process that needs no one to go on: running,
+# in uninterruptible I/O (reading its own program from disk, say), or exited (a zombie
+# whose end the loop is about to hear of).
+_AT_WORK = frozenset("RDZ")
+
+
+# Real seconds a subprocess is taken to be starting up where its state cannot be read.
+_STARTUP = 0.5
+
+
+def _subprocess_at_work(pid: int, age: float) -> bool:
+    """Whether subprocess ``pid``, started ``age`` real seconds ago, is at work."""
+    state = _process_state(pid)
+    return state in _AT_WORK if state else age < _STARTUP
+
+
+def _process_state(pid: int) -> str:
+    """The one-letter state of process ``pid`` on Linux, or "" where that is not known."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat_file:
+            # "pid (command) state ...": the command may hold spaces and parentheses.
+            return stat_file.read().rpartition(")")[2].split(maxsplit=1)[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def _idle_pool_worker(frame: Any) -> bool:
+    """Whether a thread is a ThreadPoolExecutor worker waiting for its next job.
+
+    Such a worker stays alive after its job, but reports nothing more; a worker running a
+    job has that job's frames above ``_worker``.
+    """
+    return frame is not None and frame.f_code is concurrent.futures.thread._worker.__code__
+
+
+def _borrowed_socket(fd: int) -> socket.socket | None:
+    """A socket object for ``fd``, or None if it is not a socket. Call ``detach()`` after."""
+    try:
+        if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+            return None
+        return socket.socket(fileno=fd)
+    except OSError:
+        return None
+
+
+def _socket_names(fds: set[int]) -> dict[tuple[Any, Any], int]:
+    """``(local address, peer address or None)`` of each socket among ``fds``, with its fd.
+
+    Both addresses are needed: a server's connections all share the listener's address.
+    """
+    names = {}
+    for fd in fds:
+        sock = _borrowed_socket(fd)
+        if sock is None:
+            continue
+        try:
+            local = sock.getsockname()
+            try:
+                names[local, sock.getpeername()] = fd
+            except OSError:
+                names[local, None] = fd
+        except OSError:
+            pass
+        finally:
+            sock.detach()
+    return names
+
+
+def _outside_peer(
+    key: selectors.SelectorKey,
+    ours: dict[tuple[Any, Any], int],
+    keys: Mapping[int, selectors.SelectorKey],
+) -> str | None:
+    """Who outside the loop could make ``key``'s file ready, or None if nobody could.
+
+    ``ours`` maps the loop's sockets' addresses to their file descriptors (see
+    ``_socket_names``), ``keys`` holds the loop's registrations.
+    """
+    sock = _borrowed_socket(key.fd)
+    if sock is None:
+        # A pipe or a device: its other end belongs to a subprocess or to the outside world.
+        return "not a socket"
+    try:
+        try:
+            peer = sock.getpeername()
+        except OSError:
+            # Unconnected: a listening socket's clients would be threads or processes,
+            # counted on their own; a connect still under way may yet succeed.
+            return "connecting" if key.events & selectors.EVENT_WRITE else None
+        if sock.family == getattr(socket, "AF_UNIX", None) and not peer:
+            # An unnamed Unix socket (socket.socketpair()): ask the kernel whose it is. If it
+            # is this process's, only one of its threads could answer, and those count.
+            return None if _peer_pid(sock) == os.getpid() else "an unnamed peer"
+        if not any(local == peer for local, _ in ours):
+            return f"connected to {peer!r}"
+        peer_fd = ours.get((peer, sock.getsockname()))
+        peer_key = keys.get(peer_fd) if peer_fd is not None else None
+        if peer_key is None or not peer_key.events & selectors.EVENT_READ:
+            return None
+        return _IN_FLIGHT if _bytes_on_the_way(key, peer_key) else None
+    finally:
+        sock.detach()
+
+
+def _bytes_on_the_way(key: selectors.SelectorKey, reader: selectors.SelectorKey) -> bool:
+    """Whether the kernel still has bytes to move from ``key``'s socket to ``reader``'s.
+
+    The peer waits to read and has nothing to read yet. On Linux the bytes in the socket's
+    send queue not sent yet tell (bytes sent but not yet acknowledged do not: the peer may
+    have them already, and delay its acknowledgement); elsewhere, only a socket waiting for
+    room to write shows it.
+    """
+    if sys.platform != "linux":
+        return bool(key.events & selectors.EVENT_WRITE)
+    unsent, unread = _queue_length(key.fd, _SIOCOUTQNSD), _queue_length(reader.fd, FIONREAD)
+    return unsent > 0 and unread == 0
+
+
+def _queue_length(fd: int, request: int) -> int:
+    """Bytes in a socket's send queue (_SIOCOUTQNSD) or receive queue (FIONREAD); 0 if unknown."""
+    try:
+        answer = fcntl.ioctl(fd, request, bytes(_QUEUE_LENGTH.size))
+    except OSError:
+        return 0
+    length: int = _QUEUE_LENGTH.unpack(answer)[0]
+    return length
+
+
+def _peer_pid(sock: socket.socket) -> int | None:
+    """The process that holds the other end of a Unix socket, where the platform tells."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    try:
+        credentials = sock.getsockopt(socket.SOL_SOCKET, option, _PEER_CREDENTIALS.size)
+    except OSError:
+        return None
+    pid: int = _PEER_CREDENTIALS.unpack(credentials)[0]
+    return pid

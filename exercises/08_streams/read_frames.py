@@ -1,0 +1,30 @@
+"""Read length-prefixed messages.
+
+A message stream sends each message as a 4-byte header, the payload's length as a big-endian
+unsigned number (`int.from_bytes(header, "big")`), followed by exactly that many bytes of
+payload. A message may be empty (length 0). TCP delivers bytes in pieces of any size, so a
+header or a payload can arrive split over several reads.
+
+`read_messages(reader)` reads messages until the stream ends and returns the payloads in
+order. A stream that ends between two messages has ended normally. A stream that ends inside
+a message, in its header or in its payload, was cut off: let the
+asyncio.IncompleteReadError that reader.readexactly raises about it reach the caller (its
+`partial` holds the bytes that did arrive, its `expected` how many were asked for).
+
+Today `read_messages` uses reader.read(n), which returns at most n bytes: whatever has arrived.
+"""
+
+import asyncio
+
+
+async def read_messages(reader: asyncio.StreamReader) -> list[bytes]:
+    """The payloads of every message on `reader`, in order, up to the end of the stream."""
+    messages: list[bytes] = []
+    while True:
+        # TODO: read exactly 4 header bytes, then exactly `length` payload bytes, and tell
+        # a stream that ends between messages from one cut off inside a message.
+        header = await reader.read(4)
+        if not header:
+            return messages
+        length = int.from_bytes(header, "big")
+        messages.append(await reader.read(length))

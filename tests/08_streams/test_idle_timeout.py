@@ -1,0 +1,129 @@
+"""Tests for exercises/08_streams/idle_timeout.py."""
+
+import asyncio
+from dataclasses import dataclass, field
+
+from grader.inside.testing import loopback, send_script, task_outcome
+
+# Virtual seconds the test client waits for the server before it gives up on it.
+PATIENCE = 30
+
+
+@dataclass
+class Conversation:
+    """What the client heard (with when), when the connection ended, and the handler's task."""
+
+    heard: list[tuple[float, bytes]] = field(default_factory=list)
+    ended_at: float | None = None
+    handler: asyncio.Task[None] | None = None
+
+    def lines(self) -> list[bytes]:
+        return [line for _, line in self.heard]
+
+    def describe(self) -> str:
+        said = ", ".join(f"{line!r} at t={when:g} s" for when, line in self.heard) or "nothing"
+        end = (
+            f"the connection closed at t={self.ended_at:g} s"
+            if self.ended_at is not None
+            else f"the connection was still open {PATIENCE} s later"
+        )
+        return f"the client heard {said}, and {end}"
+
+
+async def converse(
+    exercise, idle: float, script: list[tuple[float, bytes]], *, ends: bool = False
+) -> Conversation:
+    """Run serve_client against a client that plays `script` (then ends its side, if told to)."""
+    conversation = Conversation()
+    loop = asyncio.get_running_loop()
+    async with loopback() as (near, far):
+        conversation.handler = asyncio.create_task(
+            exercise.serve_client(near.reader, near.writer, idle)
+        )
+        client = asyncio.create_task(send_script(far.writer, script, end=ends))
+        try:
+            while line := await asyncio.wait_for(far.reader.readline(), PATIENCE):
+                conversation.heard.append((loop.time(), line))
+            conversation.ended_at = loop.time()
+        except TimeoutError:
+            pass
+        await client
+    await asyncio.wait({conversation.handler})
+    return conversation
+
+
+def lines(*words: str) -> list[tuple[float, bytes]]:
+    """A script: each word as a line, after the gap before it (1.3, 0.25 and 2.5 s in turn)."""
+    gaps = [1.3, 0.25, 2.5]
+    return [(gaps[n % 3], f"{word}\n".encode()) for n, word in enumerate(words)]
+
+
+async def test_every_line_is_answered_and_a_client_that_finishes_gets_no_bye(exercise):
+    conversation = await converse(exercise, 3, lines("a", "b", "a"), ends=True)
+    assert conversation.lines() == [b"ok: a\n", b"ok: b\n", b"ok: a\n"], (
+        f"The client sent 'a', 'b', 'a' and ended its side of the stream; "
+        f"{conversation.describe()}. Expected 'ok: a', 'ok: b', 'ok: a' and no 'bye': a "
+        "client that has finished is not idle."
+    )
+    assert conversation.handler is not None
+    returned = conversation.handler.done() and conversation.handler.exception() is None
+    assert returned, (
+        f"When the client ended the stream, serve_client {task_outcome(conversation.handler)}; "
+        "expected it to return."
+    )
+
+
+async def test_a_quiet_client_is_cut_off_exactly_after_the_idle_time(exercise):
+    conversation = await converse(exercise, 3, lines("a", "b", "c"))
+    last_line_at = 1.3 + 0.25 + 2.5
+    assert conversation.lines()[-1:] == [b"bye\n"], (
+        f"The client went quiet after its last line at t={last_line_at:g} s, with 3 s allowed; "
+        f"{conversation.describe()}. Expected a 'bye' at t={last_line_at + 3:g} s, then the "
+        "connection closed. Put a timeout around the wait for the next line "
+        "(asyncio.wait_for or asyncio.timeout)."
+    )
+    assert conversation.heard[-1][0] == conversation.ended_at == last_line_at + 3, (
+        f"The client's last line came at t={last_line_at:g} s with 3 s allowed; "
+        f"{conversation.describe()}. Expected 'bye' and the hang-up at "
+        f"t={last_line_at + 3:g} s: the quiet time counts from the last line."
+    )
+
+
+async def test_a_client_that_never_says_anything_is_cut_off(exercise):
+    conversation = await converse(exercise, 2.5, [])
+    cut_off = conversation.heard == [(2.5, b"bye\n")] and conversation.ended_at == 2.5
+    assert cut_off, (
+        f"A client connected and said nothing, with 2.5 s allowed; {conversation.describe()}. "
+        "Expected 'bye' at t=2.5 s, then the connection closed."
+    )
+
+
+async def test_a_client_that_keeps_talking_is_never_cut_off(exercise):
+    # Every gap is under the 1.3 s allowed, and the whole talk lasts much longer than that.
+    script = [(1.25, b"more\n")] * 8
+    conversation = await converse(exercise, 1.3, script, ends=True)
+    assert conversation.lines() == [b"ok: more\n"] * 8, (
+        f"The client sent a line every 1.25 s, eight times, with 1.3 s of quiet allowed; "
+        f"{conversation.describe()}. Expected eight answers and no 'bye': the allowance is "
+        "for the quiet between two lines, not for the whole conversation."
+    )
+
+
+async def test_a_handler_cancelled_by_its_server_hangs_up_and_stays_cancelled(exercise):
+    loop = asyncio.get_running_loop()
+    async with loopback() as (near, far):
+        handler = asyncio.create_task(exercise.serve_client(near.reader, near.writer, 5))
+        await asyncio.sleep(1.3)
+        handler.cancel()
+        closed = await asyncio.wait_for(far.reader.read(), PATIENCE)
+        closed_at = loop.time()
+        await asyncio.wait({handler})
+    assert handler.cancelled(), (
+        f"serve_client was cancelled at t=1.3 s (its server is shutting down), and it "
+        f"{task_outcome(handler)}; expected it to end cancelled. A timeout is not a "
+        "cancellation: catch TimeoutError only."
+    )
+    assert closed_at == 1.3, (
+        f"serve_client was cancelled at t=1.3 s; the client saw the connection close at "
+        f"t={closed_at:g} s (and heard {closed!r}). Expected it closed at once."
+    )

@@ -1,0 +1,108 @@
+"""Tests for exercises/08_streams/read_frames.py."""
+
+import asyncio
+
+import pytest
+
+from grader.inside.testing import loopback, send_script
+
+PAYLOADS = [b"hi", b"", b"hi", b"bye"]
+
+
+def framed(payloads: list[bytes]) -> bytes:
+    """Each payload after its 4-byte big-endian length."""
+    return b"".join(len(payload).to_bytes(4, "big") + payload for payload in payloads)
+
+
+STREAM = framed(PAYLOADS)
+# Offsets in STREAM where one message ends and the next begins (0 and the end included).
+BOUNDARIES = [len(framed(PAYLOADS[:count])) for count in range(len(PAYLOADS) + 1)]
+
+
+async def messages_from(exercise, script: list[tuple[float, bytes]]) -> list[bytes]:
+    """What read_messages returns for a peer that plays `script`, then hangs up."""
+    async with loopback() as (near, far):
+        sender = asyncio.create_task(send_script(far.writer, script))
+        try:
+            return await exercise.read_messages(near.reader)
+        finally:
+            await sender
+
+
+async def test_messages_come_back_whole_and_in_order(exercise, clock):
+    payloads = [b"hello", b"", b"hello", b"x" * 3000]
+    messages = await messages_from(exercise, [(0.25, framed(payloads))])
+    assert messages == payloads, (
+        f"The peer sent four messages, {payloads!r} (abridged: {len(payloads[3])} x's), and "
+        f"read_messages returned {messages!r:.120}; expected exactly those payloads in order."
+    )
+    assert clock.now == 0.25, (
+        f"The stream ended at t=0.25 s, and read_messages returned at t={clock.now:g} s."
+    )
+
+
+async def test_a_message_split_anywhere_is_read_whole(exercise, clock):
+    for cut in range(1, len(STREAM)):
+        start = clock.now
+        # 2.5 s adds up exactly, run after run, on a floating-point clock.
+        messages = await messages_from(exercise, [(0, STREAM[:cut]), (2.5, STREAM[cut:])])
+        assert messages == PAYLOADS, (
+            f"The stream {STREAM!r} arrived in two pieces, the second 2.5 s after the first "
+            f"{cut} bytes, and read_messages returned {messages!r}; expected {PAYLOADS!r}. "
+            "reader.read(n) returns what has arrived, up to n bytes; "
+            "reader.readexactly(n) waits for all n."
+        )
+        assert clock.now == start + 2.5, (
+            f"The stream ended 2.5 s after the first piece, and read_messages returned "
+            f"{clock.now - start:g} s after it."
+        )
+
+
+async def test_bytes_that_trickle_in_one_at_a_time_make_whole_messages(exercise, clock):
+    script = [(0.25, STREAM[offset : offset + 1]) for offset in range(len(STREAM))]
+    messages = await messages_from(exercise, script)
+    assert messages == PAYLOADS, (
+        f"The stream {STREAM!r} arrived one byte every 0.25 s, and read_messages returned "
+        f"{messages!r}; expected {PAYLOADS!r}."
+    )
+    assert clock.now == 0.25 * len(STREAM), (
+        f"The last byte arrived at t={0.25 * len(STREAM):g} s, and read_messages returned "
+        f"at t={clock.now:g} s."
+    )
+
+
+async def test_a_stream_that_ends_between_messages_ends_normally(exercise):
+    for count, boundary in enumerate(BOUNDARIES):
+        messages = await messages_from(exercise, [(0.25, STREAM[:boundary])])
+        assert messages == PAYLOADS[:count], (
+            f"The peer sent {STREAM[:boundary]!r}, {count} whole message(s), then hung up, and "
+            f"read_messages returned {messages!r}; expected {PAYLOADS[:count]!r}. The end of "
+            "the stream between two messages is the normal end: readexactly(4) then raises "
+            "IncompleteReadError with nothing in its `partial`."
+        )
+
+
+async def test_a_stream_cut_off_inside_a_message_raises_incomplete_read_error(exercise):
+    for cut in sorted(set(range(1, len(STREAM))) - set(BOUNDARIES)):
+        begun = max(boundary for boundary in BOUNDARIES if boundary < cut)
+        header_end = begun + 4
+        if cut < header_end:
+            partial, expected = STREAM[begun:cut], 4
+        else:
+            partial, expected = STREAM[header_end:cut], int.from_bytes(STREAM[begun:header_end])
+        try:
+            messages = await messages_from(exercise, [(0.25, STREAM[:cut])])
+        except asyncio.IncompleteReadError as raised:
+            error = raised
+        else:
+            pytest.fail(
+                f"The peer hung up {cut} bytes into {STREAM!r}, inside a message, and "
+                f"read_messages returned {messages!r}; expected it to raise "
+                "asyncio.IncompleteReadError. A message cut off is an error, not the end."
+            )
+        assert (error.partial, error.expected) == (partial, expected), (
+            f"Cut off {cut} bytes into {STREAM!r}, read_messages raised IncompleteReadError "
+            f"with partial={error.partial!r}, expected={error.expected}; expected "
+            f"partial={partial!r}, expected={expected}, readexactly's own error about the "
+            "piece that was cut off. Let it through unchanged."
+        )

@@ -1,0 +1,174 @@
+"""Tests for exercises/08_streams/serve_many_clients.py."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+
+from grader.inside.testing import Stream, Timeline, task_outcome
+
+# Virtual seconds a test client waits for the server before it gives up on it.
+PATIENCE = 30
+
+
+class SlowAnswers:
+    """Answers a line with the line in capitals after `delays[line]` s (1 s by default)."""
+
+    def __init__(self, delays: dict[str, float] | None = None) -> None:
+        self.delays = delays or {}
+        self.timeline = Timeline()
+
+    async def answer(self, line: str) -> str:
+        async with self.timeline.track(f"answer {line}"):
+            await asyncio.sleep(self.delays.get(line, 1))
+            return line.upper()
+
+
+async def start(exercise, answers: SlowAnswers) -> tuple[int, asyncio.Event, asyncio.Task[None]]:
+    """run_server in a task, once it has set `ready`: ``(port, stop, task)``."""
+    ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    stop = asyncio.Event()
+    server = asyncio.create_task(exercise.run_server(answers.answer, ready, stop))
+    await asyncio.wait({ready, server}, timeout=PATIENCE, return_when=asyncio.FIRST_COMPLETED)
+    if not ready.done():
+        server.cancel()
+        await asyncio.wait({server})
+        pytest.fail(f"run_server never set `ready` to its port; it {task_outcome(server)}.")
+    return ready.result(), stop, server
+
+
+@asynccontextmanager
+async def running(exercise, answers: SlowAnswers) -> AsyncIterator[tuple[int, asyncio.Event]]:
+    """run_server in a task: ``(port, stop)``; stopped, and awaited, at the end of the block."""
+    port, stop, server = await start(exercise, answers)
+    try:
+        yield port, stop
+    finally:
+        stop.set()
+        await asyncio.wait({server}, timeout=PATIENCE)
+        # Let the server's handlers see their connections closed before the test ends.
+        await asyncio.sleep(1)
+
+
+async def connect(port: int) -> Stream:
+    return Stream(*await asyncio.open_connection("127.0.0.1", port))
+
+
+async def next_line(client: Stream) -> bytes | None:
+    """The client's next line (b"" at the end of the stream), or None if none comes in time."""
+    try:
+        return await asyncio.wait_for(client.reader.readline(), PATIENCE)
+    except TimeoutError:
+        return None
+
+
+async def test_a_client_gets_its_answers_in_order(exercise, clock):
+    answers = SlowAnswers({"b": 1.3, "a": 0.25})
+    async with running(exercise, answers) as (port, _):
+        client = await connect(port)
+        client.writer.write(b"b\na\nb\n")
+        heard = [await next_line(client) for _ in range(3)]
+        answered_at = clock.now
+        await client.close()
+    assert heard == [b"B\n", b"A\n", b"B\n"], (
+        f"A client sent 'b', 'a', 'b' at once and heard {heard!r}; expected [b'B\\n', b'A\\n', "
+        "b'B\\n']: each line's answer, in the order of the lines."
+    )
+    assert answered_at == 2.85, answers.timeline.explain(
+        f"The answers took 1.3 + 0.25 + 1.3 = 2.85 s one after another, and the last came at "
+        f"t={answered_at:g} s.",
+        "Answer one client's lines one at a time, in order.",
+    )
+
+
+async def test_ten_clients_at_the_same_instant_are_served_together(exercise, clock):
+    answers = SlowAnswers()
+    async with running(exercise, answers) as (port, _):
+        clients = [await connect(port) for _ in range(10)]
+        for number, client in enumerate(clients):
+            client.writer.write(f"client {number}\n".encode())
+        heard = await asyncio.gather(*(next_line(client) for client in clients))
+        answered_at = clock.now
+        for client in clients:
+            await client.close()
+    assert heard == [f"CLIENT {number}\n".encode() for number in range(10)], (
+        f"Ten clients each sent one line at t=0 and heard {heard!r}; expected each its own "
+        "answer. A server that serves one client to the end before the next never gets to "
+        "the others while the first stays connected."
+    )
+    assert answered_at == 1, answers.timeline.explain(
+        f"Ten clients each asked at t=0 for a one-second answer; the last answer came at "
+        f"t={answered_at:g} s, expected t=1 s.",
+        "Serve every client at the same time: asyncio.start_server runs your handler in a "
+        "task of its own for each connection.",
+    )
+
+
+async def test_a_slow_client_does_not_hold_up_a_quick_one(exercise, clock):
+    answers = SlowAnswers({"slow": 2.5, "quick": 0.25})
+    async with running(exercise, answers) as (port, _):
+        slow = await connect(port)
+        slow.writer.write(b"slow\n")
+        await asyncio.sleep(0.25)
+        quick = await connect(port)
+        quick.writer.write(b"quick\n")
+        quick_heard = await next_line(quick)
+        quick_at = clock.now
+        assert await next_line(slow) == b"SLOW\n"
+        await slow.close()
+        await quick.close()
+    assert (quick_heard, quick_at) == (b"QUICK\n", 0.5), answers.timeline.explain(
+        f"One client asked for a 2.5 s answer at t=0, another for a 0.25 s answer at "
+        f"t=0.25 s; the second heard {quick_heard!r} at t={quick_at:g} s, expected "
+        "b'QUICK\\n' at t=0.5 s.",
+        "A slow answer for one client must not hold up another.",
+    )
+
+
+async def test_a_client_that_finishes_gets_its_answer_then_the_connection_closes(exercise, clock):
+    async with running(exercise, SlowAnswers({"last": 1.3})) as (port, _):
+        client = await connect(port)
+        client.writer.write(b"last\n")
+        client.writer.write_eof()
+        heard = [await next_line(client), await next_line(client)]
+        closed_at = clock.now
+        await client.close()
+    answered_then_closed = heard == [b"LAST\n", b""] and closed_at == 1.3
+    assert answered_then_closed, (
+        f"A client sent 'last' and ended its side of the stream; it heard {heard!r} "
+        f"(None: nothing within {PATIENCE} s), the last at t={closed_at:g} s. Expected "
+        "b'LAST\\n', then the end of the stream (b''), at t=1.3 s: answer what has arrived, "
+        "then close the connection when readline() returns b''."
+    )
+
+
+async def test_stop_hangs_up_on_every_client_and_closes_the_server(exercise, clock):
+    port, stop, server = await start(exercise, SlowAnswers())
+    clients = [await connect(port) for _ in range(3)]
+    clients[0].writer.write(b"hello\n")
+    await asyncio.sleep(1.3)
+    stop.set()
+    await asyncio.wait({server}, timeout=PATIENCE)
+    stopped_at = clock.now
+    ends = await asyncio.gather(*(next_line(client) for client in clients[1:]))
+    stopped_on_time = server.done() and stopped_at == 1.3
+    assert stopped_on_time, (
+        f"`stop` was set at t=1.3 s, and run_server {task_outcome(server)} (at "
+        f"t={stopped_at:g} s); expected it to return at t=1.3 s."
+    )
+    assert ends == [b"", b""], (
+        f"When the server stopped, two idle clients read {ends!r}; expected the end of the "
+        "stream (b'') for both. server.close() only stops new connections: close each "
+        "client's writer yourself."
+    )
+    try:
+        late = await connect(port)
+    except ConnectionRefusedError:
+        pass
+    else:
+        await late.close()
+        pytest.fail("After run_server returned, a new client could still connect.")
+    for client in clients:
+        await client.close()
+    await asyncio.sleep(1)

@@ -1,0 +1,15 @@
+"""Wrong: reads whole pieces, but takes a stream cut off inside a message for a normal end."""
+
+import asyncio
+
+
+async def read_messages(reader: asyncio.StreamReader) -> list[bytes]:
+    """The payloads of every message on `reader`, in order, up to the end of the stream."""
+    messages: list[bytes] = []
+    while True:
+        try:
+            header = await reader.readexactly(4)
+            length = int.from_bytes(header, "big")
+            messages.append(await reader.readexactly(length))
+        except asyncio.IncompleteReadError:
+            return messages

@@ -1,0 +1,25 @@
+"""Wrong: closes the server when told to stop, but leaves connected clients hanging."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+
+async def run_server(
+    answer: Callable[[str], Awaitable[str]], ready: asyncio.Future[int], stop: asyncio.Event
+) -> None:
+    """Serve every client at once until `stop` is set, then hang up on all and close."""
+
+    async def serve_one(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while line := await reader.readline():
+                reply = await answer(line.decode().removesuffix("\n"))
+                writer.write(reply.encode() + b"\n")
+                await writer.drain()
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve_one, "127.0.0.1", 0)
+    ready.set_result(server.sockets[0].getsockname()[1])
+    await stop.wait()
+    server.close()
+    await server.wait_closed()

@@ -1,0 +1,137 @@
+"""Tests for exercises/09_threads_processes/run_a_subprocess.py.
+
+The programs are real Python subprocesses. A program that is running holds the event loop's
+virtual clock (the kit's loop waits for it in real time); one that sleeps or waits does not,
+so a deadline of 2.5 s passes at exactly t=2.5 s while a program hangs.
+"""
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.inside.testing import task_outcome
+
+# Virtual seconds a test waits for run before it gives up on it.
+PATIENCE = 60
+# -S skips the site module: the programs start in half the time.
+PYTHON = [sys.executable, "-S", "-X", "utf8", "-c"]
+SHOUT = "import sys; sys.stdout.write(sys.stdin.read().upper()); sys.exit(3)"
+# Answers line by line, as it reads: its output fills the pipe while input still comes in.
+SHOUT_EACH_LINE = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line.upper())"
+
+
+def hangs(pid_file: Path) -> list[str]:
+    """A program that notes its process id in `pid_file`, then sleeps for a minute."""
+    code = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    return [*PYTHON, code]
+
+
+def still_running(pid: int) -> bool:
+    """Whether process `pid` exists and has not exited (a zombie has exited)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+STUCK_ON_A_PIPE = (
+    "Writing all the input, or waiting for the exit, before reading the output leaves both "
+    "sides waiting on a full pipe: process.communicate(input) does both at once."
+)
+NOT_STOPPED = (
+    "A program that hangs must be given up on at the deadline (asyncio.wait_for or "
+    "asyncio.timeout around process.communicate)."
+)
+
+
+async def run_in_time(
+    exercise, args: list[str], text: str, seconds: float, why: str = STUCK_ON_A_PIPE
+) -> tuple[int, str]:
+    """What run returns, failing the test (saying `why`) if it still runs after PATIENCE s."""
+    try:
+        async with asyncio.timeout(PATIENCE):
+            return await exercise.run(args, text, seconds)
+    except TimeoutError:
+        if asyncio.get_running_loop().time() < PATIENCE:
+            raise
+        pytest.fail(f"run was still waiting for the program after {PATIENCE} s. {why}")
+
+
+def stop_for_good(pid: int) -> None:
+    """Kill process `pid` if an attempt left it running, so that it does not outlive the test."""
+    if still_running(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+async def test_the_exit_code_and_the_output_come_back(exercise, clock):
+    result = await run_in_time(exercise, [*PYTHON, SHOUT], "héllo, wörld\n", 10)
+    assert result == (3, "HÉLLO, WÖRLD\n"), (
+        f"A program that prints its input in capitals and exits with 3 was given "
+        f"'héllo, wörld\\n'; run returned {result!r}, expected (3, 'HÉLLO, WÖRLD\\n')."
+    )
+    assert clock.now == 0, f"The program ran and exited, yet run returned at t={clock.now:g} s."
+
+
+async def test_a_large_input_and_output_do_not_get_stuck(exercise):
+    text = "a line of text, long enough to make half a MiB in a few thousand.\n" * 2**13
+    try:
+        result = await run_in_time(exercise, [*PYTHON, SHOUT_EACH_LINE], text, 30)
+    except TimeoutError:
+        pytest.fail(
+            "run gave up after 30 s on a program that was only waiting for its output to be "
+            f"read. {STUCK_ON_A_PIPE}"
+        )
+    assert result == (0, text.upper()), (
+        f"A program that prints half a MiB of input back in capitals, line by line, gave back "
+        f"{len(result[1])} characters with exit code {result[0]}; expected all of it, and 0."
+    )
+
+
+async def test_a_program_that_hangs_is_killed_at_the_deadline(exercise, clock, tmp_path):
+    pid_file = tmp_path / "pid"
+    try:
+        result = await run_in_time(exercise, hangs(pid_file), "", 2.5, NOT_STOPPED)
+    except TimeoutError:
+        pass
+    else:
+        pytest.fail(
+            f"A program that sleeps for a minute, given 2.5 s, made run return {result!r}; "
+            "expected TimeoutError."
+        )
+    assert clock.now == 2.5, (
+        f"The deadline was 2.5 s, and run gave up at t={clock.now:g} s; expected t=2.5 s."
+    )
+    pid = int(pid_file.read_text())
+    running = still_running(pid)
+    stop_for_good(pid)
+    assert not running, (
+        "run raised TimeoutError, but the program is still running. Giving up on a program "
+        "does not stop it: process.kill(), then `await process.wait()`."
+    )
+
+
+async def test_cancelling_run_kills_the_program(exercise, tmp_path):
+    pid_file = tmp_path / "pid"
+    task = asyncio.create_task(exercise.run(hangs(pid_file), "", 30))
+    await asyncio.sleep(1.3)
+    task.cancel()
+    await asyncio.wait({task})
+    assert task.cancelled(), (
+        f"run was cancelled at t=1.3 s and {task_outcome(task)}; expected it to end cancelled."
+    )
+    pid = int(pid_file.read_text())
+    running = still_running(pid)
+    stop_for_good(pid)
+    assert not running, (
+        "run was cancelled, but its program is still running. Kill it, and wait for it, in "
+        "a `finally` (or an `except` that re-raises), so that it stops however run ends."
+    )

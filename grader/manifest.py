@@ -152,6 +152,9 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 min_python=_python_version(entry["id"], entry.get("min_python", "3.11")),
             )
         )
+    # Teaching order: topic by topic, and within a topic the order of the file.
+    order = {topic.id: index for index, topic in enumerate(topics)}
+    exercises.sort(key=lambda exercise: order[exercise.topic.id])
     ids = [exercise.id for exercise in exercises]
     duplicated = {i for i in ids if ids.count(i) > 1}
     if duplicated:

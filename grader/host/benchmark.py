@@ -6,22 +6,29 @@ Prints the number of tests, the wall time of a pytest run of the whole suite aga
 process, timed from start to exit; the best of ``--repeat`` runs is kept, which filters out
 noise from other work on the machine. Both suites run with the grader's environment, where
 compiled files are cached as on a learner's machine. The target is a ratio of at most 2.
+
+Then it grades the solutions as a submission twice over, in the sandbox (bubblewrap, or the
+fallback where bubblewrap cannot run) and unsandboxed, and prints the ratio of the two;
+the target is at most 1.5.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from grader.host.runner import test_environment
-from grader.manifest import KIT_ROOT
+from grader.host.outcomes import PASSED, UNAVAILABLE
+from grader.host.runner import RunOptions, run_exercises, test_environment
+from grader.manifest import KIT_ROOT, load_manifest
 
 TARGET_RATIO = 2.0
+SANDBOX_TARGET_RATIO = 1.5
 _TRIVIAL_CONFIG = """\
 [pytest]
 asyncio_mode = auto
@@ -29,7 +36,7 @@ asyncio_default_fixture_loop_scope = function
 """
 
 
-def _timed_run(command: list[str], cwd: Path) -> float:
+def _timed_run(command: list[str], cwd: Path) -> tuple[float, str]:
     started = time.perf_counter()
     completed = subprocess.run(
         command, cwd=cwd, capture_output=True, text=True, check=False, env=test_environment()
@@ -37,11 +44,43 @@ def _timed_run(command: list[str], cwd: Path) -> float:
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{completed.stdout[-2000:]}")
-    return elapsed
+    return elapsed, completed.stdout
 
 
-def _count_tests(results: Path) -> int:
-    return len(json.loads(results.read_text(encoding="utf-8"))["tests"])
+def _count_passed(output: str) -> int:
+    found = re.search(r"(\d+) passed", output)
+    if found is None:
+        raise SystemExit(f"no passed tests in the suite's output:\n{output[-2000:]}")
+    return int(found.group(1))
+
+
+def _best_grade(options: RunOptions, repeat: int) -> float:
+    """Best-of-``repeat`` wall time of grading every exercise with ``options``."""
+    exercises = load_manifest().exercises
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        outcomes = run_exercises(exercises, options)
+        best = min(best, time.perf_counter() - started)
+        if any(outcome.status not in (PASSED, UNAVAILABLE) for outcome in outcomes):
+            raise SystemExit("the solutions did not all pass when graded as a submission")
+    return best
+
+
+def sandbox_figures(repeat: int) -> None:
+    """The solutions graded as a submission in the sandbox, against the same run unsandboxed."""
+    with tempfile.TemporaryDirectory(prefix="asyncio-kit-bench-") as scratch:
+        submission = Path(scratch) / "submission"
+        shutil.copytree(KIT_ROOT / "solutions", submission)
+        sandboxed = RunOptions(submission=submission)
+        isolation = run_exercises(load_manifest().exercises[:1], sandboxed)[0].isolation
+        sandbox_time = _best_grade(sandboxed, repeat)
+        plain_time = _best_grade(RunOptions(submission=submission, isolation="none"), repeat)
+    ratio = sandbox_time / plain_time
+    verdict = "within" if ratio <= SANDBOX_TARGET_RATIO else "OVER"
+    print(f"solutions graded as a submission, sandboxed: {sandbox_time:.2f} s ({isolation})")
+    print(f"the same, unsandboxed:                       {plain_time:.2f} s")
+    print(f"sandbox ratio: {ratio:.2f} ({verdict} the target of {SANDBOX_TARGET_RATIO:g})")
 
 
 def main() -> None:
@@ -51,11 +90,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="asyncio-kit-bench-") as scratch:
         folder = Path(scratch)
-        results = folder / "results.json"
-        suite = [sys.executable, "-m", "pytest", "-q", "-p", "no:warnings",
-                 "--against=solutions", f"--results-json={results}"]  # fmt: skip
-        suite_time = min(_timed_run(suite, KIT_ROOT) for _ in range(args.repeat))
-        count = _count_tests(results)
+        suite = [sys.executable, "-m", "pytest", "-q", "--against=solutions"]
+        runs = [_timed_run(suite, KIT_ROOT) for _ in range(args.repeat)]
+        suite_time = min(elapsed for elapsed, _ in runs)
+        count = _count_passed(runs[0][1])
 
         trivial_dir = folder / "trivial"
         trivial_dir.mkdir()
@@ -63,7 +101,7 @@ def main() -> None:
         body = "".join(f"async def test_{n}():\n    pass\n\n\n" for n in range(count))
         (trivial_dir / "test_trivial.py").write_text(body, encoding="utf-8")
         trivial = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        trivial_time = min(_timed_run(trivial, trivial_dir) for _ in range(args.repeat))
+        trivial_time = min(_timed_run(trivial, trivial_dir)[0] for _ in range(args.repeat))
 
     ratio = suite_time / trivial_time
     verdict = "within" if ratio <= TARGET_RATIO else "OVER"
@@ -71,6 +109,7 @@ def main() -> None:
     print(f"suite against solutions/: {suite_time:.2f} s (best of {args.repeat})")
     print(f"{count} trivial async tests:  {trivial_time:.2f} s (best of {args.repeat})")
     print(f"ratio: {ratio:.2f} ({verdict} the target of {TARGET_RATIO:g})")
+    sandbox_figures(args.repeat)
 
 
 if __name__ == "__main__":

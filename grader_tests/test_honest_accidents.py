@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from grader.host.check import attempt_problems
+from grader.host.runlog import RunLog
 from grader.manifest import KIT_ROOT, Manifest
+from grader.records import TestRecord
 from grader_tests.submissions import HONEST, PASSED, Kit
 
 FETCH_ALL = "02_tasks/fetch_all.py"
@@ -182,28 +184,29 @@ def test_what_plain_pytest_fails_by_the_kits_filterwarnings_fails_in_grade(
 def test_the_kit_check_does_not_count_a_wrong_answer_that_does_not_import_as_rejected(manifest):
     fetch_all = manifest.by_id("fetch_all")
     names = _test_names(Kit(KIT_ROOT), ("fetch_all",))
+    log = RunLog(collected=[], exitstatus=1, returncode=1)
 
-    def records(attempt: str, outcome: str, message: str = "") -> list[dict[str, str]]:
-        return [
-            {"exercise": "fetch_all", "attempt": attempt, "test": name, "outcome": outcome,
-             "message": message, "nodeid": f"tests/02_tasks/test_fetch_all.py::{name}"}
-            for name in names
-        ]  # fmt: skip
+    def record(attempt: str, name: str, phases: dict[str, str], message: str = "") -> None:
+        nodeid = f"tests/02_tasks/test_fetch_all.py::{name}[{attempt}]"
+        assert log.collected is not None
+        log.collected.append({"nodeid": nodeid, "exercise": "fetch_all", "attempt": attempt})
+        log.tests[nodeid] = TestRecord(
+            nodeid, "fetch_all", attempt, name, "", "", phases=phases, message=message
+        )
 
+    passed = {"setup": "passed", "call": "passed", "teardown": "passed"}
     broken = "tests/02_tasks/wrong_answers/fetch_all/typo.py fails when imported: NameError"
-    data = {
-        "tests": records("solutions", "passed")
-        + records("exercises", "failed", "They ran one after another.")
-        + records("wrong:typo", "error", broken),
-        "collection_errors": [],
-    }
-    problems, _ = attempt_problems(Manifest(manifest.topics, (fetch_all,)), data)
+    for name in names:
+        record("solutions", name, passed)
+        record("exercises", name, {**passed, "call": "failed"}, "They ran one after another.")
+        record("wrong:typo", name, {"setup": "failed", "teardown": "passed"}, broken)
+    problems, _ = attempt_problems(Manifest(manifest.topics, (fetch_all,)), {"fetch_all": log})
     assert any("wrong:typo" in problem for problem in problems), (
         f"a wrong answer that does not even import was counted as rejected: {problems}"
     )
 
 
-# Real seconds a blocked test outlives the default hard backstop (3 x the 5 s limit) by.
+# Real seconds a blocked test takes: longer than the default hard backstop (2 x the 5 s limit).
 _BLOCK = 16
 _BLOCKED = f"select.select([], [], [], {_BLOCK})"
 _OWN_LIMIT_TEST = '''

@@ -54,9 +54,12 @@ class HostileRun:
 class HostileRuns:
     """Grades each case on first use; the six tests of a case share its one grade."""
 
-    def __init__(self, factory: pytest.TempPathFactory) -> None:
+    def __init__(self, factory: pytest.TempPathFactory, extra: tuple[str, ...] = ()) -> None:
         self.factory = factory
+        self.extra = extra  # more arguments for the hostile grade, e.g. an isolation mode
         self.done: dict[str, HostileRun] = {}
+        # Every case's kit is a fresh copy of the same files, so one baseline serves all.
+        self.baselines: dict[tuple[str, ...], dict[str, dict[str, tuple[str, int]]]] = {}
 
     def __getitem__(self, case: Case) -> HostileRun:
         if case.name not in self.done:
@@ -66,7 +69,11 @@ class HostileRuns:
     def _run(self, case: Case) -> HostileRun:
         folder = self.factory.mktemp(case.name)
         kit = Kit.copy_of(KIT_ROOT, folder / "kit")
-        before = _stubs_and_solutions(kit, case.selection, folder / "before")
+        if case.selection not in self.baselines:
+            self.baselines[case.selection] = _stubs_and_solutions(
+                kit, case.selection, folder / "before"
+            )
+        before = self.baselines[case.selection]
         fingerprint = kit.fingerprint()
         env_secret, file_secret = secrets.token_hex(16), secrets.token_hex(16)
         secret_file = folder / "grading-machine-secret.txt"
@@ -86,6 +93,7 @@ class HostileRuns:
             submission=submission,
             outputs=folder / "outputs",
             env={SECRET_VARIABLE: env_secret},
+            extra=self.extra,
         )
         left_running = sorted(set(processes_with(marker) + pids_in(pids)))
         end_processes(left_running)

@@ -127,9 +127,8 @@ def _run_sandboxed(
     from grader.host import sandbox
 
     with tempfile.TemporaryDirectory(prefix="asyncio-kit-home-") as home:
-        command, cwd, inside_root = sandbox.command(
-            isolation, tree, ["-m", "pytest"] if isolation != "bubblewrap" else []
-        )
+        compiled = sandbox.compiled_cache(tree) if isolation == "bubblewrap" else None
+        command, cwd, inside_root = sandbox.command(isolation, tree, compiled)
         paths = [f"{inside_root}/{exercise.test_path.as_posix()}" for exercise in exercises]
         args = [f"--against={options.against}", *options.extra_args]
         env = sandbox.environment("/tmp" if isolation == "bubblewrap" else home)

@@ -22,6 +22,7 @@ output to files, never to pipes a child could hold open.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import stat
@@ -44,6 +45,7 @@ MAX_SUBMITTED_FILE = 1024**2
 _KIT_FILES = ("conftest.py", "pyproject.toml", "manifest.toml")
 _KIT_FOLDERS = ("grader", "tests")
 _SANDBOX_ROOT = Path("/kit")
+COMPILED_INSIDE = "/tmp/pycache"
 
 
 @dataclass
@@ -161,16 +163,22 @@ def environment(home: str) -> dict[str, str]:
         "HOME": home,
         "LANG": "C.UTF-8",
         "PYTHONNOUSERSITE": "1",
-        "PYTHONPYCACHEPREFIX": f"{home}/pycache",
+        "PYTHONPYCACHEPREFIX": COMPILED_INSIDE if home == "/tmp" else f"{home}/pycache",
         "NO_COLOR": "1",
     }
 
 
-def command(isolation: str, tree: Tree, python_args: list[str]) -> tuple[list[str], Path, str]:
-    """The command line, working folder and tree path (as the process sees it) for a run."""
-    launcher = [sys.executable, "-m", "grader.inside.launch", *python_args]
+def command(
+    isolation: str, tree: Tree, compiled: Path | None = None
+) -> tuple[list[str], Path, str]:
+    """The command line, working folder and tree path (as the process sees it) for a run.
+
+    ``compiled`` is a cache of the kit's compiled modules, bound read-only (see
+    :func:`compiled_cache`).
+    """
     if isolation != "bubblewrap":
-        return launcher, tree.root, str(tree.root)
+        return [sys.executable, "-m", "pytest"], tree.root, str(tree.root)
+    launcher = [sys.executable, "-m", "grader.inside.launch"]
     binds: list[str] = []
     made: set[str] = set()
     for path in _python_paths():
@@ -185,10 +193,71 @@ def command(isolation: str, tree: Tree, python_args: list[str]) -> tuple[list[st
         "--ro-bind", str(tree.root), str(_SANDBOX_ROOT),
         "--proc", "/proc", "--dev", "/dev",
         "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
+        *(["--ro-bind", str(compiled), COMPILED_INSIDE] if compiled else []),
         "--chdir", str(_SANDBOX_ROOT),
         "--",
     ]  # fmt: skip
     return bwrap + launcher, tree.root, str(_SANDBOX_ROOT)
+
+
+def compiled_cache(tree: Tree) -> Path | None:
+    """The kit's modules compiled once for sandboxed runs of this kit version, or None.
+
+    Compiling and assertion-rewriting the tests, the grader and their imports is most of
+    a sandboxed run's start-up. A trusted run of the whole suite against the shipped stubs
+    (kit code, no learner code) fills the cache the first time; later runs get it
+    read-only, so learner code cannot plant compiled files in it. It is keyed by the
+    tree's files (the exercises aside) and the Python.
+    """
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(tree.root.rglob("*")):
+        relative = path.relative_to(tree.root)
+        if path.is_file() and relative.parts[0] != "exercises":
+            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes())
+    cache = KIT_ROOT / ".kit" / "sandbox-pycache" / digest.hexdigest()[:20]
+    if not cache.is_dir():
+        _fill(cache)
+    return cache if cache.is_dir() else None
+
+
+def _fill(cache: Path) -> None:
+    """Compile into ``cache`` by running the suite against the stubs in a sandbox."""
+    from grader.host.pristine import original_stub  # the host's snapshot of the stubs
+    from grader.manifest import load_manifest
+
+    exercises = load_manifest().exercises
+    with scratch_folder() as scratch:
+        stubs = Path(scratch) / "stubs"
+        for exercise in exercises:
+            text = original_stub(exercise)
+            if text is not None:
+                (stubs / exercise.relative_path).parent.mkdir(parents=True, exist_ok=True)
+                (stubs / exercise.relative_path).write_text(text, encoding="utf-8")
+        tree = build_tree(stubs, exercises, Path(scratch) / "tree")
+        filling = Path(tempfile.mkdtemp(prefix="filling-", dir=_made(cache.parent)))
+        os.chmod(filling, 0o777)  # written by uid 65534 inside the sandbox
+        bwrap, cwd, _ = command("bubblewrap", tree)
+        at = bwrap.index("--chdir")
+        bwrap[at:at] = ["--bind", str(filling), COMPILED_INSIDE]
+        run = [*bwrap, "-q", "-p", "no:cacheprovider", "--timeout=5", "tests"]
+        env = environment("/tmp")
+        done = subprocess.run(run, cwd=cwd, env=env, capture_output=True, timeout=600, check=False)
+    if done.returncode not in (0, 1):
+        shutil.rmtree(filling, ignore_errors=True)
+        return
+    for folder, _, files in os.walk(filling):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    try:
+        filling.rename(cache)
+    except OSError:  # another run filled it first
+        shutil.rmtree(filling, ignore_errors=True)
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _python_paths() -> list[str]:

@@ -418,6 +418,8 @@ def _waiting_at(coro: Any) -> str | None:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
 # -- streams: real connections on the loopback interface -----------------------------------
 #
 # Both ends of these connections belong to the test's own event loop, so a read that nobody

@@ -1,34 +1,99 @@
-"""Turning a failed test's exception into a message written for a learner."""
+"""Turning a failed test's exception into a message written for a learner.
+
+:func:`failure_message` is the whole message of a failed test: what went wrong (from the
+exception), the detectors' findings with the one that names the learner's mistake first,
+and nudges for the plain errors newcomers hit. :func:`for_learner` keeps pytest's and the
+grader's own vocabulary out of every message.
+"""
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import functools
+import re
 import traceback
+from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
 from grader.inside.attempts import AttemptLoadError
-from grader.inside.detectors import BlockingCallError, learner_location
+from grader.inside.detectors import (
+    BlockingCallError,
+    Mistake,
+    learner_location,
+    nudge_for_error,
+    source_nudges,
+)
+from grader.inside.endless import BusyLoopInterrupt, EndlessWorkError
 from grader.inside.virtual_clock import DEADLOCK_ERROR
 
 # Detector findings are appended to a failure's message under this header.
 ALSO_HEADER = "\nAlso:\n"
+# Findings that name the learner's mistake outright: they lead the message.
+_LEADING_KINDS = ("busy-loop", "loop-error", "blocking-call", "unretrieved-exception")
+_TEST_FILE = re.compile(r"[\\/]test_[^\\/]*\.py$")
 
 
 class AsyncioMistakeError(AssertionError):
     """A test passed its assertions but a mistake detector caught an asyncio bug."""
 
 
+def failure_message(
+    excinfo: pytest.ExceptionInfo[BaseException],
+    loop_time: float | None,
+    waiting_at: list[str] | None,
+    mistakes: Sequence[Mistake],
+    learner_file: Path | None,
+) -> str:
+    """The learner's message for one failed phase of a test."""
+    main = learner_message(excinfo, loop_time, waiting_at, mistakes)
+    unique = list({mistake.message: mistake for mistake in mistakes}.values())
+    others = [m for m in unique if m.message not in main]
+    leading = [m for m in others if m.kind in _LEADING_KINDS]
+    if leading and not isinstance(excinfo.value, AsyncioMistakeError):
+        # The test's own message describes a symptom; the finding names the cause.
+        first = leading[0]
+        others = [m for m in others if m is not first]
+        main = f"{first.message}\nWhat the test saw:\n" + _indented(main)
+    text = main
+    if others:
+        text += ALSO_HEADER + "\n".join(f"- {mistake.message}" for mistake in others)
+    nudges = [n for n in _nudges(excinfo.value, learner_file, text) if n not in text]
+    if nudges:
+        text += "\n" + "\n".join(nudges)
+    return for_learner(text)
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"  {line}" if line else line for line in text.splitlines())
+
+
+def _nudges(error: BaseException, learner_file: Path | None, text: str) -> list[str]:
+    found: list[str] = []
+    if nudge := nudge_for_error(error):
+        found.append(nudge)
+    if learner_file is not None:
+        found += source_nudges(learner_file, text)
+    return found
+
+
 def learner_message(
     excinfo: pytest.ExceptionInfo[BaseException],
     loop_time: float | None,
     waiting_at: list[str] | None = None,
+    mistakes: Sequence[Mistake] = (),
 ) -> str:
     """What went wrong, in asyncio terms, with the learner's line where one is known."""
     error = excinfo.value
     where = learner_location(traceback.extract_tb(excinfo.tb))
     at = f"\n  at {where}" if where else ""
-    if isinstance(error, AttemptLoadError | AsyncioMistakeError | BlockingCallError):
+    if isinstance(
+        error, AttemptLoadError | AsyncioMistakeError | BlockingCallError | EndlessWorkError
+    ):
+        return str(error)
+    if isinstance(error, BusyLoopInterrupt):
         return str(error)
     if isinstance(error, NotImplementedError) and where:
         return (
@@ -52,6 +117,11 @@ def learner_message(
         )
     if isinstance(error, AssertionError):
         return _assertion_text(error)
+    if isinstance(error, pytest.fail.Exception) and str(error).startswith("DID NOT RAISE"):
+        return _did_not_raise(excinfo, mistakes)
+    expected = _expected_by_test(excinfo)
+    if expected is not None:
+        return _replaced(error, expected, where)
     if isinstance(error, asyncio.CancelledError):
         return (
             f"asyncio.CancelledError reached the test{at}\nA cancellation escaped to the "
@@ -61,15 +131,108 @@ def learner_message(
         )
     if isinstance(error, BaseExceptionGroup):
         return _group_text(error) + at
-    if isinstance(error, pytest.fail.Exception) and str(error).startswith("DID NOT RAISE"):
-        expected = str(error).removeprefix("DID NOT RAISE").strip()
-        return (
-            f"Expected an exception ({expected}), but the call returned normally. "
-            "An error inside a task or coroutine must reach the caller, not be swallowed."
-        )
     if isinstance(error, pytest.fail.Exception):
         return str(error)  # a test's own pytest.fail() message
     return f"{type(error).__name__}: {error}{at}"
+
+
+# -- an expected exception that did not come out -------------------------------------------
+
+
+def _raises_block(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str] | None:
+    """For an error that left a test's ``with pytest.raises(X):`` block: X and the call in it."""
+    for entry in reversed(excinfo.traceback):
+        filename = str(entry.path)
+        if not _TEST_FILE.search(filename):
+            continue
+        found = _raises_at(filename, entry.lineno + 1)
+        if found is not None:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _test_source(filename: str) -> tuple[str, ast.Module] | None:
+    try:
+        source = Path(filename).read_text(encoding="utf-8")
+        return source, ast.parse(source)
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def _raises_at(filename: str, lineno: int) -> tuple[str, str] | None:
+    parsed = _test_source(filename)
+    if parsed is None:
+        return None
+    source, tree = parsed
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.With | ast.AsyncWith) or not node.body:
+            continue
+        end = node.end_lineno or node.lineno
+        if not node.lineno <= lineno <= end:
+            continue
+        for item in node.items:
+            call = item.context_expr
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "raises"
+                and call.args
+            ):
+                expected = ast.get_source_segment(source, call.args[0]) or "an exception"
+                body = ast.get_source_segment(source, node.body[0]) or ""
+                return expected, body.replace("exercise.", "")
+    return None
+
+
+def _expected_by_test(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    block = _raises_block(excinfo)
+    return block[0] if block else None
+
+
+def _did_not_raise(
+    excinfo: pytest.ExceptionInfo[BaseException], mistakes: Sequence[Mistake]
+) -> str:
+    expected = str(excinfo.value).removeprefix("DID NOT RAISE").strip()
+    names = re.findall(r"<class '(?:[\w]+\.)*(\w+)'>", expected) or [expected]
+    block = _raises_block(excinfo)
+    wanted = block[0] if block else " or ".join(names)
+    call = f"`{block[1]}`" if block and block[1] else "the call"
+    lines = [f"The test ran {call} and expected {wanted} to come out of it, but it returned "
+             "normally: no exception reached the caller."]  # fmt: skip
+    lost = [m for m in mistakes if m.kind == "unretrieved-exception"]
+    if lost:
+        lines.append(
+            "What happened: the error was raised inside a task that nobody awaited, so it "
+            "stayed in that task. Await the task (or use gather / a TaskGroup) so that its "
+            "error reaches your caller."
+        )
+    else:
+        lines.append(
+            "Somewhere on the way the error was caught and not raised again: returned or "
+            "stored as a value, skipped, or replaced by a later attempt that succeeded. An "
+            "error your code does not handle on purpose must reach the caller."
+        )
+    return "\n".join(lines)
+
+
+def _replaced(error: BaseException, expected: str, where: str | None) -> str:
+    at = f" at {where}" if where else ""
+    original = error.__cause__ or error.__context__
+    wrapped = (
+        f", and it carries the original ({type(original).__name__}: {original}) as its cause"
+        if original is not None
+        else ""
+    )
+    return (
+        f"{type(error).__name__}: {error}{at}\n"
+        f"The test expected {expected}, but {type(error).__name__} came out instead: it "
+        f"replaced the expected error{wrapped}. Let the original exception through (a bare "
+        "`raise` inside `except` re-raises it unchanged) rather than raising a new one."
+    )
+
+
+# -- the rest ------------------------------------------------------------------------------
 
 
 def _group_text(group: BaseExceptionGroup[BaseException], depth: int = 0) -> str:
@@ -90,12 +253,69 @@ def _is_real_time_timeout(error: BaseException) -> bool:
     return isinstance(error, pytest.fail.Exception) and str(error).startswith("Timeout")
 
 
+# pytest's assertion introspection: "assert x == y", "+  where ...", "-  and ...".
+_INTROSPECTION = re.compile(r"^\s*(assert |[+-] *where |[+-] *and |where |and )")
+
+
 def _assertion_text(error: AssertionError) -> str:
     """The test's own message, without pytest's ``assert x == y`` introspection after it."""
     text = str(error)
     message, separator, _ = text.partition("\nassert ")
-    if not (separator and message.strip()):
+    if not separator:
+        if text.startswith("assert "):
+            return "An assertion in the test failed (it has no message of its own)."
         return text or "An assertion failed."
+    if not message.strip():
+        return "An assertion in the test failed (it has no message of its own)."
     # pytest indents every line after the first of a multi-line message by two spaces.
     first, *rest = message.rstrip().splitlines()
+    rest = [line for line in rest if not _INTROSPECTION.match(line)]
     return "\n".join([first, *(line.removeprefix("  ") for line in rest)])
+
+
+# The grader's own names that reprs and error texts can carry into a message.
+_INTERNAL_NAMES = (
+    (re.compile(r"\bLearnerTask\b"), "Task"),
+    (re.compile(r"\basyncio_kit_[a-z_]+\.[a-z_]+\.(\w+)"), r"\1"),
+)
+
+
+def for_learner(text: str) -> str:
+    """``text`` without the grader's internal class and module names."""
+    for pattern, replacement in _INTERNAL_NAMES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def missing_names(module: object, item: pytest.Item, shown: str) -> str | None:
+    """Why ``module`` cannot be tested by ``item``: the names its test uses that it lacks."""
+    function = getattr(item, "function", None)
+    source = _test_source(str(getattr(item, "path", "")))
+    if function is None or source is None:
+        return None
+    first, last = _line_span(function)
+    used = {
+        node.attr
+        for node in ast.walk(source[1])
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "exercise"
+        and first <= node.lineno <= last
+    }
+    missing = sorted(name for name in used if not hasattr(module, name))
+    if not missing:
+        return None
+    names = ", ".join(f"`{name}`" for name in missing)
+    return (
+        f"{shown} has no {names}: the tests call it by that name. Did you rename or delete "
+        "it? Keep the name the stub gave it (`nox -s reset` brings the stub back)."
+    )
+
+
+def _line_span(function: object) -> tuple[int, int]:
+    """The first and last line of a function's code (0, -1 when it has none)."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return 0, -1
+    last = max((line for _, _, line in code.co_lines() if line is not None), default=0)
+    return code.co_firstlineno, last

@@ -21,7 +21,8 @@ from typing import Any
 
 import looptime
 
-from grader.inside.detectors import learner_caller, suspension_point
+from grader.inside.detectors import learner_caller, suspension_point, task_title
+from grader.inside.endless import EndlessWork
 
 DEADLOCK_ERROR = looptime.IdleTimeoutError
 # Real seconds to wait for executor jobs before the virtual clock moves on. Exercise jobs
@@ -44,6 +45,7 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self.set_task_factory(_task_recording_its_creator)
         self._executor_jobs: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
         self.waiting_at: list[str] = []
+        self.endless = EndlessWork(self, lambda: _where_tasks_wait(self))
         # Hashes for the tasks created next, when a test chooses them; None otherwise.
         self.task_hashes: Iterator[int] | None = None
         real_select = type(self._selector).select.__get__(self._selector)
@@ -74,11 +76,20 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         virtual_select: Callable[[float | None], SelectResult],
     ) -> Callable[[float | None], SelectResult]:
         def select(timeout: float | None = None) -> SelectResult:
-            if timeout is None:
-                # Nothing is scheduled: if no job reports back, this is a deadlock, and the
-                # learner needs to know where each task was stuck.
-                self.waiting_at = _where_tasks_wait(self)
-            if timeout != 0 and any(not job.done() for job in self._executor_jobs):
+            jobs = self._executor_jobs
+            jobs_running = bool(jobs) and any(not job.done() for job in jobs)
+            self.endless.entering_select(self.time(), timeout, jobs_running)
+            try:
+                return passes(timeout, jobs_running)
+            finally:
+                self.endless.leaving_select()
+
+        def passes(timeout: float | None, jobs_running: bool) -> SelectResult:
+            if timeout is None and not jobs_running and not self._watches_other_files():
+                # Nothing is scheduled and nothing outside could wake a task: a deadlock.
+                self._declare_deadlock()
+                return []
+            if timeout != 0 and jobs_running:
                 # A job that reports back wakes the selector; otherwise time moves on (or,
                 # with nothing scheduled, the loop asks again: a thread may still wake it).
                 grace = _EXECUTOR_GRACE if timeout is None else min(timeout, _EXECUTOR_GRACE)
@@ -88,6 +99,40 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
             return virtual_select(timeout)
 
         return select
+
+    def _declare_deadlock(self) -> None:
+        """Fail every waiting task with the deadlock error, the same way for every deadlock.
+
+        Only plain futures receive the error: a task that awaits another task wakes when
+        that one fails (looptime's own version sets it on the awaited task, which raises).
+        """
+        if not self.waiting_at:
+            self.waiting_at = _where_tasks_wait(self)
+        error = DEADLOCK_ERROR("every task was waiting and nothing could wake them")
+        tasks = [task for task in asyncio.all_tasks(self) if not task.done()]
+        woken = False
+        for task in tasks:
+            waiter = getattr(task, "_fut_waiter", None)
+            if waiter is not None and not isinstance(waiter, asyncio.Task) and not waiter.done():
+                waiter.set_exception(error)
+                woken = True
+        if not woken:
+            for task in tasks:
+                task.cancel()
+
+    def _watches_other_files(self) -> bool:
+        """Whether the selector watches anything beyond the loop's own wake-up socket."""
+        own = getattr(self, "_ssock", None)
+        own_fd = own.fileno() if own is not None else -1
+        return any(key.fd != own_fd for key in self._selector.get_map().values())
+
+    def run_forever(self) -> None:
+        """Run the loop, watched for busy loops (see grader.inside.endless)."""
+        self.endless.running()
+        try:
+            super().run_forever()
+        finally:
+            self.endless.stopped()
 
     # The signature is asyncio's own, timeout parameter included.
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
@@ -106,7 +151,7 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
 def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
     """``task 'name' at <learner line>`` for each task suspended in learner code."""
     return [
-        f"task {task.get_name()!r} at {where}"
+        f"{task_title(task)} at {where}"
         for task in asyncio.all_tasks(loop)
         if not task.done() and (where := suspension_point(task))
     ]

@@ -537,3 +537,44 @@ def _late_bound_lambdas(tree: ast.Module) -> list[tuple[int, str]]:
                 for name in sorted((used & targets) - bound):
                     found.append((node.lineno, name))
     return found
+
+
+def swallowing_handlers(path: Path, caught_names: set[str]) -> list[str]:
+    """``line N: ...`` for each ``except`` that catches ``caught_names`` and never raises.
+
+    ``caught_names`` are an error type and its bases, as ``except`` clauses name them.
+    """
+    try:
+        tree = _parsed(path, path.stat().st_mtime)
+    except OSError:
+        return []
+    found: list[str] = []
+    for node in ast.walk(tree) if tree is not None else ():
+        if not isinstance(node, ast.ExceptHandler) or not _catches(node.type, caught_names):
+            continue
+        if any(isinstance(inner, ast.Raise) for inner in ast.walk(node)):
+            continue
+        what = "`except:`" if node.type is None else f"`except {ast.unparse(node.type)}`"
+        returned = node.name is not None and any(
+            isinstance(inner, ast.Return)
+            and inner.value is not None
+            and any(isinstance(n, ast.Name) and n.id == node.name for n in ast.walk(inner.value))
+            for inner in ast.walk(node)
+        )
+        doing = (
+            "returns the error as a value instead of raising it"
+            if returned
+            else ("handles it and carries on without raising it again")
+        )
+        found.append(f"line {node.lineno}: {what} {doing}")
+    return found
+
+
+def _catches(handler_type: ast.expr | None, names: set[str]) -> bool:
+    if handler_type is None:
+        return True
+    if isinstance(handler_type, ast.Tuple):
+        return any(_catches(element, names) for element in handler_type.elts)
+    if isinstance(handler_type, ast.Attribute):
+        return handler_type.attr in names
+    return isinstance(handler_type, ast.Name) and handler_type.id in names

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import builtins
 import functools
 import re
 import traceback
@@ -25,9 +26,11 @@ from grader.inside.detectors import (
     learner_location,
     nudge_for_error,
     source_nudges,
+    swallowing_handlers,
 )
 from grader.inside.endless import BusyLoopInterrupt, EndlessWorkError
 from grader.inside.virtual_clock import DEADLOCK_ERROR
+from grader.manifest import shown_path
 
 # Detector findings are appended to a failure's message under this header.
 ALSO_HEADER = "\nAlso:\n"
@@ -48,7 +51,7 @@ def failure_message(
     learner_file: Path | None,
 ) -> str:
     """The learner's message for one failed phase of a test."""
-    main = learner_message(excinfo, loop_time, waiting_at, mistakes)
+    main = learner_message(excinfo, loop_time, waiting_at, mistakes, learner_file)
     unique = list({mistake.message: mistake for mistake in mistakes}.values())
     others = [m for m in unique if m.message not in main]
     leading = [m for m in others if m.kind in _LEADING_KINDS]
@@ -84,6 +87,7 @@ def learner_message(
     loop_time: float | None,
     waiting_at: list[str] | None = None,
     mistakes: Sequence[Mistake] = (),
+    learner_file: Path | None = None,
 ) -> str:
     """What went wrong, in asyncio terms, with the learner's line where one is known."""
     error = excinfo.value
@@ -116,9 +120,9 @@ def learner_message(
             f"{at}"
         )
     if isinstance(error, AssertionError):
-        return _assertion_text(error)
+        return _assertion_text(error, excinfo)
     if isinstance(error, pytest.fail.Exception) and str(error).startswith("DID NOT RAISE"):
-        return _did_not_raise(excinfo, mistakes)
+        return _did_not_raise(excinfo, mistakes, learner_file)
     expected = _expected_by_test(excinfo)
     if expected is not None:
         return _replaced(error, expected, where)
@@ -191,7 +195,9 @@ def _expected_by_test(excinfo: pytest.ExceptionInfo[BaseException]) -> str | Non
 
 
 def _did_not_raise(
-    excinfo: pytest.ExceptionInfo[BaseException], mistakes: Sequence[Mistake]
+    excinfo: pytest.ExceptionInfo[BaseException],
+    mistakes: Sequence[Mistake],
+    learner_file: Path | None,
 ) -> str:
     expected = str(excinfo.value).removeprefix("DID NOT RAISE").strip()
     names = re.findall(r"<class '(?:[\w]+\.)*(\w+)'>", expected) or [expected]
@@ -200,20 +206,43 @@ def _did_not_raise(
     call = f"`{block[1]}`" if block and block[1] else "the call"
     lines = [f"The test ran {call} and expected {wanted} to come out of it, but it returned "
              "normally: no exception reached the caller."]  # fmt: skip
-    lost = [m for m in mistakes if m.kind == "unretrieved-exception"]
-    if lost:
+    kinds = {mistake.kind for mistake in mistakes}
+    handlers = swallowing_handlers(learner_file, _with_bases(names)) if learner_file else []
+    if "unretrieved-exception" in kinds:
         lines.append(
             "What happened: the error was raised inside a task that nobody awaited, so it "
             "stayed in that task. Await the task (or use gather / a TaskGroup) so that its "
             "error reaches your caller."
         )
+    elif "never-awaited" in kinds:
+        lines.append(
+            "What happened: the coroutine that would have raised it never ran, because it "
+            "was never awaited (see below)."
+        )
+    elif handlers:
+        lines.append("What happened: your code catches it and does not raise it again:")
+        lines += [f"  {shown_path(learner_file)} {h}" for h in handlers if learner_file]
+        lines.append(
+            "Catch only what you handle on purpose, and let everything else (or the error "
+            "itself, with a bare `raise`) reach the caller."
+        )
     else:
         lines.append(
-            "Somewhere on the way the error was caught and not raised again: returned or "
-            "stored as a value, skipped, or replaced by a later attempt that succeeded. An "
-            "error your code does not handle on purpose must reach the caller."
+            "Nothing in your code catches it, so the call that raises it never ran, or ran "
+            "fewer times than the test needs (one attempt too many lets a later call "
+            "succeed; a failed winner that is skipped is never looked at)."
         )
     return "\n".join(lines)
+
+
+def _with_bases(names: list[str]) -> set[str]:
+    """The error types and every base class they have, for matching ``except`` clauses."""
+    found = set(names) | {"Exception", "BaseException"}
+    for name in names:
+        builtin = getattr(builtins, name, None)
+        if isinstance(builtin, type):
+            found |= {base.__name__ for base in builtin.__mro__}
+    return found
 
 
 def _replaced(error: BaseException, expected: str, where: str | None) -> str:
@@ -257,20 +286,32 @@ def _is_real_time_timeout(error: BaseException) -> bool:
 _INTROSPECTION = re.compile(r"^\s*(assert |[+-] *where |[+-] *and |where |and )")
 
 
-def _assertion_text(error: AssertionError) -> str:
+def _assertion_text(error: AssertionError, excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     """The test's own message, without pytest's ``assert x == y`` introspection after it."""
     text = str(error)
     message, separator, _ = text.partition("\nassert ")
-    if not separator:
-        if text.startswith("assert "):
-            return "An assertion in the test failed (it has no message of its own)."
-        return text or "An assertion failed."
-    if not message.strip():
-        return "An assertion in the test failed (it has no message of its own)."
+    if not separator and not text.startswith("assert "):
+        return text or _bare_assertion(text, excinfo)
+    if not message.strip() or text.startswith("assert "):
+        return _bare_assertion(text, excinfo)
     # pytest indents every line after the first of a multi-line message by two spaces.
     first, *rest = message.rstrip().splitlines()
     rest = [line for line in rest if not _INTROSPECTION.match(line)]
     return "\n".join([first, *(line.removeprefix("  ") for line in rest)])
+
+
+def _bare_assertion(text: str, excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    """A check without a message of its own: the check as the test wrote it, and the values."""
+    check = None
+    for entry in reversed(excinfo.traceback):
+        if _TEST_FILE.search(str(entry.path)):
+            check = str(entry.statement).strip()
+            break
+    values = text.splitlines()[0].removeprefix("assert ").strip() if text else ""
+    shown = f" (the values were: {values})" if values and len(values) <= 80 else ""
+    if check:
+        return f"The test's check `{check.replace('exercise.', '')}` did not hold{shown}."
+    return f"A check in the test did not hold{shown}."
 
 
 # The grader's own names that reprs and error texts can carry into a message.

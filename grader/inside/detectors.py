@@ -346,6 +346,28 @@ def task_title(task: asyncio.Task[Any]) -> str:
     return _coroutine_name(task) if default else f"Task {name!r} ({_coroutine_name(task)})"
 
 
+def where_tasks_wait(loop: asyncio.AbstractEventLoop, only_ready: bool = False) -> list[str]:
+    """``work() at <learner line>`` for each task suspended in learner code.
+
+    ``only_ready`` keeps the tasks about to run again (not waiting on any future): the
+    ones a polling loop keeps rescheduling.
+    """
+    places: list[str] = []
+    for task in asyncio.all_tasks(loop):
+        if task.done() or (only_ready and getattr(task, "_fut_waiter", None) is not None):
+            continue
+        where = suspension_point(task)
+        if where is None:
+            continue
+        code = getattr(task.get_coro(), "cr_code", None)
+        named = not re.fullmatch(r"Task-\d+", task.get_name())
+        if named or (code is not None and is_learner_file(code.co_filename)):
+            places.append(f"{task_title(task)} at {where}")
+        else:
+            places.append(f"at {where}")  # a test's own task, awaiting learner code
+    return sorted(set(places))
+
+
 def _tasks_phrase(count: int, title: str) -> str:
     if title.startswith("Task "):
         return title if count == 1 else f"{count} tasks like {title}"
@@ -470,12 +492,14 @@ def source_nudges(path: Path, failure: str) -> list[str]:
 
 
 def _except_exception_lines(tree: ast.Module) -> list[int]:
+    """``except Exception:`` clauses that clean up and re-raise: they miss cancellation."""
     return [
         node.lineno
         for node in ast.walk(tree)
         if isinstance(node, ast.ExceptHandler)
         and isinstance(node.type, ast.Name)
         and node.type.id == "Exception"
+        and any(isinstance(inner, ast.Raise) for inner in ast.walk(node))
     ]
 
 
@@ -540,7 +564,7 @@ def _late_bound_lambdas(tree: ast.Module) -> list[tuple[int, str]]:
 
 
 def swallowing_handlers(path: Path, caught_names: set[str]) -> list[str]:
-    """``line N: ...`` for each ``except`` that catches ``caught_names`` and never raises.
+    """``N: ...`` (N a line) for each ``except`` that catches ``caught_names`` and never raises.
 
     ``caught_names`` are an error type and its bases, as ``except`` clauses name them.
     """
@@ -566,7 +590,7 @@ def swallowing_handlers(path: Path, caught_names: set[str]) -> list[str]:
             if returned
             else ("handles it and carries on without raising it again")
         )
-        found.append(f"line {node.lineno}: {what} {doing}")
+        found.append(f"{node.lineno}: {what} {doing}")
     return found
 
 

@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from grader.inside.detectors import learner_caller, suspension_point, task_title
+from grader.inside.detectors import learner_caller, where_tasks_wait
 
 # Loop time (seconds since the test began) past which work counts as endless.
 HORIZON = 3600.0
@@ -139,13 +139,7 @@ class EndlessWork:
 
     def _places(self, only_ready: bool) -> str:
         loop = self._loop()
-        places: list[str] = []
-        if loop is not None and only_ready:
-            places = [
-                f"{task_title(task)} at {where}"
-                for task in asyncio.all_tasks(loop)
-                if getattr(task, "_fut_waiter", True) is None and (where := suspension_point(task))
-            ]
+        places = where_tasks_wait(loop, only_ready) if loop is not None else []
         places = places or self._waiting_at()
         return "".join(f"\n  - {place}" for place in places)
 

@@ -60,12 +60,10 @@ def failure_message(
         first = leading[0]
         others = [m for m in others if m is not first]
         main = f"{first.message}\nWhat the test saw:\n" + _indented(main)
-    text = main
-    if others:
-        text += ALSO_HEADER + "\n".join(f"- {mistake.message}" for mistake in others)
-    nudges = [n for n in _nudges(excinfo.value, learner_file, text) if n not in text]
-    if nudges:
-        text += "\n" + "\n".join(nudges)
+    also = [mistake.message for mistake in others]
+    # Nudges go with the findings: the report says each of them once per exercise.
+    also += [n for n in _nudges(excinfo.value, learner_file, main) if n not in main]
+    text = main + (ALSO_HEADER + "\n".join(f"- {item}" for item in also) if also else "")
     return for_learner(text)
 
 
@@ -202,7 +200,9 @@ def _did_not_raise(
     expected = str(excinfo.value).removeprefix("DID NOT RAISE").strip()
     names = re.findall(r"<class '(?:[\w]+\.)*(\w+)'>", expected) or [expected]
     block = _raises_block(excinfo)
-    wanted = block[0] if block else " or ".join(names)
+    # The test's own words for the error, unless they are a computation like type(error).
+    plain = block is not None and re.fullmatch(r"[\w.]+|\([\w., ]+\)", block[0])
+    wanted = block[0] if block and plain else " or ".join(names)
     call = f"`{block[1]}`" if block and block[1] else "the call"
     lines = [f"The test ran {call} and expected {wanted} to come out of it, but it returned "
              "normally: no exception reached the caller."]  # fmt: skip
@@ -221,7 +221,7 @@ def _did_not_raise(
         )
     elif handlers:
         lines.append("What happened: your code catches it and does not raise it again:")
-        lines += [f"  {shown_path(learner_file)} {h}" for h in handlers if learner_file]
+        lines += [f"  {shown_path(learner_file)}:{h}" for h in handlers if learner_file]
         lines.append(
             "Catch only what you handle on purpose, and let everything else (or the error "
             "itself, with a bare `raise`) reach the caller."

@@ -21,7 +21,7 @@ from typing import Any
 
 import looptime
 
-from grader.inside.detectors import learner_caller, suspension_point, task_title
+from grader.inside.detectors import learner_caller, where_tasks_wait
 from grader.inside.endless import EndlessWork
 
 DEADLOCK_ERROR = looptime.IdleTimeoutError
@@ -149,12 +149,8 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
 
 
 def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
-    """``task 'name' at <learner line>`` for each task suspended in learner code."""
-    return [
-        f"{task_title(task)} at {where}"
-        for task in asyncio.all_tasks(loop)
-        if not task.done() and (where := suspension_point(task))
-    ]
+    """Where each task was waiting, in learner code (see grader.inside.detectors)."""
+    return where_tasks_wait(loop)
 
 
 class LearnerTask(asyncio.Task[Any]):

@@ -476,11 +476,13 @@ def source_nudges(path: Path, failure: str) -> list[str]:
             f"holds its own and none of them waits for the others. Make one {kind} shared by "
             "every caller (in __init__, or once outside the function)."
         )
-    for line, name in _late_bound_lambdas(tree):
+    late = _late_bound_lambdas(tree)
+    for name in dict.fromkeys(name for _, name in late):
+        lines = ", ".join(str(line) for line, other in late if other == name)
         found.append(
-            f"{shown}:{line}: the lambda reads `{name}` when the loop calls it, after the `for` "
-            f"loop has moved on, so every callback sees the last `{name}`. Pass the value as "
-            f"an argument instead: loop.call_soon(function, {name})."
+            f"{shown}:{lines}: the lambda reads `{name}` when the loop calls it, after the "
+            f"`for` loop has moved on, so every callback sees the last `{name}`. Pass the "
+            f"value as an argument instead: loop.call_soon(function, {name})."
         )
     if "get_event_loop" in {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}:
         found.append(

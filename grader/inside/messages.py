@@ -37,6 +37,8 @@ ALSO_HEADER = "\nAlso:\n"
 # Findings that name the learner's mistake outright: they lead the message.
 _LEADING_KINDS = ("busy-loop", "loop-error", "blocking-call", "unretrieved-exception")
 _TEST_FILE = re.compile(r"[\\/]test_[^\\/]*\.py$")
+# An error type as a test names it: ``ValueError``, ``asyncio.TimeoutError``, a tuple of them.
+_PLAIN = re.compile(r"[\w.]+|\([\w., ]+\)")
 
 
 class AsyncioMistakeError(AssertionError):
@@ -60,24 +62,18 @@ def failure_message(
         first = leading[0]
         others = [m for m in others if m is not first]
         main = f"{first.message}\nWhat the test saw:\n" + _indented(main)
+    if (nudge := nudge_for_error(excinfo.value)) and nudge not in main:
+        main += f"\n{nudge}"  # it names the mistake behind this very error
     also = [mistake.message for mistake in others]
-    # Nudges go with the findings: the report says each of them once per exercise.
-    also += [n for n in _nudges(excinfo.value, learner_file, main) if n not in main]
+    # Advice from the learner's file goes with the findings: the report says it once.
+    if learner_file is not None:
+        also += [n for n in source_nudges(learner_file, main) if n not in main]
     text = main + (ALSO_HEADER + "\n".join(f"- {item}" for item in also) if also else "")
     return for_learner(text)
 
 
 def _indented(text: str) -> str:
     return "\n".join(f"  {line}" if line else line for line in text.splitlines())
-
-
-def _nudges(error: BaseException, learner_file: Path | None, text: str) -> list[str]:
-    found: list[str] = []
-    if nudge := nudge_for_error(error):
-        found.append(nudge)
-    if learner_file is not None:
-        found += source_nudges(learner_file, text)
-    return found
 
 
 def learner_message(
@@ -121,9 +117,6 @@ def learner_message(
         return _assertion_text(error, excinfo)
     if isinstance(error, pytest.fail.Exception) and str(error).startswith("DID NOT RAISE"):
         return _did_not_raise(excinfo, mistakes, learner_file)
-    expected = _expected_by_test(excinfo)
-    if expected is not None:
-        return _replaced(error, expected, where)
     if isinstance(error, asyncio.CancelledError):
         return (
             f"asyncio.CancelledError reached the test{at}\nA cancellation escaped to the "
@@ -133,6 +126,9 @@ def learner_message(
         )
     if isinstance(error, BaseExceptionGroup):
         return _group_text(error) + at
+    expected = _expected_by_test(excinfo)
+    if expected is not None:
+        return _replaced(error, expected, where)
     if isinstance(error, pytest.fail.Exception):
         return str(error)  # a test's own pytest.fail() message
     return f"{type(error).__name__}: {error}{at}"
@@ -188,8 +184,11 @@ def _raises_at(filename: str, lineno: int) -> tuple[str, str] | None:
 
 
 def _expected_by_test(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
+    """What the test's ``pytest.raises`` expected, in its words when they are a plain name."""
     block = _raises_block(excinfo)
-    return block[0] if block else None
+    if block is None:
+        return None
+    return block[0] if _PLAIN.fullmatch(block[0]) else "another error"
 
 
 def _did_not_raise(
@@ -201,8 +200,7 @@ def _did_not_raise(
     names = re.findall(r"<class '(?:[\w]+\.)*(\w+)'>", expected) or [expected]
     block = _raises_block(excinfo)
     # The test's own words for the error, unless they are a computation like type(error).
-    plain = block is not None and re.fullmatch(r"[\w.]+|\([\w., ]+\)", block[0])
-    wanted = block[0] if block and plain else " or ".join(names)
+    wanted = block[0] if block and _PLAIN.fullmatch(block[0]) else " or ".join(names)
     call = f"`{block[1]}`" if block and block[1] else "the call"
     lines = [f"The test ran {call} and expected {wanted} to come out of it, but it returned "
              "normally: no exception reached the caller."]  # fmt: skip
@@ -253,6 +251,8 @@ def _replaced(error: BaseException, expected: str, where: str | None) -> str:
         if original is not None
         else ""
     )
+    if expected == "another error" and original is not None:
+        expected = f"the original {type(original).__name__}"
     return (
         f"{type(error).__name__}: {error}{at}\n"
         f"The test expected {expected}, but {type(error).__name__} came out instead: it "

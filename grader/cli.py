@@ -7,6 +7,7 @@ exercise does not pass, 2 for a usage error such as an unknown exercise id.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -245,6 +246,8 @@ def _watch(args: argparse.Namespace, manifest: Manifest) -> int:
     from grader.host.watching import terminal_events
 
     start = _one(manifest, args.exercise) if args.exercise else None
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, even through a pipe
     with terminal_events(KIT_ROOT / "exercises") as events:
         watch_loop(manifest, start, events)
     print("\nStopped watching.")
@@ -265,7 +268,8 @@ def watch_loop(
     """
     grade = grade or (lambda exercises: run_exercises(exercises, RunOptions()))
     colour = wants_colour(sys.stdout)
-    everything = grade(manifest.exercises)
+    # Graded at once: the exercise asked for, or everything to find the next unfinished one.
+    everything = grade((start,) if start else manifest.exercises)
     upcoming = next_unfinished(everything)
     current = start or (upcoming.exercise if upcoming else None)
     if current is None:

@@ -161,10 +161,12 @@ def report_context(
     passed = [o.exercise.id for o in outcomes if o.status == PASSED]
     failed = [o.exercise.id for o in outcomes if o.status != PASSED]
     newly = remember_passes(passed, failed)
+    saved = read_state()
     return Context(
         manifest=manifest,
-        hints_seen=read_state().hints_seen,
+        hints_seen=saved.hints_seen,
         newly_passed=frozenset(newly),
+        passed_before=frozenset(saved.passed),
         advice=advice,
     )
 

@@ -13,8 +13,8 @@ import threading
 import pytest
 
 from grader import cli
-from grader.host import state
 from grader.host import outcomes as outcome_records
+from grader.host import state
 from grader.host.outcomes import FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 from grader.host.pristine import original_stub
 from grader.host.report import Context, render
@@ -138,6 +138,15 @@ def test_a_new_pass_says_what_it_taught_and_a_finished_topic_points_to_the_next(
     assert last.learned.split()[0] in text
     assert f"Topic complete: {topic.title}." in text
     assert f"exercises/{manifest.topics[1].folder}/README.md" in text
+
+
+def test_a_pass_of_one_selected_exercise_names_the_next_exercise(manifest):
+    exercise = manifest.by_id("fetch_all")
+    after = manifest.exercises[manifest.exercises.index(exercise) + 1]
+    context = Context(manifest=manifest, newly_passed=frozenset({exercise.id}))
+    text = render([ExerciseOutcome(exercise, PASSED)], verbose=False, colour=False, context=context)
+    assert f"Next exercise: {after.id}" in text
+    assert "Every selected exercise passes" in text
 
 
 def test_passing_the_whole_kit_ends_with_a_closing_message(manifest):

@@ -50,6 +50,7 @@ class Context:
     manifest: Manifest | None = None  # the whole kit, for "topic complete" and the end
     hints_seen: Mapping[str, set[int]] = field(default_factory=dict)
     newly_passed: frozenset[str] = frozenset()  # exercises that did not pass last time
+    passed_before: frozenset[str] = frozenset()  # exercises known to pass from earlier runs
     advice: Mapping[str, list[str]] = field(default_factory=dict)  # linter lines per exercise
 
 
@@ -80,7 +81,7 @@ def render(
             else:
                 lines.append(f"{'':21}{_one_line_summary(outcome)}")
     lines.append("")
-    lines += _passes(outcomes, context, style)
+    lines += _passes(outcomes, context, style, upcoming)
     if upcoming is None:
         lines.append(_all_done(outcomes, context, style))
     else:
@@ -206,10 +207,17 @@ def _how_to_start(outcome: ExerciseOutcome) -> list[str]:
     return lines
 
 
-def _passes(outcomes: Sequence[ExerciseOutcome], context: Context, style: Style) -> list[str]:
-    """What each newly passed exercise taught, and the topics this run completed."""
+def _passes(
+    outcomes: Sequence[ExerciseOutcome],
+    context: Context,
+    style: Style,
+    upcoming: ExerciseOutcome | None,
+) -> list[str]:
+    """What each newly passed exercise taught, the topics it completed, and what comes next."""
     lines: list[str] = []
+    failing = {o.exercise.id for o in outcomes if o.status != PASSED}
     passed = {o.exercise.id for o in outcomes if o.status == PASSED}
+    passed |= set(context.passed_before) - failing
     for outcome in outcomes:
         exercise = outcome.exercise
         if exercise.id not in context.newly_passed or exercise.id not in passed:
@@ -227,8 +235,20 @@ def _passes(outcomes: Sequence[ExerciseOutcome], context: Context, style: Style)
             if following is not None:
                 readme = f"exercises/{following.folder}/README.md"
                 lines.append(f"  Next topic: {following.title}. Start by reading {readme}.")
+        after = _exercise_after(manifest, exercise, passed) if manifest else None
+        if after is not None and (upcoming is None or upcoming.exercise != after):
+            lines.append(
+                f"  Next exercise: {after.id} — {after.title} (nox -s grade -- {after.id})"
+            )
         lines.append("")
     return lines
+
+
+def _exercise_after(manifest: Manifest, exercise: Exercise, passed: set[str]) -> Exercise | None:
+    """The first exercise after ``exercise`` in teaching order not known to pass."""
+    later = manifest.exercises[manifest.exercises.index(exercise) + 1 :]
+    earlier = manifest.exercises[: manifest.exercises.index(exercise)]
+    return next((e for e in (*later, *earlier) if e.id not in passed), None)
 
 
 def _topic_after(manifest: Manifest, topic: Topic) -> Topic | None:

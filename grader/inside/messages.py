@@ -318,6 +318,11 @@ def _bare_assertion(text: str, excinfo: pytest.ExceptionInfo[BaseException]) -> 
 _INTERNAL_NAMES = (
     (re.compile(r"\bLearnerTask\b"), "Task"),
     (re.compile(r"\basyncio_kit_[a-z_]+\.[a-z_]+\.(\w+)"), r"\1"),
+    # A task's repr runs to a whole line; its coroutine and state are what matter here.
+    (
+        re.compile(r"<Task (\w+) name='[^']*' coro=<(?:\w+\.<locals>\.)?(\S+?\(\))[^\n]*?>>"),
+        r"<Task \2 \1>",
+    ),
 )
 
 

@@ -15,6 +15,7 @@ import pytest
 from grader import cli
 from grader.host import outcomes as outcome_records
 from grader.host import state
+from grader.host.advice import advice_for
 from grader.host.outcomes import FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 from grader.host.pristine import original_stub
 from grader.host.report import Context, render
@@ -304,3 +305,25 @@ def test_without_sigalrm_the_tests_run_and_a_busy_loop_is_still_stopped(make_sub
     records = json.loads(results.read_text(encoding="utf-8"))["tests"]
     by_exercise = {(r["exercise"], r["outcome"]) for r in records}
     assert by_exercise == {("await_the_result", "passed"), ("fetch_all", "failed")}
+
+
+# -- linter advice -------------------------------------------------------------------------
+
+
+def test_ruff_advice_is_shown_under_the_exercise_and_does_not_change_the_score(manifest, tmp_path):
+    learner_file = tmp_path / "fetch_all.py"
+    learner_file.write_text(
+        "import asyncio\nimport time\n\n\nasync def fetch_all(urls, download):\n"
+        "    time.sleep(1)\n    asyncio.create_task(download(urls[0]))\n",
+        encoding="utf-8",
+    )
+    found = advice_for([learner_file])[learner_file.resolve()]
+    assert found[0].startswith("line 6: `time.sleep` in an async function blocks the loop")
+    assert found[1].startswith("line 7: the task from `asyncio.create_task` is not kept")
+    exercise = manifest.by_id("fetch_all")
+    outcome = ExerciseOutcome(exercise, PASSED)
+    text = render(
+        [outcome], verbose=False, colour=False, context=Context(advice={"fetch_all": found})
+    )
+    assert f"advice: {found[0]}" in text
+    assert f"Score: {exercise.points}/{exercise.points} points" in text

@@ -108,13 +108,13 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         """
         if not self.waiting_at:
             self.waiting_at = _where_tasks_wait(self)
-        error = DEADLOCK_ERROR("every task was waiting and nothing could wake them")
         tasks = [task for task in asyncio.all_tasks(self) if not task.done()]
         woken = False
         for task in tasks:
             waiter = getattr(task, "_fut_waiter", None)
             if waiter is not None and not isinstance(waiter, asyncio.Task) and not waiter.done():
-                waiter.set_exception(error)
+                # One error each: a shared one would collect every task's traceback.
+                waiter.set_exception(DEADLOCK_ERROR("every task waits; nothing can wake them"))
                 woken = True
         if not woken:
             for task in tasks:

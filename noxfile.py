@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -19,41 +21,49 @@ def install(session: nox.Session, *groups: str) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
 
 
+def learner_command(session: nox.Session, command: str) -> None:
+    """Run a learner command in the environment `nox -s grade` made, so it works offline."""
+    envdir = session.cache_dir.parent / "grade"
+    python = envdir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    if not python.exists():
+        session.error(
+            "Run `nox -s grade` once first: it sets up the environment that every learner "
+            "command shares (and needs the network only that first time)."
+        )
+    session.run(str(python), "-m", "grader", command, *session.posargs, external=True)
+
+
 @nox.session
 def grade(session: nox.Session) -> None:
     """Grade your exercises (all, or the ids/topics given after --) and show what to do next."""
-    install(session, "test")
+    install(session, "test", "watch")
     # Relative output paths (--json out.json) start where the command was typed.
     where = {"KIT_INVOKED_FROM": session.invoked_from}
     session.run("python", "-m", "grader", "grade", *session.posargs, env=where)
 
 
-@nox.session(name="list")
+@nox.session(name="list", venv_backend="none")
 def list_exercises(session: nox.Session) -> None:
     """List every exercise with its status and file."""
-    install(session, "test")
-    session.run("python", "-m", "grader", "list", *session.posargs)
+    learner_command(session, "list")
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def hint(session: nox.Session) -> None:
     """Show the next hint for an exercise: nox -s hint -- <exercise id>."""
-    install(session, "test")
-    session.run("python", "-m", "grader", "hint", *session.posargs)
+    learner_command(session, "hint")
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def watch(session: nox.Session) -> None:
-    """Re-grade the exercise you are working on every time you save it."""
-    install(session, "test", "watch")
-    session.run("python", "-m", "grader", "watch", *session.posargs)
+    """Re-grade the exercise you are working on every time you save it (keys: h l r q)."""
+    learner_command(session, "watch")
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def reset(session: nox.Session) -> None:
     """Restore an exercise to its original stub: nox -s reset -- <exercise id> [--yes]."""
-    install(session, "test")
-    session.run("python", "-m", "grader", "reset", *session.posargs)
+    learner_command(session, "reset")
 
 
 @nox.session(python=SUPPORTED_PYTHONS, default=False, tags=["kit"])

@@ -7,6 +7,7 @@ exercise does not pass, 2 for a usage error such as an unknown exercise id.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -14,11 +15,19 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from grader.host import formats
-from grader.host.outcomes import PASSED, ExerciseOutcome
+from grader.host.advice import advice_for
+from grader.host.outcomes import NOT_STARTED, PASSED, ExerciseOutcome
 from grader.host.pristine import original_stub
-from grader.host.report import next_steps, next_unfinished, print_report, render, wants_colour
+from grader.host.report import (
+    Context,
+    next_steps,
+    next_unfinished,
+    print_report,
+    render,
+    wants_colour,
+)
 from grader.host.runner import RunOptions, run_exercises
-from grader.host.state import next_hint
+from grader.host.state import next_hint, read_state, remember_passes
 from grader.manifest import KIT_ROOT, Exercise, Manifest, ManifestError, load_manifest
 
 EXIT_OK, EXIT_NOT_PASSING, EXIT_USAGE = 0, 1, 2
@@ -41,12 +50,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def _prog(command: str) -> str:
+    """How the person typed the command: through nox (``nox -s grade --``) or directly."""
+    if os.environ.get("NOX_CURRENT_SESSION"):
+        return f"nox -s {command} --"
+    return f"python -m grader {command}"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    grade = commands.add_parser("grade", help="grade exercises and say what to do next")
-    grade.add_argument("selection", nargs="*", help="exercise ids or topics (default: all)")
+    grade = commands.add_parser(
+        "grade", prog=_prog("grade"), help="grade exercises and say what to do next"
+    )
+    grade.add_argument(
+        "selection", nargs="*", help="exercise ids, topics or their paths (default: all)"
+    )
     grade.add_argument("-v", "--verbose", action="store_true", help="show every failure")
     grade.add_argument("--json", type=Path, metavar="PATH", help="Exercism v3 results file")
     grade.add_argument("--gradescope", type=Path, metavar="PATH", help="Gradescope results.json")
@@ -69,19 +89,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.set_defaults(command=_grade)
 
-    listing = commands.add_parser("list", help="every exercise with its status and file")
+    listing = commands.add_parser(
+        "list", prog=_prog("list"), help="every exercise with its status and file"
+    )
     listing.set_defaults(command=_list)
 
-    hint = commands.add_parser("hint", help="the next hint for an exercise")
+    hint = commands.add_parser("hint", prog=_prog("hint"), help="the next hint for an exercise")
     hint.add_argument("exercise", nargs="?", help="exercise id (default: the next unfinished)")
     hint.set_defaults(command=_hint)
 
-    reset = commands.add_parser("reset", help="restore an exercise to its original stub")
+    reset = commands.add_parser(
+        "reset", prog=_prog("reset"), help="restore an exercise to its original stub"
+    )
     reset.add_argument("exercise", help="exercise id")
     reset.add_argument("--yes", action="store_true", help="do not ask before overwriting")
     reset.set_defaults(command=_reset)
 
-    watch = commands.add_parser("watch", help="re-grade each time an exercise file is saved")
+    watch = commands.add_parser(
+        "watch", prog=_prog("watch"), help="re-grade each time an exercise file is saved"
+    )
     watch.add_argument("exercise", nargs="?", help="exercise to start with (default: next)")
     watch.set_defaults(command=_watch)
     return parser
@@ -95,11 +121,10 @@ def _select(manifest: Manifest, words: list[str]) -> tuple[Exercise, ...]:
 
 
 def _one(manifest: Manifest, word: str) -> Exercise:
-    try:
-        return manifest.by_id(word)
-    except KeyError:
-        manifest.select([word])  # raises with close matches when nothing is called that
-        raise UsageError(f"{word!r} is a topic; name one exercise (nox -s list)") from None
+    chosen = _select(manifest, [word])
+    if len(chosen) != 1:
+        raise UsageError(f"{word!r} is a topic; name one exercise (nox -s list)")
+    return chosen[0]
 
 
 def _exit_code(outcomes: Sequence[ExerciseOutcome]) -> int:
@@ -131,7 +156,10 @@ def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
     except RuntimeError as error:  # the requested isolation cannot run on this machine
         raise UsageError(str(error)) from error
     elapsed = time.perf_counter() - started
-    print_report(outcomes, verbose=args.verbose)
+    learner = submission is None and args.against == "exercises"
+    print_report(
+        outcomes, verbose=args.verbose, context=report_context(manifest, outcomes, learner)
+    )
     if submission is not None and outcomes:
         print(f"Isolation: {outcomes[0].isolation}")
     if args.json:
@@ -144,8 +172,38 @@ def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
     return _exit_code(outcomes)
 
 
+def report_context(
+    manifest: Manifest, outcomes: Sequence[ExerciseOutcome], learner: bool = True
+) -> Context:
+    """What the report needs beyond the outcomes: seen hints, new passes, linter advice.
+
+    Only a learner's own run (not an instructor's submission) reads and updates the state.
+    """
+    advised = [o for o in outcomes if o.file is not None and o.status != NOT_STARTED]
+    found = advice_for([o.file for o in advised if o.file is not None])
+    advice = {o.exercise.id: found.get(o.file.resolve(), []) for o in advised if o.file}
+    if not learner:
+        return Context(manifest=manifest, advice=advice)
+    passed = [o.exercise.id for o in outcomes if o.status == PASSED]
+    failed = [o.exercise.id for o in outcomes if o.status != PASSED]
+    newly = remember_passes(passed, failed)
+    saved = read_state()
+    return Context(
+        manifest=manifest,
+        hints_seen=saved.hints_seen,
+        newly_passed=frozenset(newly),
+        passed_before=frozenset(saved.passed),
+        advice=advice,
+    )
+
+
 def _list(args: argparse.Namespace, manifest: Manifest) -> int:
-    outcomes = run_exercises(manifest.exercises, RunOptions())
+    print_listing(run_exercises(manifest.exercises, RunOptions()))
+    return EXIT_OK
+
+
+def print_listing(outcomes: Sequence[ExerciseOutcome]) -> None:
+    """Every exercise with its status and file, topic by topic."""
     topic = None
     for outcome in outcomes:
         exercise = outcome.exercise
@@ -153,39 +211,55 @@ def _list(args: argparse.Namespace, manifest: Manifest) -> int:
             topic = exercise.topic
             print(f"\n{topic.title}  (nox -s grade -- {topic.id})")
         print(f"  {outcome.status:<11}  {exercise.id:<28} {exercise.path_in('exercises')}")
-    return EXIT_OK
 
 
 def _hint(args: argparse.Namespace, manifest: Manifest) -> int:
     if args.exercise:
         exercise = _one(manifest, args.exercise)
+        outcomes = run_exercises((exercise,), RunOptions())
+        upcoming = outcomes[0] if outcomes[0].status != PASSED else None
     else:
         upcoming = next_unfinished(run_exercises(manifest.exercises, RunOptions()))
         if upcoming is None:
             print("Every exercise passes: no hints needed.")
             return EXIT_OK
         exercise = upcoming.exercise
-    number, text = next_hint(exercise)
-    print(f"{exercise.id}, hint {number} of {len(exercise.hints)}:\n  {text}")
-    if number < len(exercise.hints):
-        print(f"(Run `nox -s hint -- {exercise.id}` again for the next one.)")
+    show_hint(exercise, upcoming)
     return EXIT_OK
+
+
+def show_hint(exercise: Exercise, outcome: ExerciseOutcome | None) -> None:
+    """Print the next hint not yet seen, preferring the one for the first failing test."""
+    failing = [test.name for test in outcome.unfinished_tests] if outcome else []
+    number, text = next_hint(exercise, failing_tests=failing)
+    print(f"{exercise.id}, hint {number} of {len(exercise.hints)}:\n  {text}")
+    seen = read_state().seen(exercise)
+    if len(seen) < len(exercise.hints):
+        print(f"(Run `nox -s hint -- {exercise.id}` again for the next one.)")
 
 
 def _reset(args: argparse.Namespace, manifest: Manifest) -> int:
     exercise = _one(manifest, args.exercise)
+    return reset_exercise(exercise, ask=None if args.yes else _confirm)
+
+
+def reset_exercise(exercise: Exercise, ask: Callable[[str], bool] | None) -> int:
+    """Put the stub back; ``ask`` confirms first when the learner's changes would be lost."""
     original = original_stub(exercise)
     if original is None:
         raise UsageError(f"the kit has no original copy of {exercise.id}; it cannot be reset")
-    path = KIT_ROOT / exercise.path_in("exercises")
+    shown = exercise.path_in("exercises")
+    path = KIT_ROOT / shown
     if path.is_file() and path.read_text(encoding="utf-8") == original:
-        print(f"{exercise.path_in('exercises')} is already the original stub.")
+        print(f"{shown} is already the original stub.")
         return EXIT_OK
-    if not args.yes and not _confirm(f"Overwrite {exercise.path_in('exercises')}?"):
+    # A deleted file has no changes to lose: restore it without asking.
+    if path.is_file() and ask is not None and not ask(f"Overwrite {shown}?"):
         print("Nothing changed.")
-        return EXIT_NOT_PASSING
+        return EXIT_OK
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(original, encoding="utf-8")
-    print(f"Restored {exercise.path_in('exercises')} to the original stub.")
+    print(f"Restored {shown} to the original stub.")
     return EXIT_OK
 
 
@@ -197,53 +271,91 @@ def _confirm(question: str) -> bool:
 
 
 def _watch(args: argparse.Namespace, manifest: Manifest) -> int:
-    import watchfiles  # only this command needs it; nox's watch session installs it
+    from grader.host.watching import terminal_events
 
     start = _one(manifest, args.exercise) if args.exercise else None
-    changes = watchfiles.watch(KIT_ROOT / "exercises", raise_interrupt=False)
-    watch_loop(manifest, start, (_paths(batch) for batch in changes))
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, even through a pipe
+    with terminal_events(KIT_ROOT / "exercises") as events:
+        watch_loop(manifest, start, events)
     print("\nStopped watching.")
     return EXIT_OK
-
-
-def _paths(batch: Iterable[tuple[object, str]]) -> set[Path]:
-    return {Path(path) for _, path in batch}
 
 
 def watch_loop(
     manifest: Manifest,
     start: Exercise | None,
-    saves: Iterable[set[Path]],
+    events: Iterable[set[Path] | str],
     grade: Callable[[tuple[Exercise, ...]], list[ExerciseOutcome]] | None = None,
 ) -> Exercise | None:
-    """Grade the current exercise after every save; move on when it passes.
+    """Grade at once, then after every save; move on when the exercise passes.
 
-    Returns the exercise being worked on when the saves run out (None when all pass).
+    ``events`` yields the paths of each save, or a key the learner pressed: h for a hint,
+    l for the list, r to reset the exercise (y confirms), q to quit. Returns
+    the exercise being worked on when the events run out (None when all pass).
     """
     grade = grade or (lambda exercises: run_exercises(exercises, RunOptions()))
     colour = wants_colour(sys.stdout)
-    upcoming = None if start else next_unfinished(grade(manifest.exercises))
+    # Graded at once: the exercise asked for, or everything to find the next unfinished one.
+    everything = grade((start,) if start else manifest.exercises)
+    upcoming = next_unfinished(everything)
     current = start or (upcoming.exercise if upcoming else None)
     if current is None:
         print("Every exercise passes. Nothing to watch.")
         return None
-    print(f"Watching exercises/ — working on {current.id}.")
-    print("Save the file to re-grade; Ctrl-C stops.")
-    for saved in saves:
-        by_path = {(KIT_ROOT / e.path_in("exercises")).resolve(): e for e in manifest.exercises}
-        touched = [by_path[p.resolve()] for p in saved if p.resolve() in by_path]
+    shown = next((o for o in everything if o.exercise == current), None)
+
+    def draw(outcomes: Sequence[ExerciseOutcome]) -> None:
+        if colour:
+            print("\033[H\033[2J", end="")  # redraw the screen instead of appending
+        print(
+            render(
+                outcomes, verbose=False, colour=colour, context=report_context(manifest, outcomes)
+            )
+        )
+        print(f"Watching exercises/ — working on {current.id if current else '-'}. "
+              "Save to re-grade. Keys: h hint, l list, r reset, q quit.")  # fmt: skip
+
+    if shown is not None:
+        draw([shown])
+    by_path = {(KIT_ROOT / e.path_in("exercises")).resolve(): e for e in manifest.exercises}
+    resetting = False
+    for event in events:
+        if isinstance(event, str):
+            if resetting:
+                resetting = False
+                if event == "y":
+                    reset_exercise(current, ask=None)
+                else:
+                    print("Nothing changed.")
+            elif event == "q":
+                return current
+            elif event == "h":
+                show_hint(current, shown)
+            elif event == "l":
+                everything = grade(manifest.exercises)
+                print_listing(everything)
+            elif event == "r":
+                resetting = True
+                print(
+                    f"Reset {current.path_in('exercises')} to the original stub? Your changes "
+                    "will be lost. Press y to confirm, any other key to keep them."
+                )
+            continue
+        touched = [by_path[p.resolve()] for p in event if p.resolve() in by_path]
         if not touched:
             continue
         if current not in touched:
             current = touched[0]
         outcomes = grade((current,))
-        print(render(outcomes, verbose=False, colour=colour))
-        if outcomes[0].status == PASSED:
+        shown = outcomes[0]
+        draw(outcomes)
+        if shown.status == PASSED:
             upcoming = next_unfinished(grade(manifest.exercises))
             if upcoming is None:
                 print("That was the last one: every exercise passes!")
                 return None
-            current = upcoming.exercise
+            current, shown = upcoming.exercise, upcoming
             print(f"Moving on to {current.id}.\n")
             print(next_steps(upcoming, colour=colour))
     return current

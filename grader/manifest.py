@@ -12,7 +12,7 @@ MANIFEST_PATH = KIT_ROOT / "manifest.toml"
 TREES = ("exercises", "solutions")
 # What an exercise's learner code may do beyond pure asyncio, granted per exercise in the
 # manifest; the sandbox's audit hook refuses everything else.
-PERMISSIONS = frozenset({"threads", "subprocess", "sockets", "signals", "processes"})
+PERMISSIONS = frozenset({"threads", "subprocess", "sockets", "signals", "processes", "files"})
 
 
 def shown_path(path: Path) -> str:
@@ -45,6 +45,13 @@ class Exercise:
     permissions: frozenset[str] = frozenset()
     # The oldest Python whose asyncio has what the exercise needs, e.g. (3, 13).
     min_python: tuple[int, int] = (3, 11)
+    learned: str = ""  # what passing it taught, in a sentence or two
+    # Test name -> the number (1-based) of the hint that helps most when that test fails.
+    hint_for_test: tuple[tuple[str, int], ...] = ()
+
+    def hints_for(self, test_name: str) -> list[int]:
+        """The hint numbers mapped to ``test_name``, best first."""
+        return [number for name, number in self.hint_for_test if name == test_name]
 
     @property
     def relative_path(self) -> Path:
@@ -94,7 +101,7 @@ class Manifest:
         if not words:
             return self.exercises
         chosen: list[Exercise] = []
-        for word in words:
+        for word in map(_as_name, words):
             matches = [
                 exercise
                 for exercise in self.exercises
@@ -110,6 +117,16 @@ class Manifest:
                 )
             chosen.extend(e for e in matches if e not in chosen)
         return tuple(e for e in self.exercises if e in chosen)
+
+
+def _as_name(word: str) -> str:
+    """An exercise or topic name from a path to it (``exercises/02_tasks/fetch_all.py``)."""
+    if "/" not in word and "\\" not in word and not word.endswith(".py"):
+        return word
+    last = word.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if last.endswith(".py"):
+        last = last.removesuffix(".py").removeprefix("test_")
+    return last
 
 
 def _python_version(exercise_id: str, text: str) -> tuple[int, int]:
@@ -141,6 +158,16 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 f"exercise {entry['id']!r} asks for unknown permissions {unknown}; "
                 f"known: {sorted(PERMISSIONS)}"
             )
+        mapping = tuple(entry.get("hint_for_test", {}).items())
+        for test, number in mapping:
+            if not (test.startswith("test_") and isinstance(number, int)):
+                raise ManifestError(f"exercise {entry['id']!r}: hint_for_test maps test names "
+                                    f"to hint numbers; got {test!r} = {number!r}")  # fmt: skip
+            if not 1 <= number <= len(hints):
+                raise ManifestError(
+                    f"exercise {entry['id']!r}: hint_for_test sends {test} to hint {number}, "
+                    f"but there are {len(hints)} hints"
+                )
         exercises.append(
             Exercise(
                 id=entry["id"],
@@ -150,6 +177,8 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
                 hints=hints,
                 permissions=permissions,
                 min_python=_python_version(entry["id"], entry.get("min_python", "3.11")),
+                learned=str(entry.get("learned", "")),
+                hint_for_test=mapping,
             )
         )
     # Teaching order: topic by topic, and within a topic the order of the file.

@@ -63,7 +63,7 @@ def test_reset_without_a_terminal_does_not_overwrite_unless_told(manifest, tmp_p
     target = tmp_path / exercise.path_in("exercises")
     target.parent.mkdir(parents=True)
     target.write_text("my attempt\n", encoding="utf-8")
-    assert cli.main(["reset", "fetch_all"]) == cli.EXIT_NOT_PASSING
+    assert cli.main(["reset", "fetch_all"]) == cli.EXIT_OK  # nox must not say "failed"
     assert target.read_text(encoding="utf-8") == "my attempt\n"
 
 

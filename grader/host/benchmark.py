@@ -10,6 +10,11 @@ compiled files are cached as on a learner's machine. The target is a ratio of at
 Then it grades the solutions as a submission twice over, in the sandbox (bubblewrap, or the
 fallback where bubblewrap cannot run) and unsandboxed, and prints the ratio of the two;
 the target is at most 1.5.
+
+Last, the slow-mistake figures: grading one exercise (``fetch_all``) with each mistake that
+used to cost a timeout (a deadlock, a busy loop, an endless await loop, polling with
+``sleep(0)``), against grading its solution the same way (on the learner's path, without a
+sandbox). The target is again at most 2.
 """
 
 from __future__ import annotations
@@ -36,13 +41,27 @@ asyncio_default_fixture_loop_scope = function
 """
 
 
-def _timed_run(command: list[str], cwd: Path) -> tuple[float, str]:
+# One exercise with each mistake that never ends on its own, as a learner might write it.
+SLOW_MISTAKE_EXERCISE = "02_tasks/fetch_all.py"
+SLOW_MISTAKES = {
+    "deadlock": "import asyncio\n\n\nasync def fetch_all(urls, download):\n"
+    "    await asyncio.Event().wait()\n",
+    "busy loop": "async def fetch_all(urls, download):\n    while True:\n        pass\n",
+    "endless await loop": "import asyncio\n\n\nasync def fetch_all(urls, download):\n"
+    "    while True:\n        await asyncio.sleep(1)\n",
+    "polling with sleep(0)": "import asyncio\n\n\nasync def fetch_all(urls, download):\n"
+    "    while not urls:\n        await asyncio.sleep(0)\n    while True:\n"
+    "        await asyncio.sleep(0)\n",
+}
+
+
+def _timed_run(command: list[str], cwd: Path, allowed: tuple[int, ...] = (0,)) -> tuple[float, str]:
     started = time.perf_counter()
     completed = subprocess.run(
         command, cwd=cwd, capture_output=True, text=True, check=False, env=test_environment()
     )
     elapsed = time.perf_counter() - started
-    if completed.returncode != 0:
+    if completed.returncode not in allowed:
         raise SystemExit(f"{' '.join(command)} failed:\n{completed.stdout[-2000:]}")
     return elapsed, completed.stdout
 
@@ -110,6 +129,33 @@ def main() -> None:
     print(f"{count} trivial async tests:  {trivial_time:.2f} s (best of {args.repeat})")
     print(f"ratio: {ratio:.2f} ({verdict} the target of {TARGET_RATIO:g})")
     sandbox_figures(args.repeat)
+    slow_mistakes(args.repeat)
+
+
+def slow_mistakes(repeat: int) -> None:
+    """Print how long grading one exercise takes with each never-ending mistake."""
+    exercise_id = Path(SLOW_MISTAKE_EXERCISE).stem
+    with tempfile.TemporaryDirectory(prefix="asyncio-kit-bench-") as scratch:
+        solution_folder = Path(scratch) / "solution"
+        shutil.copytree(KIT_ROOT / "solutions", solution_folder)
+        grade = [sys.executable, "-m", "grader", "grade", "--isolation=none", exercise_id]
+        solution = min(
+            _timed_run([*grade, f"--submission={solution_folder}"], KIT_ROOT)[0]
+            for _ in range(repeat)
+        )
+        print(f"\ngrading {exercise_id} against its solution: {solution:.2f} s (best of {repeat})")
+        for name, code in SLOW_MISTAKES.items():
+            folder = Path(scratch) / name.replace(" ", "_")
+            shutil.copytree(KIT_ROOT / "exercises", folder)
+            (folder / SLOW_MISTAKE_EXERCISE).write_text(code, encoding="utf-8")
+            command = [*grade, f"--submission={folder}"]
+            took = min(_timed_run(command, KIT_ROOT, allowed=(1,))[0] for _ in range(repeat))
+            ratio = took / solution
+            verdict = "within" if ratio <= TARGET_RATIO else "OVER"
+            print(
+                f"  {name + ':':<22} {took:.2f} s, ratio {ratio:.2f} "
+                f"({verdict} the target of {TARGET_RATIO:g})"
+            )
 
 
 if __name__ == "__main__":

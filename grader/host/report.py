@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import sys
 import textwrap
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from grader.host.outcomes import (
@@ -16,13 +18,19 @@ from grader.host.outcomes import (
     PASSED,
     UNAVAILABLE,
     ExerciseOutcome,
+    TestOutcome,
 )
+from grader.host.pristine import original_stub
+from grader.host.state import choose_hint
 from grader.inside.messages import ALSO_HEADER
+from grader.manifest import Exercise, Manifest, Topic
 
 _BAR_WIDTH = 30
 _SHOWN_FAILURES = 3
 _SUMMARY_WIDTH = 76
 _STATUS_STYLE = {PASSED: "32", FAILED: "31", ERROR: "31;1", NOT_STARTED: "2", UNAVAILABLE: "2"}
+# What differs between two messages about the same mistake in two tests.
+_VARYING = re.compile(r"t=[0-9.]+ s|Task-\d+|0x[0-9a-f]+")
 
 
 def wants_colour(stream: TextIO) -> bool:
@@ -43,9 +51,27 @@ class Style:
         return f"\033[{code}m{text}\033[0m" if self.colour else text
 
 
-def render(outcomes: Sequence[ExerciseOutcome], *, verbose: bool, colour: bool) -> str:
+@dataclass(frozen=True)
+class Context:
+    """What the report knows beyond this run's outcomes (all optional)."""
+
+    manifest: Manifest | None = None  # the whole kit, for "topic complete" and the end
+    hints_seen: Mapping[str, set[int]] = field(default_factory=dict)
+    newly_passed: frozenset[str] = frozenset()  # exercises that did not pass last time
+    passed_before: frozenset[str] = frozenset()  # exercises known to pass from earlier runs
+    advice: Mapping[str, list[str]] = field(default_factory=dict)  # linter lines per exercise
+
+
+def render(
+    outcomes: Sequence[ExerciseOutcome],
+    *,
+    verbose: bool,
+    colour: bool,
+    context: Context | None = None,
+) -> str:
     """The whole report as text."""
     style = Style(colour)
+    context = context or Context()
     lines = [_headline(outcomes), ""]
     upcoming = next_unfinished(outcomes)
     topic = None
@@ -56,16 +82,18 @@ def render(outcomes: Sequence[ExerciseOutcome], *, verbose: bool, colour: bool) 
                 lines.append("")
             lines.append(style.paint(topic.title, "1"))
         lines.append(_exercise_line(outcome, style))
-        if outcome.status in (FAILED, ERROR):
+        lines += [f"{'':21}advice: {line}" for line in context.advice.get(outcome.exercise.id, [])]
+        if outcome.status in (FAILED, ERROR) and outcome is not upcoming:
             if verbose:
                 lines += _indent(_failure_details(outcome, limit=None), 6)
-            elif outcome is not upcoming:
+            else:
                 lines.append(f"{'':21}{_one_line_summary(outcome)}")
     lines.append("")
+    lines += _passes(outcomes, context, style, upcoming)
     if upcoming is None:
-        lines.append(style.paint("Every selected exercise passes. Well done!", "32;1"))
+        lines.append(_all_done(outcomes, context, style))
     else:
-        lines += _next_steps(upcoming, style)
+        lines += _next_steps(upcoming, style, context, verbose)
     return "\n".join(lines) + "\n"
 
 
@@ -110,25 +138,146 @@ def _one_line_summary(outcome: ExerciseOutcome) -> str:
         # An exercise that does not load fails every test the same way: say why, once.
         first = unfinished[0].message.splitlines()[0].replace(outcome.shown_file, "the file")
     else:
-        first = f"{unfinished[0].sentence}: {unfinished[0].message.splitlines()[0]}"
+        first = (
+            f"{sentence(unfinished[0], outcome.exercise)}: {unfinished[0].message.splitlines()[0]}"
+        )
     return first if len(first) <= _SUMMARY_WIDTH else first[: _SUMMARY_WIDTH - 3] + "..."
 
 
-def next_steps(outcome: ExerciseOutcome, *, colour: bool) -> str:
-    """What to do about one unfinished exercise: its file, its failures and a first hint."""
-    return "\n".join(_next_steps(outcome, Style(colour))) + "\n"
+def sentence(test: TestOutcome, exercise: Exercise) -> str:
+    """A test's name as the sentence it was written to be, with code names in backticks."""
+    text = test.sentence.replace(" s ", "'s ")
+    for name in _code_names(exercise):
+        text = re.sub(rf"\b{re.escape(name.replace('_', ' '))}\b", f"`{name}`", text)
+    return text
 
 
-def _next_steps(outcome: ExerciseOutcome, style: Style) -> list[str]:
+def _code_names(exercise: Exercise) -> list[str]:
+    """Names with an underscore that the exercise's stub defines (functions, methods)."""
+    try:
+        tree = ast.parse(original_stub(exercise) or "")
+    except SyntaxError:
+        return []
+    names = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and "_" in node.name.strip("_")
+    }
+    return sorted(names, key=len, reverse=True)
+
+
+def next_steps(outcome: ExerciseOutcome, *, colour: bool, context: Context | None = None) -> str:
+    """What to do about one unfinished exercise: its file, its failures and a hint."""
+    return "\n".join(_next_steps(outcome, Style(colour), context or Context(), False)) + "\n"
+
+
+def _next_steps(
+    outcome: ExerciseOutcome, style: Style, context: Context, verbose: bool
+) -> list[str]:
     exercise = outcome.exercise
-    lines = [
-        style.paint(f"Next: {exercise.id} — {exercise.title}", "1"),
-        f"  Edit {outcome.shown_file}",
-    ]
-    lines += _indent(_failure_details(outcome, limit=_SHOWN_FAILURES), 2)
-    lines.append(f"  Hint: {exercise.hints[0]}")
-    lines.append(f"  More hints: nox -s hint -- {exercise.id}")
+    lines = [style.paint(f"Next: {exercise.id} — {exercise.title}", "1")]
+    if outcome.status == NOT_STARTED:
+        return lines + _how_to_start(outcome)
+    lines.append(f"  Edit {outcome.shown_file}")
+    limit = None if verbose else _SHOWN_FAILURES
+    lines += _indent(_failure_details(outcome, limit=limit), 2)
+    # An exercise that does not load fails every test alike: no test points to a hint.
+    failing = [t.name for t in outcome.unfinished_tests] if outcome.status == FAILED else []
+    seen = context.hints_seen.get(exercise.id, set())
+    number = choose_hint(exercise, failing, seen)
+    if number is None:
+        lines.append(f"  Hints: all {len(exercise.hints)} seen; `nox -s hint -- {exercise.id}` "
+                     "shows the last one again.")  # fmt: skip
+    else:
+        lines.append(f"  Hint: {exercise.hints[number - 1]}")
+        lines.append(f"  More hints: nox -s hint -- {exercise.id}")
     return lines
+
+
+def _how_to_start(outcome: ExerciseOutcome) -> list[str]:
+    """The task and where to work, for an exercise nobody has touched yet."""
+    exercise = outcome.exercise
+    text = original_stub(exercise) or ""
+    lines = [f"  Open {outcome.shown_file}; the docstring at its top is your task:"]
+    try:
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+    except SyntaxError:
+        docstring = ""
+    for paragraph in docstring.split("\n\n")[1:2] or docstring.split("\n\n")[:1]:
+        lines += [f"    {line}" for line in textwrap.wrap(" ".join(paragraph.split()), 84)]
+    todo = next((n for n, line in enumerate(text.splitlines(), 1) if "# TODO:" in line), None)
+    if todo is not None:
+        comment = text.splitlines()[todo - 1].strip()
+        lines.append(f"  Work at line {todo}: {comment}")
+    lines.append(f"  Save, then grade it: nox -s grade -- {exercise.id}")
+    lines.append(f"  Stuck once you have tried? nox -s hint -- {exercise.id}")
+    return lines
+
+
+def _passes(
+    outcomes: Sequence[ExerciseOutcome],
+    context: Context,
+    style: Style,
+    upcoming: ExerciseOutcome | None,
+) -> list[str]:
+    """What each newly passed exercise taught, the topics it completed, and what comes next."""
+    lines: list[str] = []
+    failing = {o.exercise.id for o in outcomes if o.status != PASSED}
+    passed = {o.exercise.id for o in outcomes if o.status == PASSED}
+    passed |= set(context.passed_before) - failing
+    for outcome in outcomes:
+        exercise = outcome.exercise
+        if exercise.id not in context.newly_passed or exercise.id not in passed:
+            continue
+        lines.append(style.paint(f"Passed: {exercise.id} — {exercise.title}", "32;1"))
+        if exercise.learned:
+            lines += [f"  {line}" for line in textwrap.wrap(exercise.learned, 88)]
+        topic = exercise.topic
+        manifest = context.manifest
+        if manifest is not None and all(
+            e.id in passed for e in manifest.exercises if e.topic == topic
+        ):
+            lines.append(f"  Topic complete: {topic.title}.")
+            following = _topic_after(manifest, topic)
+            if following is not None:
+                readme = f"exercises/{following.folder}/README.md"
+                lines.append(f"  Next topic: {following.title}. Start by reading {readme}.")
+        after = _exercise_after(manifest, exercise, passed) if manifest else None
+        if after is not None and (upcoming is None or upcoming.exercise != after):
+            lines.append(
+                f"  Next exercise: {after.id} — {after.title} (nox -s grade -- {after.id})"
+            )
+        lines.append("")
+    return lines
+
+
+def _exercise_after(manifest: Manifest, exercise: Exercise, passed: set[str]) -> Exercise | None:
+    """The first exercise after ``exercise`` in teaching order not known to pass."""
+    later = manifest.exercises[manifest.exercises.index(exercise) + 1 :]
+    earlier = manifest.exercises[: manifest.exercises.index(exercise)]
+    return next((e for e in (*later, *earlier) if e.id not in passed), None)
+
+
+def _topic_after(manifest: Manifest, topic: Topic) -> Topic | None:
+    index = manifest.topics.index(topic)
+    return manifest.topics[index + 1] if index + 1 < len(manifest.topics) else None
+
+
+def _all_done(outcomes: Sequence[ExerciseOutcome], context: Context, style: Style) -> str:
+    manifest = context.manifest
+    everything = manifest is not None and {o.exercise.id for o in outcomes} >= {
+        e.id for e in manifest.exercises
+    }
+    if everything:
+        return style.paint(
+            "Every exercise of the kit passes. You have written coroutines, tasks, futures, "
+            "locks and cancellation-safe code that a virtual clock could not fault: well "
+            "done! The asyncio docs (https://docs.python.org/3/library/asyncio.html) are "
+            "the place to go on from here.",
+            "32;1",
+        )
+    return style.paint("Every selected exercise passes. Well done!", "32;1")
 
 
 def _failure_details(outcome: ExerciseOutcome, limit: int | None) -> list[str]:
@@ -141,12 +290,13 @@ def _failure_details(outcome: ExerciseOutcome, limit: int | None) -> list[str]:
     seen_messages: set[str] = set()
     seen_also: set[str] = set()
     for test in shown:
-        lines.append(f"x {test.sentence} ({test.outcome})")
-        # An import error repeats on every test; say it once.
-        if test.message in seen_messages:
+        lines.append(f"x {sentence(test, outcome.exercise)} ({test.outcome})")
+        # The same mistake often fails several tests the same way; say it once.
+        key = _VARYING.sub("", test.message)
+        if key in seen_messages:
             lines.append("    (same problem as above)")
             continue
-        seen_messages.add(test.message)
+        seen_messages.add(key)
         main, _, also = test.message.partition(ALSO_HEADER)
         # Detector findings shared by several tests are listed under the first one only.
         fresh = [item for item in also.splitlines() if item and item not in seen_also]
@@ -163,6 +313,9 @@ def _indent(lines: list[str], width: int) -> list[str]:
     return [textwrap.indent(line, " " * width) if line else line for line in lines]
 
 
-def print_report(outcomes: Sequence[ExerciseOutcome], *, verbose: bool) -> None:
+def print_report(
+    outcomes: Sequence[ExerciseOutcome], *, verbose: bool, context: Context | None = None
+) -> None:
     """Write the report to stdout, in colour when the terminal supports it."""
-    sys.stdout.write(render(outcomes, verbose=verbose, colour=wants_colour(sys.stdout)))
+    colour = wants_colour(sys.stdout)
+    sys.stdout.write(render(outcomes, verbose=verbose, colour=colour, context=context))

@@ -31,6 +31,7 @@ from typing import Any
 
 from grader.inside.detectors import is_learner_file
 from grader.inside.integrity import is_protected
+from grader.manifest import KIT_ROOT
 
 _IMPLIED = {"sockets": {"threads"}, "subprocess": {"threads"}, "processes": {"threads"}}
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
@@ -59,10 +60,22 @@ _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
 class AuditPolicy:
     """What learner code may do in this test, and what it was refused."""
 
-    def __init__(self, readable_roots: list[Path]) -> None:
-        self.readable_roots = [str(root.resolve()) for root in readable_roots] + [
-            str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    def __init__(self, attempt_roots: list[Path]) -> None:
+        # The code under test may read its own folder, the Python installation, and the
+        # kit's grader and tests (the learner has them anyway: tracebacks and warnings read
+        # them too), but never the reference solutions or the known wrong answers.
+        attempts = [str(root.resolve()) for root in attempt_roots]
+        self.readable_roots = [
+            *attempts,
+            str(KIT_ROOT / "grader"),
+            str(KIT_ROOT / "tests"),
+            *(str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}),
         ]
+        self.hidden = (
+            [] if str(KIT_ROOT / "tests") in attempts else [f"{os.sep}wrong_answers{os.sep}"]
+        )
+        if str(KIT_ROOT / "solutions") not in attempts:
+            self.hidden.append(str(KIT_ROOT / "solutions") + os.sep)
         self.temp_root = str(Path(tempfile.gettempdir()).resolve())
         self.permissions: frozenset[str] = frozenset()
         self.refused: list[str] = []
@@ -119,6 +132,8 @@ class AuditPolicy:
         if path in ("/dev/null", "/dev/urandom"):
             return True
         resolved = str(Path(path).resolve())
+        if any(hidden in resolved + os.sep for hidden in self.hidden):
+            return False
         roots = self.readable_roots + ([self.temp_root] if "files" in self.permissions else [])
         return any(resolved == root or resolved.startswith(root + os.sep) for root in roots)
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import concurrent.futures
 import contextlib
@@ -236,7 +237,19 @@ def unretrieved_errors(contexts: list[dict[str, Any]]) -> list[Mistake]:
         message = str(context.get("message", "asyncio reported an error"))
         where = location_of_exception(error) if error is not None else None
         at = f" raised at {where}" if where else ""
-        if "never retrieved" in message:
+        nudge = nudge_for_error(error) if error is not None else None
+        if type(error).__name__ == "BusyLoopInterrupt":
+            found.append(Mistake("busy-loop", str(error)))
+        elif nudge and isinstance(error, asyncio.CancelledError):
+            where_text = f" at {where}" if where else ""
+            found.append(
+                Mistake(
+                    "loop-error",
+                    f"A callback run by the event loop raised asyncio.CancelledError{where_text}. "
+                    f"{nudge}",
+                )
+            )
+        elif "never retrieved" in message:
             found.append(
                 Mistake(
                     "unretrieved-exception",
@@ -249,8 +262,9 @@ def unretrieved_errors(contexts: list[dict[str, Any]]) -> list[Mistake]:
             found.append(
                 Mistake(
                     "loop-error",
-                    f"{error!r}{at} escaped a callback run by the event loop ({message}). "
-                    "Exceptions in callbacks reach no caller: handle them inside the callback.",
+                    f"{error!r}{at} escaped a callback run by the event loop. Exceptions in "
+                    "callbacks reach no caller: handle them inside the callback."
+                    + (f" {nudge}" if nudge else ""),
                 )
             )
         else:
@@ -267,17 +281,22 @@ def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[Mistake]:
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     if not pending:
         return []
-    # Tasks the test itself started are cleaned up without blaming the learner.
+    # Tasks the test itself started are cleaned up without blaming the learner. Tasks made
+    # by the same line and waiting at the same line are one mistake, said once.
+    groups: dict[tuple[str, str, str], int] = {}
+    for task in pending:
+        if created_at := getattr(task, "created_at", None):
+            key = (task_title(task), created_at, _suspension_point(task))
+            groups[key] = groups.get(key, 0) + 1
     found = [
         Mistake(
             "pending-task",
-            f"Task {task.get_name()!r} ({_coroutine_name(task)}), created at {created_at}, was "
-            f"still running when the test finished{_suspension_point(task)}. Every task you "
-            "start must be awaited, cancelled-and-awaited, or owned by a TaskGroup before "
-            "your function returns.",
+            f"{_tasks_phrase(count, name)}, created at {created_at}, "
+            f"{'was' if count == 1 else 'were'} still running when the test finished{waiting}. "
+            "Every task you start must be awaited, cancelled-and-awaited, or owned by a "
+            "TaskGroup before your function returns.",
         )
-        for task in pending
-        if (created_at := getattr(task, "created_at", None))
+        for (name, created_at, waiting), count in groups.items()
     ]
     for task in pending:
         task.cancel()
@@ -320,6 +339,41 @@ def _force_stop(tasks: list[asyncio.Task[Any]], loop: asyncio.AbstractEventLoop)
         finishing.close()
 
 
+def task_title(task: asyncio.Task[Any]) -> str:
+    """``Task 'name' (work())`` for a task given a name, ``work()`` for one named Task-N."""
+    name = task.get_name()
+    default = re.fullmatch(r"Task-\d+", name) is not None
+    return _coroutine_name(task) if default else f"Task {name!r} ({_coroutine_name(task)})"
+
+
+def where_tasks_wait(loop: asyncio.AbstractEventLoop, only_ready: bool = False) -> list[str]:
+    """``work() at <learner line>`` for each task suspended in learner code.
+
+    ``only_ready`` keeps the tasks about to run again (not waiting on any future): the
+    ones a polling loop keeps rescheduling.
+    """
+    places: list[str] = []
+    for task in asyncio.all_tasks(loop):
+        if task.done() or (only_ready and getattr(task, "_fut_waiter", None) is not None):
+            continue
+        where = suspension_point(task)
+        if where is None:
+            continue
+        code = getattr(task.get_coro(), "cr_code", None)
+        named = not re.fullmatch(r"Task-\d+", task.get_name())
+        if named or (code is not None and is_learner_file(code.co_filename)):
+            places.append(f"{task_title(task)} at {where}")
+        else:
+            places.append(f"at {where}")  # a test's own task, awaiting learner code
+    return sorted(set(places))
+
+
+def _tasks_phrase(count: int, title: str) -> str:
+    if title.startswith("Task "):
+        return title if count == 1 else f"{count} tasks like {title}"
+    return f"A task running {title}" if count == 1 else f"{count} tasks running {title}"
+
+
 def _coroutine_name(task: asyncio.Task[Any]) -> str:
     coro = task.get_coro()
     return f"{getattr(coro, '__qualname__', coro)}()"
@@ -332,9 +386,221 @@ def _suspension_point(task: asyncio.Task[Any]) -> str:
 
 
 def suspension_point(task: asyncio.Task[Any]) -> str | None:
-    """The learner line where a suspended task is waiting, if it is waiting in learner code."""
-    frames = task.get_stack()
+    """The learner line where a suspended task is waiting, if it is waiting in learner code.
+
+    ``task.get_stack()`` shows only the task's outermost coroutine (often the test); the
+    chain of ``await``s below it leads to the line that is actually waiting.
+    """
     summary = traceback.StackSummary.extract(
-        ((frame, frame.f_lineno) for frame in frames), lookup_lines=True
+        ((frame, frame.f_lineno) for frame in awaited_frames(task.get_coro())), lookup_lines=True
     )
     return learner_location(summary)
+
+
+def awaited_frames(coro: object) -> list[FrameType]:
+    """The frames of ``coro`` and of everything it is awaiting, outermost first."""
+    frames: list[FrameType] = []
+    seen: set[int] = set()
+    while coro is not None and id(coro) not in seen:
+        seen.add(id(coro))
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            frames.append(frame)
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return frames
+
+
+# -- nudges for the plain errors newcomers hit ----------------------------------------------
+
+
+def nudge_for_error(error: BaseException) -> str | None:
+    """A sentence on what an error from inside asyncio usually means, if it is a known one."""
+    text = str(error)
+    frames = traceback.extract_tb(error.__traceback__)
+    where = learner_location(frames) or ""
+    gather_refused = "unhashable type: 'list'" in text or "awaitable is required" in text
+    if isinstance(error, TypeError) and gather_refused and any(f.name == "gather" for f in frames):
+        return (
+            "asyncio.gather takes the awaitables themselves, not a list of them: write "
+            "`asyncio.gather(*aws)` to spread the list into arguments."
+        )
+    if isinstance(error, RuntimeError) and "cannot be called from a running event loop" in text:
+        return (
+            "You are already inside a coroutine, on a running event loop: `await` the "
+            "coroutine instead of starting a second loop with asyncio.run()."
+        )
+    if isinstance(error, RuntimeError) and "no current event loop" in text:
+        return (
+            "asyncio.get_event_loop() has no loop to give outside a running loop. From "
+            "ordinary code, run the coroutine with `asyncio.run(coro)`; inside a coroutine, "
+            "use asyncio.get_running_loop()."
+        )
+    if isinstance(error, asyncio.CancelledError) and (
+        ".exception()" in where or ".result()" in where
+    ):
+        return (
+            "On a cancelled task, .exception() and .result() raise CancelledError instead of "
+            "answering: check `task.cancelled()` first."
+        )
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: Path, stamp: float) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def source_nudges(path: Path, failure: str) -> list[str]:
+    """Advice from reading the learner's file, for patterns behind the failure's symptom."""
+    try:
+        tree = _parsed(path, path.stat().st_mtime)
+    except OSError:
+        return []
+    if tree is None:
+        return []
+    shown = shown_path(path)
+    found: list[str] = []
+    if "cancel" in failure.lower():
+        for line in _except_exception_lines(tree):
+            found.append(
+                f"{shown}:{line}: `except Exception` does not catch asyncio.CancelledError, "
+                "which is a BaseException (not an Exception) since Python 3.8. Clean up in "
+                "`finally:`, or catch asyncio.CancelledError by name and re-raise it."
+            )
+    for line, kind in _primitive_made_per_call(tree):
+        found.append(
+            f"{shown}:{line}: a new asyncio.{kind} is made on every call, so each caller "
+            f"holds its own and none of them waits for the others. Make one {kind} shared by "
+            "every caller (in __init__, or once outside the function)."
+        )
+    late = _late_bound_lambdas(tree)
+    for name in dict.fromkeys(name for _, name in late):
+        lines = ", ".join(str(line) for line, other in late if other == name)
+        found.append(
+            f"{shown}:{lines}: the lambda reads `{name}` when the loop calls it, after the "
+            f"`for` loop has moved on, so every callback sees the last `{name}`. Pass the "
+            f"value as an argument instead: loop.call_soon(function, {name})."
+        )
+    if "get_event_loop" in {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}:
+        found.append(
+            f"{shown}: asyncio.get_event_loop() is deprecated outside a running loop (3.12 "
+            "warns, 3.14 raises). From ordinary code, use `asyncio.run(coro)`; inside a "
+            "coroutine, asyncio.get_running_loop()."
+        )
+    return found
+
+
+def _except_exception_lines(tree: ast.Module) -> list[int]:
+    """``except Exception:`` clauses that clean up and re-raise: they miss cancellation."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ExceptHandler)
+        and isinstance(node.type, ast.Name)
+        and node.type.id == "Exception"
+        and any(isinstance(inner, ast.Raise) for inner in ast.walk(node))
+    ]
+
+
+_PRIMITIVES = ("Lock", "Semaphore", "BoundedSemaphore", "Condition")
+
+
+def _primitive_call(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in _PRIMITIVES:
+            return str(name)
+    return None
+
+
+def _primitive_made_per_call(tree: ast.Module) -> list[tuple[int, str]]:
+    """Locks made into a local name, or straight in ``async with``, inside a function."""
+    found: list[tuple[int, str]] = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if function.name in ("__init__", "__post_init__"):
+            continue
+        for node in ast.walk(function):
+            made = None
+            if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+                made = _primitive_call(node.value)
+            elif isinstance(node, ast.AsyncWith):
+                made = next(
+                    filter(None, (_primitive_call(i.context_expr) for i in node.items)), None
+                )
+            if made and isinstance(node, ast.stmt):
+                found.append((node.lineno, made))
+    return found
+
+
+_CALLBACK_TAKERS = ("call_soon", "call_later", "call_at", "call_soon_threadsafe")
+
+
+def _late_bound_lambdas(tree: ast.Module) -> list[tuple[int, str]]:
+    """``loop.call_soon(lambda: f(i))`` inside ``for i in ...``: every call sees the last i."""
+    found: list[tuple[int, str]] = []
+    for loop in ast.walk(tree):
+        if not isinstance(loop, ast.For | ast.AsyncFor):
+            continue
+        targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        for node in ast.walk(loop):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _CALLBACK_TAKERS
+            ):
+                continue
+            for arg in node.args:
+                if not isinstance(arg, ast.Lambda):
+                    continue
+                bound = {a.arg for a in arg.args.args + arg.args.kwonlyargs}
+                used = {n.id for n in ast.walk(arg.body) if isinstance(n, ast.Name)}
+                for name in sorted((used & targets) - bound):
+                    found.append((node.lineno, name))
+    return found
+
+
+def swallowing_handlers(path: Path, caught_names: set[str]) -> list[str]:
+    """``N: ...`` (N a line) for each ``except`` that catches ``caught_names`` and never raises.
+
+    ``caught_names`` are an error type and its bases, as ``except`` clauses name them.
+    """
+    try:
+        tree = _parsed(path, path.stat().st_mtime)
+    except OSError:
+        return []
+    found: list[str] = []
+    for node in ast.walk(tree) if tree is not None else ():
+        if not isinstance(node, ast.ExceptHandler) or not _catches(node.type, caught_names):
+            continue
+        if any(isinstance(inner, ast.Raise) for inner in ast.walk(node)):
+            continue
+        what = "`except:`" if node.type is None else f"`except {ast.unparse(node.type)}`"
+        returned = node.name is not None and any(
+            isinstance(inner, ast.Return)
+            and inner.value is not None
+            and any(isinstance(n, ast.Name) and n.id == node.name for n in ast.walk(inner.value))
+            for inner in ast.walk(node)
+        )
+        doing = (
+            "returns the error as a value instead of raising it"
+            if returned
+            else ("handles it and carries on without raising it again")
+        )
+        found.append(f"{node.lineno}: {what} {doing}")
+    return found
+
+
+def _catches(handler_type: ast.expr | None, names: set[str]) -> bool:
+    if handler_type is None:
+        return True
+    if isinstance(handler_type, ast.Tuple):
+        return any(_catches(element, names) for element in handler_type.elts)
+    if isinstance(handler_type, ast.Attribute):
+        return handler_type.attr in names
+    return isinstance(handler_type, ast.Name) and handler_type.id in names

@@ -27,7 +27,13 @@ from typing import Any
 import pytest
 
 from grader.inside import integrity
-from grader.inside.attempts import ATTEMPT_KINDS, Attempt, AttemptLoader, attempts_for
+from grader.inside.attempts import (
+    ATTEMPT_KINDS,
+    Attempt,
+    AttemptLoader,
+    AttemptLoadError,
+    attempts_for,
+)
 from grader.inside.audit import AuditPolicy
 from grader.inside.channel import open_channel
 from grader.inside.detectors import (
@@ -38,7 +44,7 @@ from grader.inside.detectors import (
     pending_tasks,
     unretrieved_errors,
 )
-from grader.inside.messages import ALSO_HEADER, AsyncioMistakeError, learner_message
+from grader.inside.messages import AsyncioMistakeError, failure_message, missing_names
 from grader.inside.recorder import Recorder
 from grader.inside.testing import Clock
 from grader.inside.virtual_clock import VirtualClockLoop
@@ -190,7 +196,10 @@ class KitPlugin:
             self.hot = integrity.HotSet(VirtualClockLoop)
             self.audit.install()
         self.audit.allow(attempt.exercise.permissions)
-        return self.loader.load(attempt)
+        module = self.loader.load(attempt)
+        if problem := missing_names(module, request.node, attempt.shown_path):
+            raise AttemptLoadError(problem)  # in setup, so the exercise is an error
+        return module
 
     @pytest.fixture
     def clock(self) -> Clock:
@@ -295,11 +304,15 @@ class KitPlugin:
         if call.excinfo is not None and not report.skipped:
             loop = self.loop
             loop_time = loop.time() if loop is not None else None
-            message = learner_message(call.excinfo, loop_time, loop.waiting_at if loop else None)
-            mistakes = dict.fromkeys(m.message for m in item.stash.get(MISTAKES, []))
-            others = [text for text in mistakes if text not in message]
-            if others:
-                message += ALSO_HEADER + "\n".join(f"- {mistake}" for mistake in others)
+            attempt = item.stash.get(ATTEMPT, None)
+            found: list[Mistake] = item.stash.get(MISTAKES, [])
+            message = failure_message(
+                call.excinfo,
+                loop_time,
+                loop.waiting_at if loop else None,
+                found,
+                attempt.path if attempt else None,
+            )
             if call.excinfo.errisinstance(AsyncioMistakeError):
                 report.longrepr = message  # the plugin's own frames would only distract
             else:

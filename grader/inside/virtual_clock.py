@@ -37,7 +37,8 @@ from typing import Any
 
 import looptime
 
-from grader.inside.detectors import learner_caller, suspension_point
+from grader.inside.detectors import learner_caller, where_tasks_wait
+from grader.inside.endless import EndlessWork
 
 if sys.platform == "linux":
     import fcntl
@@ -67,6 +68,7 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         self.set_task_factory(_task_recording_its_creator)
         self._executor_jobs: weakref.WeakSet[asyncio.Future[Any]] = weakref.WeakSet()
         self.waiting_at: list[str] = []
+        self.endless = EndlessWork(self, lambda: _where_tasks_wait(self))
         # Hashes for the tasks created next, when a test chooses them; None otherwise.
         self.task_hashes: Iterator[int] | None = None
         self._setup_real_io_tracking()
@@ -98,14 +100,21 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         virtual_select: Callable[[float | None], SelectResult],
     ) -> Callable[[float | None], SelectResult]:
         def select(timeout: float | None = None) -> SelectResult:
-            if timeout is None:
-                # Nothing is scheduled: if no job reports back, this is a deadlock, and the
-                # learner needs to know where each task was stuck.
-                self.waiting_at = _where_tasks_wait(self)
-            if timeout != 0 and (
-                any(not job.done() for job in self._executor_jobs)
-                or self.can_be_woken_from_outside()
-            ):
+            jobs = self._executor_jobs
+            jobs_running = bool(jobs) and any(not job.done() for job in jobs)
+            outside = timeout != 0 and (jobs_running or self.can_be_woken_from_outside())
+            self.endless.entering_select(self.time(), timeout, jobs_running or outside)
+            try:
+                return passes(timeout, outside)
+            finally:
+                self.endless.leaving_select()
+
+        def passes(timeout: float | None, outside: bool) -> SelectResult:
+            if timeout is None and not outside:
+                # Nothing is scheduled and nothing outside could wake a task: a deadlock.
+                self._declare_deadlock()
+                return []
+            if outside:
                 # A job, thread, process or peer that reports back wakes the selector;
                 # otherwise time moves on (or, with nothing scheduled, the loop asks again:
                 # it may still be woken, so this is not a deadlock yet). Real work under way
@@ -127,6 +136,34 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
         if self.integrity_probe is not None:
             self.integrity_probe()
         return float(super().time())
+
+    def _declare_deadlock(self) -> None:
+        """Fail every waiting task with the deadlock error, the same way for every deadlock.
+
+        Only plain futures receive the error: a task that awaits another task wakes when
+        that one fails (looptime's own version sets it on the awaited task, which raises).
+        """
+        if not self.waiting_at:
+            self.waiting_at = _where_tasks_wait(self)
+        tasks = [task for task in asyncio.all_tasks(self) if not task.done()]
+        woken = False
+        for task in tasks:
+            waiter = getattr(task, "_fut_waiter", None)
+            if waiter is not None and not isinstance(waiter, asyncio.Task) and not waiter.done():
+                # One error each: a shared one would collect every task's traceback.
+                waiter.set_exception(DEADLOCK_ERROR("every task waits; nothing can wake them"))
+                woken = True
+        if not woken:
+            for task in tasks:
+                task.cancel()
+
+    def run_forever(self) -> None:
+        """Run the loop, watched for busy loops (see grader.inside.endless)."""
+        self.endless.running()
+        try:
+            super().run_forever()
+        finally:
+            self.endless.stopped()
 
     # The signature is asyncio's own, timeout parameter included.
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
@@ -218,12 +255,8 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
 
 
 def _where_tasks_wait(loop: asyncio.AbstractEventLoop) -> list[str]:
-    """``task 'name' at <learner line>`` for each task suspended in learner code."""
-    return [
-        f"task {task.get_name()!r} at {where}"
-        for task in asyncio.all_tasks(loop)
-        if not task.done() and (where := suspension_point(task))
-    ]
+    """Where each task was waiting, in learner code (see grader.inside.detectors)."""
+    return where_tasks_wait(loop)
 
 
 class LearnerTask(asyncio.Task[Any]):

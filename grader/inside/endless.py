@@ -1,0 +1,247 @@
+"""Instant verdicts on work that never ends, for the virtual-clock loop.
+
+Three shapes of endless work, each caught long before pytest-timeout's backstop:
+
+- a **busy loop**: the loop's thread has not come back to the event loop for about half a
+  second of real time. A watchdog thread notices, names the learner line the thread is on,
+  and raises :class:`BusyLoopInterrupt` inside it.
+- **polling without time**: the loop keeps cycling, but its clock has not moved for half a
+  second of real time (``while not done: await asyncio.sleep(0)``).
+- an **endless await loop**: the clock is about to pass the horizon, an hour of loop time,
+  far beyond any exercise (``while True: await asyncio.sleep(1)``).
+
+The loop calls :meth:`EndlessWork.entering_select` and :meth:`EndlessWork.leaving_select`
+around every pass of its selector; everything else lives here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from grader.inside.detectors import learner_caller, where_tasks_wait
+
+# Loop time (seconds since the test began) past which work counts as endless.
+HORIZON = 3600.0
+# Loop time, and real seconds of running, that together also count as endless: no exercise
+# needs this much of either, and waking every tenth of a second takes long to reach an hour.
+_LONG_LOOP_TIME, _LONG_REAL_TIME = 300.0, 0.5
+# Real seconds without coming back to the event loop before a busy loop is reported. Honest
+# exercise code gives control back within microseconds; half a second also leaves room for
+# a loaded machine. Once one busy loop was seen in a run, later ones are reported sooner.
+BUSY_LIMIT, BUSY_LIMIT_AGAIN = 0.5, 0.1
+# The watchdog must see the loop stuck this many times in a row, so that a process that was
+# merely descheduled for a while (the watchdog then wakes up once, late) is not blamed.
+_STUCK_OBSERVATIONS = 4
+_WATCHDOG_TICK = 0.05
+# Loop passes at one instant of loop time, and real seconds spent on them, that make a poll
+# (sooner too once one was seen).
+_POLL_PASSES, _POLL_SECONDS, _POLL_SECONDS_AGAIN = 2000, 0.5, 0.1
+
+
+class EndlessWorkError(Exception):
+    """Raised out of the loop's selector: its report is the learner's message."""
+
+
+class BusyLoopInterrupt(BaseException):
+    """Raised inside learner code that spins; a BaseException, so `except Exception` misses it.
+
+    The watchdog raises a subclass made for each finding, whose ``report`` says where.
+    """
+
+    report = "A busy loop was stopped."
+
+    def __str__(self) -> str:
+        return self.report
+
+
+def _seen_before() -> bool:
+    """Whether this run already caught endless work: the learner's code is known to spin."""
+    return _Watchdog.found > 0
+
+
+class EndlessWork:
+    """The per-loop state behind the three checks."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, waiting_at: Callable[[], list[str]]):
+        self._loop = weakref.ref(loop)
+        self._waiting_at = waiting_at
+        self.in_select = False
+        self.last_beat = time.perf_counter()
+        self.thread_id: int | None = None
+        self.horizon_reported = False
+        self._clock_seen = 0.0
+        self._passes_at_this_instant = 0
+        self._instant_began = self._run_began = time.perf_counter()
+        self.report = ""  # the first endless-work finding of this loop, if any
+
+    # -- called by the loop ---------------------------------------------------------------
+
+    def running(self) -> None:
+        """The loop starts running on this thread: watch it."""
+        self.thread_id = threading.get_ident()
+        self.last_beat = self._run_began = time.perf_counter()
+        self.in_select = False
+        _Watchdog.watch(self)
+
+    def stopped(self) -> None:
+        """The loop stopped running."""
+        self.thread_id = None
+        _Watchdog.forget(self)
+
+    def entering_select(self, now: float, timeout: float | None, jobs_running: bool) -> None:
+        """One pass of the loop: raises EndlessWorkError for a poll or a passed horizon."""
+        self.in_select = True
+        self.last_beat = time.perf_counter()
+        if now != self._clock_seen or jobs_running or timeout is None:
+            self._clock_seen = now
+            self._passes_at_this_instant = 0
+            self._instant_began = self.last_beat
+        else:
+            self._passes_at_this_instant += 1
+            patience = _POLL_SECONDS_AGAIN if _seen_before() else _POLL_SECONDS
+            if (
+                self._passes_at_this_instant >= _POLL_PASSES
+                and self.last_beat - self._instant_began >= patience
+            ):
+                self._passes_at_this_instant = 0
+                self._instant_began = self.last_beat
+                _Watchdog.found += 1
+                self._raise(self._polling_report(now))
+        if timeout and not self.horizon_reported and self._past_horizon(now + timeout):
+            self.horizon_reported = True  # once: cleaning up may need the time to move on
+            _Watchdog.found += 1
+            self._raise(self._horizon_report(now))
+
+    def _past_horizon(self, then: float) -> bool:
+        if then > HORIZON:
+            return True
+        spent = self.last_beat - self._run_began
+        return then > _LONG_LOOP_TIME and spent > (0.1 if _seen_before() else _LONG_REAL_TIME)
+
+    def leaving_select(self) -> None:
+        """The selector returned; the loop runs callbacks again."""
+        self.last_beat = time.perf_counter()
+        self.in_select = False
+
+    # -- reports --------------------------------------------------------------------------
+
+    def _raise(self, report: str) -> None:
+        self.in_select = False
+        self.report = self.report or report
+        raise EndlessWorkError(report)
+
+    def _places(self, only_ready: bool) -> str:
+        loop = self._loop()
+        places = where_tasks_wait(loop, only_ready) if loop is not None else []
+        places = places or self._waiting_at()
+        return "".join(f"\n  - {place}" for place in places)
+
+    def _horizon_report(self, now: float) -> str:
+        where = self._places(only_ready=False)
+        return (
+            f"Still running at t={now:g} s of event-loop time, and about to wait longer: far "
+            "longer than this exercise ever needs, so something awaits in a loop that never "
+            "ends."
+            + (f"\nWaiting at that moment:{where}" if where else "")
+            + "\nGive the loop a condition that ends it (or a `break`), or wait for the event "
+            "that matters instead of waking up again and again."
+        )
+
+    def _polling_report(self, now: float) -> str:
+        where = self._places(only_ready=True)
+        return (
+            f"The event loop went round thousands of times at t={now:g} s without its clock "
+            "moving: a loop keeps polling with `await asyncio.sleep(0)` (or another await that "
+            "never waits), so the thing it waits for can never happen in time."
+            + (f"\nPolling at:{where}" if where else "")
+            + "\nAwait the thing itself (an Event, a Future, a Condition, the task) instead of "
+            "checking a flag in a loop."
+        )
+
+
+class _Watchdog:
+    """A daemon thread that notices loops whose thread never comes back.
+
+    It runs only while a loop runs, so that nothing else ever sees it (pytest-timeout's
+    stack dump of every thread, for one).
+    """
+
+    _lock = threading.Lock()
+    _thread: threading.Thread | None = None
+    _wake = threading.Event()
+    _watched: ClassVar[set[EndlessWork]] = set()
+    found = 0
+
+    @classmethod
+    def watch(cls, work: EndlessWork) -> None:
+        with cls._lock:
+            cls._watched.add(work)
+            if cls._thread is None:
+                cls._wake.clear()
+                cls._thread = threading.Thread(
+                    target=cls._run, name="asyncio-kit busy-loop watchdog", daemon=True
+                )
+                cls._thread.start()
+
+    @classmethod
+    def forget(cls, work: EndlessWork) -> None:
+        with cls._lock:
+            cls._watched.discard(work)
+            thread = cls._thread if not cls._watched else None
+            if thread is not None:
+                cls._thread = None
+                cls._wake.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    @classmethod
+    def _run(cls) -> None:
+        stuck: dict[int, tuple[float, int]] = {}  # id(work) -> (beat seen, times seen)
+        while not cls._wake.wait(_WATCHDOG_TICK):
+            with cls._lock:
+                watched = list(cls._watched)
+            for work in watched:
+                key = id(work)
+                thread_id = work.thread_id
+                if thread_id is None or work.in_select:
+                    stuck.pop(key, None)
+                    continue
+                beat, seen = stuck.get(key, (-1.0, 0))
+                seen = seen + 1 if beat == work.last_beat else 1
+                stuck[key] = (work.last_beat, seen)
+                limit = BUSY_LIMIT_AGAIN if _seen_before() else BUSY_LIMIT
+                spun = time.perf_counter() - work.last_beat
+                stopped = seen >= _STUCK_OBSERVATIONS and spun >= limit
+                if stopped and _interrupt(work, thread_id, spun):
+                    stuck.pop(key, None)
+
+
+def _interrupt(work: EndlessWork, thread_id: int, spun: float) -> bool:
+    """Raise a BusyLoopInterrupt in the loop's thread if it is spinning in learner code."""
+    frame = sys._current_frames().get(thread_id)
+    where = learner_caller(frame)
+    if where is None:
+        return False  # not learner code (the test or the grader): the backstop decides
+    report = (
+        "The event loop did not get control back for a long stretch of real time, so the "
+        "grader stopped your code: it keeps running without reaching an `await` that suspends, so "
+        "no other task, timer or callback can run (a loop with no `await` in it, or one whose "
+        f"condition can only change when other tasks run).\n  spinning at {where}\n"
+        "Inside a coroutine, wait with `await` (asyncio.sleep, an Event, a Future) instead of "
+        "looping until something changes."
+    )
+    work.report = work.report or report
+    interrupt: type[BusyLoopInterrupt] = type(
+        "BusyLoopInterrupt", (BusyLoopInterrupt,), {"report": report}
+    )
+    _Watchdog.found += 1
+    set_async_exc: Any = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    set_async_exc(ctypes.c_ulong(thread_id), ctypes.py_object(interrupt))
+    return True

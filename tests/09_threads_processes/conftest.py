@@ -39,21 +39,20 @@ class BlockingLibrary:
         self.threads: list[int] = []
         self._waiting: list[threading.Event] = []
 
-    def blocking(self, name: str, advice: str, work: Callable[..., Any]) -> Callable[..., Any]:
-        """`work` as a blocking call named `name`, refused on the event loop's thread.
+    def blocking(
+        self, name: str, advice: str, work: Callable[..., tuple[str, float, Callable[[], Any]]]
+    ) -> Callable[..., Any]:
+        """A blocking call named `name`, refused on the event loop's thread.
 
-        `work(*args)` returns (seconds, result); the call blocks for those seconds of loop
-        time and then returns the result, or raises it if it is an exception.
+        `work(*args, **kwargs)` returns (label, seconds, finish): the call is recorded on the
+        timeline as `label`, blocks for `seconds` of loop time, then returns finish().
         """
 
-        def call(*args: Any) -> Any:
-            seconds, result = work(*args)
-            label = f"{name}({', '.join(map(repr, args))})"
+        def call(*args: Any, **kwargs: Any) -> Any:
+            label, seconds, finish = work(*args, **kwargs)
             self.threads.append(threading.get_ident())
             self.hold(label, seconds)
-            if isinstance(result, BaseException):
-                raise result
-            return result
+            return finish()
 
         call.__name__ = call.__qualname__ = name
         # The detector's own wrapper, so a call on the loop's thread is reported exactly

@@ -27,11 +27,18 @@ class Client:
     def __init__(self, library: Any, answers: dict[str, tuple[float, str | Exception]]) -> None:
         self.asked: list[str] = []
 
-        def work(city: str) -> tuple[float, str | Exception]:
+        def work(city: str) -> tuple[str, float, Callable[[], str]]:
             self.asked.append(city)
-            return answers[city]
+            seconds, answer = answers[city]
+            return f"forecast({city!r})", seconds, lambda: answer_or_raise(answer)
 
         self.forecast: Callable[[str], str] = library.blocking("client.forecast", ADVICE, work)
+
+
+def answer_or_raise(answer: str | Exception) -> str:
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
 
 
 class CountingPool(ThreadPoolExecutor):

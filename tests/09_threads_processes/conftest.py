@@ -38,6 +38,8 @@ class BlockingLibrary:
         self.timeline = Timeline()
         self.threads: list[int] = []
         self._waiting: list[threading.Event] = []
+        self._calls_running = 0
+        self._changed = threading.Condition()
 
     def blocking(
         self, name: str, advice: str, work: Callable[..., tuple[str, float, Callable[[], Any]]]
@@ -51,8 +53,15 @@ class BlockingLibrary:
         def call(*args: Any, **kwargs: Any) -> Any:
             label, seconds, finish = work(*args, **kwargs)
             self.threads.append(threading.get_ident())
-            self.hold(label, seconds)
-            return finish()
+            with self._changed:
+                self._calls_running += 1
+            try:
+                self.hold(label, seconds)
+                return finish()
+            finally:
+                with self._changed:
+                    self._calls_running -= 1
+                    self._changed.notify_all()
 
         call.__name__ = call.__qualname__ = name
         # The detector's own wrapper, so a call on the loop's thread is reported exactly
@@ -77,6 +86,20 @@ class BlockingLibrary:
         self.loop.call_soon_threadsafe(start)
         if not finished.wait(REAL_LIMIT):
             raise RuntimeError(f"{label}: the event loop stopped before the call finished")
+
+    async def finished(self) -> None:
+        """Wait until every call has returned, even one whose caller stopped waiting.
+
+        The wait is itself an executor job, so the loop keeps giving threads their grace
+        (and running what they hand it) instead of taking the quiet for a deadlock.
+        """
+
+        def wait_for_calls() -> None:
+            with self._changed:
+                if not self._changed.wait_for(lambda: self._calls_running == 0, REAL_LIMIT):
+                    raise RuntimeError("a blocking call never returned")
+
+        await asyncio.to_thread(wait_for_calls)
 
     def release_all(self) -> None:
         """Let every thread still blocked go (the test is over)."""

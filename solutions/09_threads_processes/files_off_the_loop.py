@@ -29,8 +29,8 @@ async def save_reports(folder: Path, reports: dict[str, str]) -> None:
 
 async def load_reports(folder: Path) -> dict[str, str]:
     """Read every `*.txt` report in `folder`, all files at the same time, off the loop."""
-    # Listing the folder is quick; opening and reading each file is what waits for the disk.
-    paths = list(folder.glob("*.txt"))
+    # Listing the folder waits for the disk too: the listing is one job, the reads one each.
+    paths = await asyncio.to_thread(lambda: sorted(folder.glob("*.txt")))
     texts = await asyncio.gather(
         *(asyncio.to_thread(path.read_text, encoding="utf-8") for path in paths)
     )

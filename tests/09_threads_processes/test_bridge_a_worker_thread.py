@@ -103,9 +103,7 @@ async def test_every_lookup_runs_on_run_job_s_own_event_loop(exercise, library, 
     )
 
 
-async def test_progress_reaches_the_loop_thread_as_soon_as_it_is_reported(
-    exercise, library, clock
-):
+async def test_progress_reaches_the_loop_thread_as_soon_as_it_is_reported(exercise, library, clock):
     settings = Settings(clock, SETTINGS)
     await exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
     assert not settings.progress_off_the_loop, (
@@ -137,7 +135,7 @@ async def test_an_error_the_job_does_not_catch_comes_out_of_run_job(exercise, li
     settings = Settings(clock, {**SETTINGS, "host": outage})
     with pytest.raises(ConnectionError) as raised:
         await exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
-    assert raised.value is outage and clock.now == LOOKUP_SECONDS, (
+    assert (raised.value, clock.now) == (outage, LOOKUP_SECONDS), (
         f"With lookup('host') raising {outage!r}, run_job raised {raised.value!r} at "
         f"t={clock.now:g} s; expected that very error at t=0.25 s, passed through ask "
         "and out of the job."
@@ -156,7 +154,7 @@ async def test_cancelling_run_job_ends_it_at_once(exercise, library, clock, canc
     await asyncio.wait([task])
     ended_at = clock.now
     await library.finished()  # the abandoned thread runs out on its own
-    assert task.cancelled() and ended_at == cancel_at, (
+    assert (task.cancelled(), ended_at) == (True, cancel_at), (
         f"run_job was cancelled at t={cancel_at:g} s and ended at t={ended_at:g} s, "
         f"{'cancelled' if task.cancelled() else 'not cancelled'}; expected it to end "
         "cancelled at once, leaving the thread to finish on its own."

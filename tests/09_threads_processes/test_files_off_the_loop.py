@@ -14,7 +14,6 @@ import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,7 +107,7 @@ async def test_nothing_to_save_or_load_takes_no_time(exercise, library, tmp_path
     with slow_disk(library):
         await exercise.save_reports(tmp_path, {})
         loaded = await exercise.load_reports(tmp_path)
-    assert loaded == {} and list(tmp_path.iterdir()) == [] and clock.now == 0, (
+    assert (loaded, list(tmp_path.iterdir()), clock.now) == ({}, [], 0), (
         f"Saving no reports and loading an empty folder gave {loaded!r} and took "
         f"{clock.now:g} s; expected {{}}, no files, and no time."
     )
@@ -132,7 +131,7 @@ async def test_a_cancelled_save_ends_cancelled_at_once(
         task = asyncio.create_task(exercise.save_reports(tmp_path, REPORTS))
         asyncio.get_running_loop().call_at(cancel_at, task.cancel)
         await asyncio.wait([task])
-    assert task.cancelled() and clock.now == cancel_at, (
+    assert (task.cancelled(), clock.now) == (True, cancel_at), (
         f"save_reports was cancelled at t={cancel_at:g} s and ended at t={clock.now:g} s, "
         f"{'cancelled' if task.cancelled() else 'not cancelled'}; expected it to end "
         "cancelled at once. The threads finish their files on their own; nobody has to "

@@ -85,8 +85,8 @@ async def test_forecast_runs_in_a_thread_while_the_loop_keeps_going(exercise, li
         f"forecast(client, 'Oslo') returned {answer!r}; expected 'Oslo: rain', what "
         "client.forecast('Oslo') returned."
     )
-    assert library.threads and threading.get_ident() not in library.threads
-    assert clock.now == 1.3 and beats == [0.6, 1.2], library.timeline.explain(
+    assert threading.get_ident() not in library.threads, "the call ran on the loop's thread"
+    assert (clock.now, beats) == (1.3, [0.6, 1.2]), library.timeline.explain(
         f"forecast returned at t={clock.now:g} s and a heartbeat task ticked at {beats}; "
         "expected the answer at t=1.3 s, with ticks at 0.6 and 1.2 s meanwhile.",
         "While the worker thread blocks, the event loop must stay free to run other tasks.",
@@ -118,7 +118,7 @@ async def test_the_same_city_twice_is_asked_twice_and_answered_twice(
 ):
     client = Client(library, WEATHER)
     answers = await exercise.forecasts(client, ["Lima", "Lima"], pool)
-    assert answers == ["Lima: fog", "Lima: fog"] and client.asked == ["Lima", "Lima"], (
+    assert (answers, client.asked) == (["Lima: fog"] * 2, ["Lima"] * 2), (
         f"forecasts(client, ['Lima', 'Lima'], executor) returned {answers!r} after asking "
         f"for {client.asked}; expected two answers from two calls."
     )
@@ -128,7 +128,7 @@ async def test_the_same_city_twice_is_asked_twice_and_answered_twice(
 async def test_no_cities_means_no_forecasts_and_no_jobs(exercise, library, pool, clock):
     client = Client(library, WEATHER)
     answers = await exercise.forecasts(client, [], pool)
-    assert answers == [] and pool.submitted == [] and clock.now == 0, (
+    assert (answers, pool.submitted, clock.now) == ([], [], 0), (
         f"forecasts(client, [], executor) returned {answers!r} after submitting "
         f"{len(pool.submitted)} jobs; expected [] at once, with nothing submitted."
     )
@@ -141,7 +141,7 @@ async def test_an_error_in_the_thread_is_raised_as_it_is(exercise, library, pool
         await exercise.forecast(client, "Quito")
     with pytest.raises(ConnectionError) as several:
         await exercise.forecasts(client, ["Lima", "Quito"], pool)
-    assert single.value is outage and several.value is outage, (
+    assert (single.value, several.value) == (outage, outage), (
         f"With client.forecast('Quito') raising {outage!r}, forecast raised "
         f"{single.value!r} and forecasts raised {several.value!r}; expected that very "
         "error from both: awaiting the thread's job re-raises what the thread raised."
@@ -157,7 +157,7 @@ async def test_cancelling_forecasts_stops_waiting_at_once(
     task = asyncio.create_task(exercise.forecasts(client, ["Oslo", "Lima", "Cairo"], pool))
     asyncio.get_running_loop().call_at(cancel_at, task.cancel)
     await asyncio.wait([task])
-    assert task.cancelled() and clock.now == cancel_at, (
+    assert (task.cancelled(), clock.now) == (True, cancel_at), (
         f"forecasts was cancelled at t={cancel_at:g} s and ended at t={clock.now:g} s, "
         f"{'cancelled' if task.cancelled() else 'not cancelled'}; expected it to end "
         "cancelled at once. A thread cannot be stopped, but nobody has to wait for it: "

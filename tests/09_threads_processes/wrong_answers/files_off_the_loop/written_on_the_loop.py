@@ -13,6 +13,6 @@ async def save_reports(folder: Path, reports: dict[str, str]) -> None:
 
 async def load_reports(folder: Path) -> dict[str, str]:
     """Read every `*.txt` report in `folder`, all files at the same time, off the loop."""
-    paths = list(folder.glob("*.txt"))
+    paths = await asyncio.to_thread(lambda: sorted(folder.glob("*.txt")))
     texts = await asyncio.gather(*(asyncio.to_thread(path.read_text) for path in paths))
     return {path.stem: text for path, text in zip(paths, texts, strict=True)}

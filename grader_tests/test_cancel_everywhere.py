@@ -53,7 +53,7 @@ async def test_run_k_delivers_the_cancellation_at_the_kth_await(clock):
 async def test_the_description_names_the_time_the_point_and_the_await():
     run = (await cancel_at_each_suspension(run_three_steps))[2]
     assert run.describe().startswith(
-        "cancelled 1.5 s into the run, at its 2nd suspension (of 3) at "
+        "cancelled at t=1.5 s of its run, at its 2nd suspension (of 3) at "
     )
     assert "await asyncio.sleep(1.5)" in run.describe()
 

@@ -240,7 +240,7 @@ class CancelledRun(Generic[T]):
         if self.cancelled_at is None:
             return f"to be cancelled at {place}, which this run never reached"
         at = f" at {self.where}" if self.where else ""
-        return f"cancelled {self.cancelled_at:g} s into the run, at {place}{at}"
+        return f"cancelled at t={self.cancelled_at:g} s of its run, at {place}{at}"
 
 
 async def cancel_at_each_suspension(

@@ -12,8 +12,9 @@ on disk and runs an ordinary test command, so it works with that loading as it i
 runs a copy of the tree whose functions dispatch on the module name derived from the path,
 which never matches the names the kit's loader gives (``asyncio_kit_solutions...``).
 cosmic-ray's own operators (numbers, comparisons, booleans, exceptions, loops) find little
-to change in asyncio code, so two kit operators are added to them: removing an ``await``
-and deleting a call made as a statement (``lock.release()``, ``await task``).
+to change in asyncio code, so three kit operators are added to them: removing an
+``await``, deleting a call made as a statement (``lock.release()``, ``await task``) and
+returning None instead of a value.
 
 Usage: ``python -m grader.host.mutants [exercise id or topic ...]`` (all when none).
 """
@@ -28,7 +29,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import cosmic_ray.commands
 import cosmic_ray.plugins
@@ -96,12 +97,43 @@ class DeleteCallStatement:
         return ()
 
 
+class ReturnNone:
+    """Make a ``return <value>`` return None instead."""
+
+    @classmethod
+    def arguments(cls) -> tuple[()]:
+        """The operator takes no arguments."""
+        return ()
+
+    def mutation_positions(self, node: Any) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+        """Each ``return`` with a value other than None."""
+        if node.type == "return_stmt" and node.children[1:] != [] and not _is_none(node):
+            yield node.start_pos, node.end_pos
+
+    def mutate(self, node: Any, index: int) -> Any:
+        """Replace the returned value with None."""
+        value = node.children[1]
+        node.children[1] = Keyword("None", value.start_pos, prefix=value.get_first_leaf().prefix)
+        return node
+
+    @classmethod
+    def examples(cls) -> tuple[()]:
+        """No examples: the kit's own runs exercise it."""
+        return ()
+
+
+def _is_none(return_stmt: Any) -> bool:
+    value = return_stmt.children[1]
+    return bool(value.type == "keyword" and value.value == "None")
+
+
 class KitOperators:
     """cosmic-ray operator provider for the kit's asyncio operators."""
 
-    _operators: dict[str, type] = {
+    _operators: ClassVar[dict[str, type]] = {
         "RemoveAwait": RemoveAwait,
         "DeleteCallStatement": DeleteCallStatement,
+        "ReturnNone": ReturnNone,
     }
 
     def __iter__(self) -> Iterator[str]:
@@ -167,28 +199,29 @@ def mutation_test(exercise: Exercise) -> Tally:
         f"{KIT_ROOT / exercise.test_path}"
     )
     tally = Tally(exercise)
-    equivalents = equivalents_of(exercise)
+    equivalents = {(e.before, e.after): e for e in equivalents_of(exercise)}
     matched: set[Equivalent] = set()
-    with tempfile.TemporaryDirectory() as scratch:
-        with use_db(str(Path(scratch) / "session.sqlite"), WorkDB.Mode.create) as db:
-            cosmic_ray.commands.init([solution], db, {})
-            for item in db.pending_work_items:
-                result = mutate_and_test(item.mutations, command, _RUN_LIMIT)
-                if result.worker_outcome == WorkerOutcome.NO_TEST:
-                    continue
-                if result.test_outcome != TestOutcome.SURVIVED:
-                    tally.killed += 1
-                    continue
-                before, after = changed_lines(result.diff or "")
-                known = next((e for e in equivalents if (e.before, e.after) == (before, after)), None)
-                if known is None:
-                    (mutation,) = item.mutations
-                    line = mutation.start_pos[0]
-                    tally.survivors.append(f"line {line}: {before}  ->  {after or '(removed)'}")
-                else:
-                    tally.equivalent += 1
-                    matched.add(known)
-    tally.unused = [e for e in equivalents if e not in matched]
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        use_db(str(Path(scratch) / "session.sqlite"), WorkDB.Mode.create) as db,
+    ):
+        cosmic_ray.commands.init([solution], db, {})
+        for item in db.pending_work_items:
+            result = mutate_and_test(item.mutations, command, _RUN_LIMIT)
+            if result.worker_outcome == WorkerOutcome.NO_TEST:
+                continue
+            if result.test_outcome != TestOutcome.SURVIVED:
+                tally.killed += 1
+                continue
+            before, after = changed_lines(result.diff or "")
+            known = equivalents.get((before, after))
+            if known is None:
+                line = item.mutations[0].start_pos[0]
+                tally.survivors.append(f"line {line}: {before}  ->  {after}")
+            else:
+                tally.equivalent += 1
+                matched.add(known)
+    tally.unused = [e for e in equivalents.values() if e not in matched]
     return tally
 
 
@@ -236,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
             for survivor in tally.survivors:
                 print(f"  survived  {survivor}")
             for unused in tally.unused:
-                print(f"  listed as equivalent but not a survivor: {unused.before} -> {unused.after}")
+                print(
+                    f"  listed as equivalent but not a survivor: {unused.before} -> {unused.after}"
+                )
     print()
     print(table(tallies))
     return 0 if all(t.score >= TARGET for t in tallies) else 1

@@ -1,4 +1,4 @@
-"""Wrong: acquires the lock inside the `try`, so a deposit cancelled while waiting releases a lock it never had."""
+"""Wrong: acquires inside the `try`; cancelled while waiting, it releases a lock it never had."""
 
 import asyncio
 from typing import Protocol

@@ -1,4 +1,4 @@
-"""Wrong: borrows the connection inside the `try`, so a cancel during acquire() breaks the finally."""
+"""Wrong: borrows inside the `try`, so a cancel during acquire() breaks the `finally`."""
 
 import asyncio
 from collections.abc import Awaitable, Callable

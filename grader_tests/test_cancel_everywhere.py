@@ -37,6 +37,7 @@ async def test_there_is_one_run_before_the_start_and_one_per_suspension():
 async def test_run_zero_cancels_the_task_before_its_body_runs():
     run = (await cancel_at_each_suspension(run_three_steps))[0]
     assert run.state == []
+    assert run.cancelled_at == 0
     assert run.ended_cancelled
     assert run.describe() == "cancelled before it started"
 

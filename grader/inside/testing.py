@@ -212,8 +212,8 @@ class CancelledRun(Generic[T]):
     its k-th suspension, of the ``of`` suspensions it made in the uncancelled run.
     ``began`` is the loop time when this run began (runs share the test's loop, one after
     another); ``cancelled_at`` is when the cancellation was delivered, in seconds since
-    ``began``, or None when this run never reached that suspension (timing-dependent code
-    can suspend less often).
+    ``began`` (0 for point 0), or None when this run never reached that suspension
+    (timing-dependent code can suspend less often).
     ``ended`` is :func:`task_outcome` of the task when the scenario returned, and ``state``
     is what the scenario returned.
     """
@@ -311,6 +311,7 @@ async def _run_once(scenario: Callable[[Starter], Awaitable[T]], cancel_at: int 
         started.append(task)
         counted.append(wrapper)
         if cancel_at == 0:
+            wrapper.cancelled_at = asyncio.get_running_loop().time()
             task.cancel()
         return task
 

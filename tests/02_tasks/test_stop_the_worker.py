@@ -121,3 +121,17 @@ async def test_cancelled_at_any_await_run_worker_for_ends_cancelled(exercise):
             "comes while the worker runs or while it stops, is not yours to swallow: "
             "let asyncio.CancelledError out (re-raise it when current_task().cancelling())."
         )
+
+
+async def test_the_worker_processes_items_0_1_2_one_after_another(exercise, clock):
+    items = FakeItems()
+    report = await run_worker_for(exercise, 2.5, "indexer", items)
+    labels = items.timeline.labels()
+    starts = [span.start for span in items.timeline.spans]
+    assert (labels, starts) == (["item 0", "item 1", "item 2"], [0, 1, 2]), items.timeline.explain(
+        f"run_worker_for(2.5, 'indexer') had the worker process {labels} starting at "
+        f"t = {starts}; expected items 0, 1 and 2, each starting as the one before "
+        "ended (item 2 interrupted at t=2.5 s).",
+        "The worker calls `await process(0)`, then `await process(1)`, and so on.",
+    )
+    assert report.processed == 2, f"run_worker_for returned {report!r}; expected processed=2."

@@ -12,9 +12,9 @@ on disk and runs an ordinary test command, so it works with that loading as it i
 runs a copy of the tree whose functions dispatch on the module name derived from the path,
 which never matches the names the kit's loader gives (``asyncio_kit_solutions...``).
 cosmic-ray's own operators (numbers, comparisons, booleans, exceptions, loops) find little
-to change in asyncio code, so three kit operators are added to them: removing an
-``await``, deleting a call made as a statement (``lock.release()``, ``await task``) and
-returning None instead of a value.
+to change in asyncio code, so four kit operators are added to them: removing an
+``await``, deleting a call made as a statement (``lock.release()``, ``await task``),
+returning None instead of a value and dropping a keyword argument (``return_when=``).
 
 Usage: ``python -m grader.host.mutants [exercise id or topic ...]`` (all when none).
 """
@@ -122,6 +122,44 @@ class ReturnNone:
         return ()
 
 
+class RemoveKeywordArgument:
+    """Drop one ``name=value`` argument from a call (``return_when=``, ``name=``, ...)."""
+
+    @classmethod
+    def arguments(cls) -> tuple[()]:
+        """The operator takes no arguments."""
+        return ()
+
+    def mutation_positions(self, node: Any) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+        """Each keyword argument of a call."""
+        if (
+            node.type == "argument"
+            and len(node.children) == 3
+            and node.children[1].type == "operator"
+            and node.children[1].value == "="
+            and node.parent.type in ("arglist", "trailer")
+        ):
+            yield node.start_pos, node.end_pos
+
+    def mutate(self, node: Any, index: int) -> Any:
+        """Remove the argument and the comma that joined it to its neighbours."""
+        siblings = node.parent.children
+        at = siblings.index(node)
+        commas = [
+            siblings[i]
+            for i in (at + 1, at - 1)
+            if 0 <= i < len(siblings) and getattr(siblings[i], "value", None) == ","
+        ]
+        if commas:
+            commas[0].value = ""
+        return None  # the walk drops a node its visitor returns None for
+
+    @classmethod
+    def examples(cls) -> tuple[()]:
+        """No examples: the kit's own runs exercise it."""
+        return ()
+
+
 def _is_none(return_stmt: Any) -> bool:
     value = return_stmt.children[1]
     return bool(value.type == "keyword" and value.value == "None")
@@ -134,6 +172,7 @@ class KitOperators:
         "RemoveAwait": RemoveAwait,
         "DeleteCallStatement": DeleteCallStatement,
         "ReturnNone": ReturnNone,
+        "RemoveKeywordArgument": RemoveKeywordArgument,
     }
 
     def __iter__(self) -> Iterator[str]:

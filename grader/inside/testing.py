@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Iterator
+import linecache
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterator,
+)
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from types import FrameType
+from typing import Any, Generic, Protocol, TypeVar
+
+from grader.inside.detectors import describe_location, is_learner_file
 
 _CHART_WIDTH = 40
 
@@ -175,3 +186,235 @@ def _now_if_running() -> float:
         return _now()
     except RuntimeError:
         return 0.0
+
+
+# -- cancelling a task at each of its suspension points ----------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R")
+# Virtual seconds a task gets to stop after each cancel when a run is cleaned up.
+_CLEANUP_GRACE = 60.0
+
+
+class Starter(Protocol):
+    """What a scenario is handed: start the learner's coroutine as the task under test."""
+
+    def __call__(self, coro: Coroutine[Any, Any, R], *, name: str | None = None) -> asyncio.Task[R]:
+        """Wrap ``coro`` so its suspensions are counted, and start it as a task."""
+        ...
+
+
+@dataclass
+class CancelledRun(Generic[T]):
+    """One run of a scenario, with the task under test cancelled at one suspension point.
+
+    ``point`` 0 is "before it started" (cancelled before its first step); ``point`` k is
+    its k-th suspension, of the ``of`` suspensions it made in the uncancelled run.
+    ``began`` is the loop time when this run began (runs share the test's loop, one after
+    another); ``cancelled_at`` is when the cancellation was delivered, in seconds since
+    ``began`` (0 for point 0), or None when this run never reached that suspension
+    (timing-dependent code can suspend less often).
+    ``ended`` is :func:`task_outcome` of the task when the scenario returned, and ``state``
+    is what the scenario returned.
+    """
+
+    point: int
+    of: int
+    began: float
+    task: asyncio.Task[Any]
+    state: T
+    ended: str
+    cancelled_at: float | None
+    where: str | None
+
+    @property
+    def ended_cancelled(self) -> bool:
+        """Whether the task had ended cancelled when the scenario returned."""
+        return self.ended == "ended cancelled"
+
+    def describe(self) -> str:
+        """Where the task was cancelled, in words for a failure message."""
+        if self.point == 0:
+            return "cancelled before it started"
+        place = f"its {_ordinal(self.point)} suspension (of {self.of})"
+        if self.cancelled_at is None:
+            return f"to be cancelled at {place}, which this run never reached"
+        at = f" at {self.where}" if self.where else ""
+        return f"cancelled at t={self.cancelled_at:g} s of its run, at {place}{at}"
+
+
+async def cancel_at_each_suspension(
+    scenario: Callable[[Starter], Awaitable[T]], *, most: int = 100
+) -> list[CancelledRun[T]]:
+    """Run ``scenario`` again and again, cancelling its task at each suspension in turn.
+
+    ``scenario(start)`` builds fresh fakes, starts the learner's coroutine with
+    ``task = start(coro)`` (exactly once), drives it (typically ``await asyncio.wait({task},
+    timeout=...)``) and returns the state the test will check. A first run cancels nothing
+    and counts how often the task suspended (gave control back to the loop) before the
+    scenario returned: n times. Then the scenario runs n + 1 more times; run k cancels the
+    task just as it suspends for the k-th time, so the cancellation lands on that ``await``,
+    exactly as a ``task.cancel()`` from another task would while it waits there; run 0
+    cancels it before its first step. The returned runs are in that order; assert the
+    promised cleanup and state on each, naming ``run.describe()`` in the message.
+
+    Margins, honestly: only the started coroutine's own suspensions are counted. Tasks it
+    creates are not, so their work is reached only where the started task waits for it.
+    When a run suspends less often than the counting run (timing-dependent code), its
+    later points are never reached and their runs say so (``cancelled_at`` is None). With
+    more than ``most`` suspensions, ``most`` points spread evenly from the first to the
+    last are used, so a learner's busy polling cannot make the test endless. A task still
+    running when its scenario returns is cancelled (a few times, with virtual time to
+    stop) before the next run; one that ignores every cancellation is left to the kit's
+    leftover-task detector, which names it at the end of the test.
+    """
+    counting = await _run_once(scenario, cancel_at=None)
+    total = counting.suspensions
+    points = list(range(total + 1))
+    if len(points) > most:
+        points = sorted({round(i * total / (most - 1)) for i in range(most)})
+    runs: list[CancelledRun[T]] = []
+    for point in points:
+        run = await _run_once(scenario, cancel_at=point)
+        runs.append(
+            CancelledRun(
+                point, total, run.began, run.task, run.state, run.ended, run.cancelled_at, run.where
+            )
+        )
+    return runs
+
+
+@dataclass
+class _Run(Generic[T]):
+    began: float
+    task: asyncio.Task[Any]
+    state: T
+    ended: str
+    suspensions: int
+    cancelled_at: float | None
+    where: str | None
+
+
+async def _run_once(scenario: Callable[[Starter], Awaitable[T]], cancel_at: int | None) -> _Run[T]:
+    """One run of ``scenario``, cancelling its task at suspension ``cancel_at`` (if not None)."""
+    began = asyncio.get_running_loop().time()
+    started: list[asyncio.Task[Any]] = []
+    counted: list[_CountedCoroutine[Any]] = []
+
+    def start(coro: Coroutine[Any, Any, R], *, name: str | None = None) -> asyncio.Task[R]:
+        if started:
+            coro.close()  # never to run: closed, so it is not reported as never awaited
+            raise RuntimeError("a cancel_at_each_suspension scenario starts exactly one task")
+        wrapper = _CountedCoroutine(coro, cancel_at)
+        task = asyncio.get_running_loop().create_task(wrapper, name=name)
+        wrapper.task = task
+        started.append(task)
+        counted.append(wrapper)
+        if cancel_at == 0:
+            wrapper.cancelled_at = asyncio.get_running_loop().time()
+            task.cancel()
+        return task
+
+    state = await scenario(start)
+    if not started:
+        raise RuntimeError("the scenario never called start(...) with the learner's coroutine")
+    (task,), (wrapper,) = started, counted
+    suspensions = wrapper.suspensions  # what the cleanup below does is not the scenario's
+    ended = task_outcome(task)
+    for _ in range(3):
+        if task.done():
+            break
+        task.cancel()
+        await asyncio.wait({task}, timeout=_CLEANUP_GRACE)
+    if task.done() and not task.cancelled():
+        task.exception()  # retrieved: the test asserts on `ended` instead
+    cancelled_at = None if wrapper.cancelled_at is None else wrapper.cancelled_at - began
+    return _Run(began, task, state, ended, suspensions, cancelled_at, wrapper.where)
+
+
+class _CountedCoroutine(Coroutine[Any, Any, R]):
+    """Delegates to a coroutine, counting the times it yields to the loop.
+
+    With ``cancel_at`` set, it cancels its task just after that many yields: the task has
+    not yet seen what the coroutine waits on, so asyncio cancels that (Task.__step checks
+    for a pending cancel right after each step) and throws CancelledError in at that await.
+    """
+
+    def __init__(self, coro: Coroutine[Any, Any, R], cancel_at: int | None) -> None:
+        self._coro = coro
+        self._cancel_at = cancel_at
+        self.task: asyncio.Task[Any] | None = None
+        self.suspensions = 0
+        self.cancelled_at: float | None = None
+        self.where: str | None = None
+        # The detectors name a leftover task by its coroutine's name.
+        self.__qualname__ = str(getattr(coro, "__qualname__", coro))
+
+    def send(self, value: Any) -> Any:
+        """Resume the coroutine with ``value``."""
+        return self._suspended(self._coro.send(value))
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        """Raise an exception inside the coroutine at its current await."""
+        if val is None and tb is None:
+            return self._suspended(self._coro.throw(typ))
+        return self._suspended(self._coro.throw(typ, val, tb))
+
+    def close(self) -> None:
+        """Close the coroutine (GeneratorExit at its await)."""
+        self._coro.close()
+
+    def __await__(self) -> Generator[Any, Any, R]:
+        return (yield from self)  # type: ignore[func-returns-value,return-value]
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    # What asyncio and the kit's detectors read to say where a task is waiting.
+    @property
+    def cr_frame(self) -> FrameType | None:
+        """The wrapped coroutine's frame."""
+        return self._coro.cr_frame  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def cr_await(self) -> Any:
+        """What the wrapped coroutine is awaiting."""
+        return self._coro.cr_await  # type: ignore[attr-defined]
+
+    @property
+    def cr_running(self) -> bool:
+        """Whether the wrapped coroutine is running."""
+        return bool(self._coro.cr_running)  # type: ignore[attr-defined]
+
+    def _suspended(self, yielded: Any) -> Any:
+        self.suspensions += 1
+        if self.suspensions == self._cancel_at and self.task is not None:
+            self.cancelled_at = asyncio.get_running_loop().time()
+            self.where = _waiting_at(self._coro)
+            self.task.cancel()
+        return yielded
+
+
+def _waiting_at(coro: Any) -> str | None:
+    """The innermost learner line on the chain of awaits below ``coro``, else its own line."""
+    frames: list[FrameType] = []
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            break
+        frames.append(frame)
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    learner = [frame for frame in frames if is_learner_file(frame.f_code.co_filename)]
+    chosen = learner[-1] if learner else frames[0] if frames else None
+    if chosen is None:
+        return None
+    line = linecache.getline(chosen.f_code.co_filename, chosen.f_lineno)
+    return describe_location(chosen.f_code.co_filename, chosen.f_lineno, line)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

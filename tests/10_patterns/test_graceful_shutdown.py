@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from grader.inside.testing import Timeline
+from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="needs POSIX signals")
 
@@ -180,6 +180,38 @@ async def test_a_requester_that_gave_up_does_not_break_its_worker(exercise, cloc
         "Setting the result of a cancelled future raises asyncio.InvalidStateError: "
         "catch it (or check reply.done()) and drop that answer.",
     )
+
+
+async def test_cancelled_at_any_await_serve_finishes_what_it_holds_then_ends_cancelled(
+    exercise,
+):
+    async def serve_two_requests(start: Starter) -> tuple[Pool, list[asyncio.Future[Any]]]:
+        pool = Pool(exercise, {"a": 1.3, "b": 2.5})
+        replies = [pool.submit(payload) for payload in "ab"]
+        task = start(pool.serve(workers=2))
+        await asyncio.wait({task}, timeout=10)
+        return pool, replies
+
+    for run in await cancel_at_each_suspension(serve_two_requests):
+        pool, replies = run.state
+        assert run.ended_cancelled, (
+            f"serve was {run.describe()} by its caller, and it {run.ended}; expected it to "
+            "end cancelled. Only the signal's cancellation ends in a return: tell them "
+            "apart with uncancel()."
+        )
+        taken = [payload for payload, reply in zip("ab", replies, strict=True) if reply.done()]
+        in_queue = pool.requests.qsize()
+        assert len(taken) + in_queue == 2, (
+            f"serve was {run.describe()}; the replies were {replies_of(replies)} with "
+            f"{in_queue} requests left in the queue; expected every request either answered "
+            "or still in the queue."
+        )
+        unanswered = [p for p in pool.handled_by if p not in taken]
+        assert not unanswered, pool.timeline.explain(
+            f"serve was {run.describe()}; requests {unanswered} were being handled but "
+            f"never answered (replies {replies_of(replies)}).",
+            "A cancelled serve still finishes the requests its workers were handling.",
+        )
 
 
 @pytest.mark.parametrize("cancel_at", [0.125, 1.3, 2.5])

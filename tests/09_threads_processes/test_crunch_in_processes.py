@@ -11,9 +11,11 @@ runs as usual (the wrapper pickles by name, like the function it replaces).
 
 import asyncio
 import multiprocessing
+import os
 import pickle
 import sys
 import types
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -27,11 +29,6 @@ ADVICE = (
     "with loop.run_in_executor(pool, fingerprint, blob)"
 )
 PICKLING_ERRORS = (pickle.PicklingError, AttributeError, TypeError)
-# Python 3.12+ warns about fork() in a process with threads (pytest's timeout watchdog is
-# one); the children here only compute and never touch a lock those threads might hold.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"
-)
 
 
 class RecordingPool(ProcessPoolExecutor):
@@ -66,6 +63,14 @@ def pool(exercise: Any, request: pytest.FixtureRequest, monkeypatch: Any) -> Ite
         exercise, "fingerprint", guard._guarded(exercise.fingerprint, "fingerprint", ADVICE)
     )
     with RecordingPool() as made:
+        # The first job starts both processes. Python 3.12+ warns about fork() in a process
+        # with threads (pytest's timeout watchdog is one); the children only compute and
+        # never touch a lock those threads might hold.
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            ProcessPoolExecutor.submit(made, os.getpid).result()
         yield made
 
 

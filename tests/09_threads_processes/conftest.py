@@ -47,7 +47,7 @@ class BlockingLibrary:
         """A blocking call named `name`, refused on the event loop's thread.
 
         `work(*args, **kwargs)` returns (label, seconds, finish): the call is recorded on the
-        timeline as `label`, blocks for `seconds` of loop time, then returns finish().
+        timeline as `label`, blocks for `seconds` of loop time (if any), then returns finish().
         """
 
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -56,7 +56,8 @@ class BlockingLibrary:
             with self._changed:
                 self._calls_running += 1
             try:
-                self.hold(label, seconds)
+                if seconds:
+                    self.hold(label, seconds)
                 return finish()
             finally:
                 with self._changed:

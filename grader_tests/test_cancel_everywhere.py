@@ -128,6 +128,8 @@ async def test_with_more_suspensions_than_most_the_points_are_spread_first_to_la
     assert points[0] == 0
     assert points[-1] == 1000
     assert points == sorted(set(points))
+    with pytest.raises(ValueError, match="at least 2"):
+        await cancel_at_each_suspension(scenario, most=1)
 
 
 async def test_a_point_a_later_run_never_reaches_is_said_to_be_unreached():

@@ -104,6 +104,13 @@ def freeze(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def mutants(session: nox.Session) -> None:
+    """Mutation-test the solutions: per exercise, the share of mutants the tests kill (slow)."""
+    install(session, "mutants")
+    session.run("python", "-m", "grader.host.mutants", *session.posargs)
+
+
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Print how long the suite takes against solutions/ versus trivial async tests."""
     install(session, "test")

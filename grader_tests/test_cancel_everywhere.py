@@ -37,6 +37,7 @@ async def test_there_is_one_run_before_the_start_and_one_per_suspension():
 async def test_run_zero_cancels_the_task_before_its_body_runs():
     run = (await cancel_at_each_suspension(run_three_steps))[0]
     assert run.state == []
+    assert run.cancelled_at == 0
     assert run.ended_cancelled
     assert run.describe() == "cancelled before it started"
 
@@ -53,7 +54,7 @@ async def test_run_k_delivers_the_cancellation_at_the_kth_await(clock):
 async def test_the_description_names_the_time_the_point_and_the_await():
     run = (await cancel_at_each_suspension(run_three_steps))[2]
     assert run.describe().startswith(
-        "cancelled 1.5 s into the run, at its 2nd suspension (of 3) at "
+        "cancelled at t=1.5 s of its run, at its 2nd suspension (of 3) at "
     )
     assert "await asyncio.sleep(1.5)" in run.describe()
 
@@ -127,6 +128,8 @@ async def test_with_more_suspensions_than_most_the_points_are_spread_first_to_la
     assert points[0] == 0
     assert points[-1] == 1000
     assert points == sorted(set(points))
+    with pytest.raises(ValueError, match="at least 2"):
+        await cancel_at_each_suspension(scenario, most=1)
 
 
 async def test_a_point_a_later_run_never_reaches_is_said_to_be_unreached():

@@ -20,7 +20,7 @@ from collections.abc import (
     Iterator,
 )
 from contextlib import asynccontextmanager, contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -213,8 +213,8 @@ class CancelledRun(Generic[T]):
     its k-th suspension, of the ``of`` suspensions it made in the uncancelled run.
     ``began`` is the loop time when this run began (runs share the test's loop, one after
     another); ``cancelled_at`` is when the cancellation was delivered, in seconds since
-    ``began``, or None when this run never reached that suspension (timing-dependent code
-    can suspend less often).
+    ``began`` (0 for point 0), or None when this run never reached that suspension
+    (timing-dependent code can suspend less often).
     ``ended`` is :func:`task_outcome` of the task when the scenario returned, and ``state``
     is what the scenario returned.
     """
@@ -241,7 +241,7 @@ class CancelledRun(Generic[T]):
         if self.cancelled_at is None:
             return f"to be cancelled at {place}, which this run never reached"
         at = f" at {self.where}" if self.where else ""
-        return f"cancelled {self.cancelled_at:g} s into the run, at {place}{at}"
+        return f"cancelled at t={self.cancelled_at:g} s of its run, at {place}{at}"
 
 
 async def cancel_at_each_suspension(
@@ -263,41 +263,32 @@ async def cancel_at_each_suspension(
     creates are not, so their work is reached only where the started task waits for it.
     When a run suspends less often than the counting run (timing-dependent code), its
     later points are never reached and their runs say so (``cancelled_at`` is None). With
-    more than ``most`` suspensions, ``most`` points spread evenly from the first to the
+    more than ``most`` (at least 2) suspensions, ``most`` points spread evenly from the first to the
     last are used, so a learner's busy polling cannot make the test endless. A task still
     running when its scenario returns is cancelled (a few times, with virtual time to
     stop) before the next run; one that ignores every cancellation is left to the kit's
     leftover-task detector, which names it at the end of the test.
     """
-    counting = await _run_once(scenario, cancel_at=None)
-    total = counting.suspensions
+    if most < 2:
+        raise ValueError("most must be at least 2: the first and the last suspension")
+    _, total = await _run_once(scenario, cancel_at=None)
     points = list(range(total + 1))
     if len(points) > most:
         points = sorted({round(i * total / (most - 1)) for i in range(most)})
     runs: list[CancelledRun[T]] = []
     for point in points:
-        run = await _run_once(scenario, cancel_at=point)
-        runs.append(
-            CancelledRun(
-                point, total, run.began, run.task, run.state, run.ended, run.cancelled_at, run.where
-            )
-        )
+        run, _ = await _run_once(scenario, cancel_at=point)
+        runs.append(replace(run, of=total))
     return runs
 
 
-@dataclass
-class _Run(Generic[T]):
-    began: float
-    task: asyncio.Task[Any]
-    state: T
-    ended: str
-    suspensions: int
-    cancelled_at: float | None
-    where: str | None
+async def _run_once(
+    scenario: Callable[[Starter], Awaitable[T]], cancel_at: int | None
+) -> tuple[CancelledRun[T], int]:
+    """One run of ``scenario``, cancelling its task at suspension ``cancel_at`` (if not None).
 
-
-async def _run_once(scenario: Callable[[Starter], Awaitable[T]], cancel_at: int | None) -> _Run[T]:
-    """One run of ``scenario``, cancelling its task at suspension ``cancel_at`` (if not None)."""
+    Returns the run and how many times its task suspended before the scenario returned.
+    """
     began = asyncio.get_running_loop().time()
     started: list[asyncio.Task[Any]] = []
     counted: list[_CountedCoroutine[Any]] = []
@@ -312,6 +303,7 @@ async def _run_once(scenario: Callable[[Starter], Awaitable[T]], cancel_at: int 
         started.append(task)
         counted.append(wrapper)
         if cancel_at == 0:
+            wrapper.cancelled_at = asyncio.get_running_loop().time()
             task.cancel()
         return task
 
@@ -329,7 +321,10 @@ async def _run_once(scenario: Callable[[Starter], Awaitable[T]], cancel_at: int 
     if task.done() and not task.cancelled():
         task.exception()  # retrieved: the test asserts on `ended` instead
     cancelled_at = None if wrapper.cancelled_at is None else wrapper.cancelled_at - began
-    return _Run(began, task, state, ended, suspensions, cancelled_at, wrapper.where)
+    run = CancelledRun(
+        cancel_at or 0, suspensions, began, task, state, ended, cancelled_at, wrapper.where
+    )
+    return run, suspensions
 
 
 class _CountedCoroutine(Coroutine[Any, Any, R]):

@@ -111,3 +111,14 @@ async def test_burnt_toast_fails_breakfast_with_its_error(exercise):
 
 def outcome(error: BaseException | None) -> str:
     return "returned normally" if error is None else f"raised {error!r}"
+
+
+async def test_with_odd_times_breakfast_is_ready_the_instant_the_slower_step_is(exercise, clock):
+    kitchen = FakeKitchen(boil_time=2.5, toast_time=1.3)
+    breakfast = await exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread)
+    assert (breakfast, clock.now) == (("hot water", "toast"), 2.5), kitchen.timeline.explain(
+        f"Boiling for 2.5 s and toasting for 1.3 s, make_breakfast returned {breakfast!r} "
+        f"at t={clock.now:g} s; expected ('hot water', 'toast') at t=2.5 s.",
+        "Wait for the steps themselves (asyncio.gather), not for a clock that ticks every "
+        "so often: checking now and then is late by up to one check.",
+    )

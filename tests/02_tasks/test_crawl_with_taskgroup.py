@@ -3,7 +3,7 @@
 import asyncio
 from collections import Counter
 
-from grader.inside.testing import Timeline
+from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension
 
 
 class FakeWeb:
@@ -121,3 +121,36 @@ async def test_a_failed_fetch_cancels_the_others_and_raises_an_exception_group(e
         f"crawl raised at t={clock.now:g} s; expected t=2 s, as soon as 'bad' failed.",
         "Cancel the other fetches instead of waiting for them to finish.",
     )
+
+
+async def test_cancelled_at_any_await_crawl_ends_cancelled_with_no_fetch_left_running(exercise):
+    async def crawl_a_small_site(start: Starter) -> list[str]:
+        web = FakeWeb(
+            {
+                "home": (0.25, ["a", "b"]),
+                "a": (1.3, ["c"]),
+                "b": (0.25, ["c", "home"]),
+                "c": (2.5, []),
+            }
+        )
+        before = asyncio.all_tasks()
+        task = start(exercise.crawl("home", web.fetch_links, 2))
+        await asyncio.wait({task}, timeout=10)
+        running = [span.label for span in web.timeline.spans if span.end is None]
+        leftovers = asyncio.all_tasks() - before - {task}
+        for leftover in leftovers:
+            leftover.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
+        return running
+
+    for run in await cancel_at_each_suspension(crawl_a_small_site):
+        assert run.ended_cancelled, (
+            f"crawl('home', depth=2) was {run.describe()}, and it {run.ended}; expected it "
+            "to end cancelled."
+        )
+        assert not run.state, (
+            f"crawl('home', depth=2) was {run.describe()}; when it ended, the fetches of "
+            f"{run.state} were still running. Tasks you start yourself and wait for with "
+            "asyncio.wait keep running when you are cancelled; tasks in a TaskGroup are "
+            "cancelled with it, and the group waits for them."
+        )

@@ -59,3 +59,13 @@ def is_the_broken_download_s(error: BaseException | None, url: str) -> bool:
 
 def outcome(error: BaseException | None) -> str:
     return "returned normally" if error is None else f"raised {error!r}"
+
+
+async def test_the_same_url_twice_gets_its_page_in_both_places(exercise):
+    network = FakeNetwork({"a": 1.3, "b": 0.25})
+    pages = await exercise.fetch_all(["a", "b", "a"], network.download)
+    assert pages == ["a!", "b!", "a!"], (
+        f"fetch_all(['a', 'b', 'a']) returned {pages!r}; expected ['a!', 'b!', 'a!']. Each "
+        "page belongs to its position in `urls`, and a url can be listed twice: keep the "
+        "results by position (gather does), not by looking the url up with urls.index()."
+    )

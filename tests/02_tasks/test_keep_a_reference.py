@@ -135,3 +135,22 @@ async def test_a_cancelled_job_is_not_an_error(exercise, clock):
         f"jobs.running == {jobs.running}; expected t=1 s and 0.",
         "A cancelled task is done too: drop it from self._tasks like any other.",
     )
+
+
+async def test_the_task_start_returns_is_the_job_s_own_with_its_own_outcome(exercise):
+    jobs, work = exercise.Jobs(), Work()
+    error = ValueError("job 3 broke")
+    failing = start_job(jobs, work.job("fails at 1.3 s", 1.3, error))
+    fine = start_job(jobs, work.job("0.25 s job", 0.25))
+    with pytest.raises(ValueError, match="job 3 broke"):
+        await jobs.wait_all()
+    outcomes = {"failing": failing.exception(), "fine": fine.exception()}
+    assert outcomes == {"failing": error, "fine": None}, (
+        "jobs.start(job) must return the task that runs `job` itself. After a job raised "
+        f"{error!r} and another finished, the tasks start() returned held the errors "
+        f"{outcomes}; expected the failing job's own error on its task, and none on the other. "
+        "A task wrapped around the job that catches its error hides it from whoever holds "
+        "the task: wrap the job itself (asyncio.create_task(job)) and collect errors in a "
+        "done-callback."
+    )
+    assert outcomes["failing"] is error, "The failed job's task must hold its own error object."

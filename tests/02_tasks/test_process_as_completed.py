@@ -109,3 +109,14 @@ async def test_no_urls_means_nothing_to_handle(exercise, clock):
         f"process_as_completed([]) handled {network.handled_at()} and returned at "
         f"t={clock.now:g} s; expected nothing handled, at once."
     )
+
+
+async def test_the_same_url_twice_is_downloaded_and_handled_twice(exercise, clock):
+    network = HandlingNetwork({"a": 1.3, "b": 0.25})
+    await exercise.process_as_completed(["a", "b", "a"], network.download, network.handle)
+    expected = ["b at t=0.25 s", "a at t=1.3 s", "a at t=1.3 s"]
+    assert network.handled_at() == expected, network.timeline.explain(
+        f"process_as_completed(['a', 'b', 'a']) handled {network.handled_at()}; expected "
+        f"{expected}: a url listed twice is downloaded and handled twice.",
+        "Keep one download per position in `urls`; a dict keyed by url keeps only one of the two.",
+    )

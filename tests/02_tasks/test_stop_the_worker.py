@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.inside.testing import Timeline, task_outcome
+from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension, task_outcome
 
 
 class FakeItems:
@@ -100,3 +100,38 @@ async def test_a_cancellation_aimed_at_run_worker_for_is_not_swallowed(exercise)
         "the task running run_worker_for is being cancelled (asyncio.current_task()"
         ".cancelling() is not 0), re-raise the CancelledError instead of returning.",
     )
+
+
+async def test_cancelled_at_any_await_run_worker_for_ends_cancelled(exercise):
+    async def stop_after_2_5_seconds(start: Starter) -> None:
+        items = FakeItems(cleanup=0.25)
+        before = asyncio.all_tasks()
+        task = start(exercise.run_worker_for(2.5, "indexer", items.process))
+        await asyncio.wait({task}, timeout=10)
+        # A worker left behind by an early cancellation is not this test's business.
+        leftovers = asyncio.all_tasks() - before - {task}
+        for leftover in leftovers:
+            leftover.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
+
+    for run in await cancel_at_each_suspension(stop_after_2_5_seconds):
+        assert run.ended_cancelled, (
+            f"run_worker_for(2.5, 'indexer') was {run.describe()}, and it {run.ended}; "
+            "expected it to end cancelled. A cancellation aimed at run_worker_for, whether it "
+            "comes while the worker runs or while it stops, is not yours to swallow: "
+            "let asyncio.CancelledError out (re-raise it when current_task().cancelling())."
+        )
+
+
+async def test_the_worker_processes_items_0_1_2_one_after_another(exercise, clock):
+    items = FakeItems()
+    report = await run_worker_for(exercise, 2.5, "indexer", items)
+    labels = items.timeline.labels()
+    starts = [span.start for span in items.timeline.spans]
+    assert (labels, starts) == (["item 0", "item 1", "item 2"], [0, 1, 2]), items.timeline.explain(
+        f"run_worker_for(2.5, 'indexer') had the worker process {labels} starting at "
+        f"t = {starts}; expected items 0, 1 and 2, each starting as the one before "
+        "ended (item 2 interrupted at t=2.5 s).",
+        "The worker calls `await process(0)`, then `await process(1)`, and so on.",
+    )
+    assert report.processed == 2, f"run_worker_for returned {report!r}; expected processed=2."

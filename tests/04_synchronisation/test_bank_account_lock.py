@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.inside.testing import Span, Timeline
+from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspension
 
 
 class SlowStore:
@@ -29,11 +29,19 @@ class SlowStore:
         self.timeline.spans.append(span)
         self._open[asyncio.current_task()] = span
         balance = self.balance
-        await asyncio.sleep(1)
+        try:
+            await asyncio.sleep(1)
+        except asyncio.CancelledError:
+            self._close(outcome="cancelled")
+            raise
         return balance
 
     async def write(self, balance: int) -> None:
-        await asyncio.sleep(1)
+        try:
+            await asyncio.sleep(1)
+        except asyncio.CancelledError:
+            self._close(outcome="cancelled")
+            raise
         span = self._open.pop(asyncio.current_task(), None)
         if span is not None:
             span.end = asyncio.get_running_loop().time()
@@ -45,6 +53,12 @@ class SlowStore:
         if span is not None:
             span.outcome = "done"
         self.balance = balance
+
+    def _close(self, outcome: str) -> None:
+        """End the current deposit's span: it left its critical section early."""
+        span = self._open.pop(asyncio.current_task(), None)
+        if span is not None:
+            span.end, span.outcome = asyncio.get_running_loop().time(), outcome
 
 
 async def test_ten_deposits_at_once_all_count(exercise):
@@ -123,3 +137,36 @@ async def test_a_cancelled_deposit_lets_the_next_deposits_through(exercise, cloc
         f"after {clock.now - started:g} s; expected 18 after 4 s.",
         "A cancelled deposit writes nothing; the ones after it still take turns.",
     )
+
+
+async def test_a_deposit_cancelled_at_any_await_leaves_the_lock_working(exercise):
+    async def deposit_between_two_others(start: Starter) -> SlowStore:
+        store = SlowStore()
+        account = exercise.Account(store)
+        first = asyncio.create_task(account.deposit(1))
+        await asyncio.sleep(0)  # the first deposit is in; the next one has to wait for it
+        victim = start(account.deposit(5))
+        later = asyncio.create_task(account.deposit(10))
+        await asyncio.wait({first, victim, later}, timeout=30)
+        for task in (first, later):
+            task.cancel()  # only needed when a deposit never got its turn
+        await asyncio.gather(first, later, return_exceptions=True)
+        return store
+
+    for run in await cancel_at_each_suspension(deposit_between_two_others):
+        store = run.state
+        when, most = store.timeline.busiest_moment()
+        assert most == 1, store.timeline.explain(
+            f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
+            f"{run.describe()}. Then {most} deposits were between their read and their write "
+            f"at once (at t={when - run.began:g} s of that run).",
+            "A deposit cancelled while it waits for the lock never got it, so it must not "
+            "release it: acquire before the `try` whose `finally` releases, or use "
+            "`async with lock:`.",
+        )
+        assert store.balance == 11, store.timeline.explain(
+            f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
+            f"{run.describe()}; the balance ended at {store.balance}, expected 11 (the "
+            "cancelled deposit writes nothing, the other two both count).",
+            "Release the lock however a deposit ends, cancellation included.",
+        )

@@ -84,3 +84,31 @@ async def test_a_failed_download_gives_back_its_slot(exercise, clock):
         if leaked
         else "Only one download ran at a time. Start them all and let the semaphore allow 2.",
     )
+
+
+async def test_with_odd_delays_each_download_starts_the_instant_a_slot_frees(exercise, clock):
+    # Two slots. a frees one at 0.25 s (c takes it), b at 1.3 s (d), d at 1.3 + 0.25 s (e).
+    server = FakeServer({"a": 0.25, "b": 1.3, "c": 2.5, "d": 0.25, "e": 1.3})
+    await exercise.download_all(["a", "b", "c", "d", "e"], server.download, 2)
+    assert not server.too_many(2), server.too_many(2)
+    starts = {span.label.removeprefix("download "): span.start for span in server.timeline.spans}
+    expected = {"a": 0, "b": 0, "c": 0.25, "d": 1.3, "e": 1.3 + 0.25}
+    assert starts == expected, server.timeline.explain(
+        f"With 2 slots and downloads of 0.25, 1.3, 2.5, 0.25 and 1.3 s, they started at "
+        f"{starts}; expected {expected}.",
+        "A download must start the moment a slot frees, not at the next check: waiting "
+        "on the semaphore (`async with semaphore:`) wakes exactly then; a loop that sleeps "
+        "and looks again is late.",
+    )
+    assert clock.now == 1.3 + 0.25 + 1.3, f"download_all returned at t={clock.now:g} s."
+
+
+async def test_the_same_url_twice_gets_its_page_in_both_places(exercise):
+    server = FakeServer({"a": 1, "b": 0.25, "c": 0.5})
+    pages = await exercise.download_all(["a", "b", "a", "c"], server.download, 2)
+    assert pages == ["a!", "b!", "a!", "c!"], (
+        f"download_all(['a', 'b', 'a', 'c'], limit=2) returned {pages!r}; expected "
+        "['a!', 'b!', 'a!', 'c!']. Each place in the list belongs to its position in `urls`, "
+        "and a url can appear twice: keep results by position (gather does), not by "
+        "looking the url up with urls.index()."
+    )

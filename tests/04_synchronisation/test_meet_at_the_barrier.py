@@ -3,7 +3,7 @@
 import asyncio
 from dataclasses import dataclass, field
 
-from grader.inside.testing import Timeline
+from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension, task_outcome
 
 # Long enough, in virtual time, that a member still waiting after it will wait forever.
 PATIENCE = 60
@@ -171,3 +171,48 @@ async def test_a_member_cancelled_while_walking_breaks_the_camp(exercise, clock)
         "Break the camp whatever stops the member: a failed leg, or a cancellation during "
         "a leg or at the camp.",
     )
+
+
+def leg_of(seconds: float):
+    """A leg that takes `seconds` of walking."""
+
+    async def leg() -> None:
+        await asyncio.sleep(seconds)
+
+    return leg
+
+
+async def test_a_member_cancelled_at_any_await_breaks_the_camp_and_ends_cancelled(exercise):
+    # Bob walks 1.3 s and 0.25 s; Ann 0.25 s and 1.3 s; Cat 2.5 s and 0.25 s.
+    async def bob_cancelled(start: Starter) -> tuple[bool, dict[str, str]]:
+        camp = asyncio.Barrier(3)
+        others = {
+            name: asyncio.create_task(exercise.walk_with_team([leg_of(a), leg_of(b)], camp))
+            for name, (a, b) in {"Ann": (0.25, 1.3), "Cat": (2.5, 0.25)}.items()
+        }
+        bob = start(exercise.walk_with_team([leg_of(1.3), leg_of(0.25)], camp))
+        await asyncio.wait({bob, *others.values()}, timeout=PATIENCE)
+        ended = {name: task_outcome(task) for name, task in others.items()}
+        for task in others.values():
+            task.cancel()  # only needed when someone was left waiting
+        await asyncio.gather(*others.values(), return_exceptions=True)
+        return camp.broken, ended
+
+    for run in await cancel_at_each_suspension(bob_cancelled):
+        broken, ended = run.state
+        assert run.ended_cancelled, (
+            f"Bob's walk_with_team was {run.describe()}, and it {run.ended}; expected it to "
+            "end cancelled, after breaking the camp."
+        )
+        if run.point == 0:
+            continue  # a coroutine cancelled before its first step runs none of its code
+        assert broken, (
+            f"Bob's walk_with_team was {run.describe()} and ended without breaking the camp; "
+            "Ann and Cat would wait for him forever. Break it (`await camp.abort()`) whatever "
+            "stops him, a cancellation during a leg or at the camp included."
+        )
+        stuck = {name: how for name, how in ended.items() if not how.startswith("raised Broken")}
+        assert not stuck, (
+            f"Bob was {run.describe()}; then {stuck} instead of raising "
+            "asyncio.BrokenBarrierError. Members at a broken camp let that error out."
+        )

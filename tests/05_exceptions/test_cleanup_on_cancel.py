@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from grader.inside.testing import Span, Timeline, task_outcome
+from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspension, task_outcome
 
 
 class FakePool:
@@ -160,3 +160,32 @@ async def test_an_error_in_a_job_gives_the_connection_back_and_ends_the_worker(e
         "Job a raised at t=1 s and its connection was never given back; expected it back at t=1 s.",
         "A `finally` block runs when an error passes through, too.",
     )
+
+
+async def test_cancelled_at_any_await_the_worker_gives_back_its_connection_and_stops(exercise):
+    async def two_jobs(start: Starter) -> tuple[list[str], float | None]:
+        pool, handler = FakePool(), FakeHandler(seconds=1.3)
+        task = start(exercise.worker(queue_of("a", "b"), pool, handler.handle))
+        await asyncio.wait({task}, timeout=5)
+        stopped = asyncio.get_running_loop().time() if task.done() else None
+        return sorted(pool.out), stopped
+
+    for run in await cancel_at_each_suspension(two_jobs):
+        out, stopped = run.state
+        assert run.ended_cancelled, (
+            f"The worker (jobs a and b, 1.3 s each) was {run.describe()}, and it {run.ended}; "
+            "expected it to end cancelled. Wherever the cancellation lands (waiting for a "
+            "job, for a connection, or in the middle of one), asyncio.CancelledError must "
+            "leave the worker, not be swallowed or replaced by another error."
+        )
+        assert not out, (
+            f"The worker was {run.describe()}; it ended cancelled but {out} had not been "
+            "given back to the pool. Borrow the connection before the `try` whose `finally` "
+            "gives it back, so every connection borrowed is returned."
+        )
+        took = None if stopped is None else stopped - run.began
+        assert took == run.cancelled_at, (
+            f"The worker was {run.describe()} and "
+            + ("had not stopped 5 s later" if took is None else f"stopped at t={took:g} s")
+            + "; expected it to stop at once, its connection given back."
+        )

@@ -4,20 +4,28 @@ import asyncio
 
 import pytest
 
-from grader.inside.testing import Span, Timeline, task_outcome
+from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspension, task_outcome
 
 
 class FakeService:
-    """Answers "fresh quote" after `delay` seconds, or raises `error`; records each fetch."""
+    """Answers "fresh quote" after `delay` seconds, or raises `error`; records each fetch.
 
-    def __init__(self, delay: float, error: Exception | None = None) -> None:
+    A cancelled fetch takes `cleanup` more seconds to unwind.
+    """
+
+    def __init__(self, delay: float, error: Exception | None = None, cleanup: float = 0) -> None:
         self.delay = delay
         self.error = error
+        self.cleanup = cleanup
         self.timeline = Timeline()
 
     async def fetch(self) -> str:
         async with self.timeline.track("fetch"):
-            await asyncio.sleep(self.delay)
+            try:
+                await asyncio.sleep(self.delay)
+            except asyncio.CancelledError:
+                await asyncio.sleep(self.cleanup)  # closing the connection takes a moment
+                raise
             if self.error is not None:
                 raise self.error
             return "fresh quote"
@@ -103,3 +111,49 @@ async def test_cancelling_the_caller_cancels_the_fetch(exercise, clock):
         "A fetch you started on your own (asyncio.create_task) is not cancelled with you: "
         "cancel it in a `finally`, or let asyncio.timeout run it in your own task.",
     )
+
+
+@pytest.mark.parametrize(
+    ("delay", "seconds", "expected", "at"),
+    [
+        (1.25, 1.3, "fresh quote", 1.25),
+        (1.35, 1.3, "cached quote", 1.3),
+        (0.25, 2.5, "fresh quote", 0.25),
+        (2.75, 2.5, "cached quote", 2.5),
+    ],
+)
+async def test_odd_deadlines_are_kept_to_the_instant(exercise, clock, delay, seconds, expected, at):
+    service = FakeService(delay=delay)
+    answer = await exercise.fetch_with_deadline(service.fetch, seconds, "cached quote")
+    assert (answer, clock.now) == (expected, at), service.timeline.explain(
+        f"fetch() needed {delay:g} s against a {seconds:g} s deadline; fetch_with_deadline "
+        f"returned {answer!r} at t={clock.now:g} s, expected {expected!r} at t={at:g} s.",
+        "Checking now and then (a loop with asyncio.sleep) is late by up to one check: "
+        "let asyncio.timeout or asyncio.wait_for wake you at the exact moment.",
+    )
+
+
+async def test_cancelled_at_any_await_it_ends_cancelled_and_stops_the_fetch(exercise):
+    # The fetch needs 10 s, the deadline is 2.5 s, and a cancelled fetch takes 0.25 s to unwind.
+    async def slow_fetch(start: Starter) -> Timeline:
+        service = FakeService(delay=10, cleanup=0.25)
+        task = start(exercise.fetch_with_deadline(service.fetch, 2.5, "cached quote"))
+        await asyncio.wait({task}, timeout=5)
+        await asyncio.sleep(1)  # time enough for any fetch still unwinding
+        return service.timeline
+
+    for run in await cancel_at_each_suspension(slow_fetch):
+        timeline = run.state
+        assert run.ended_cancelled, timeline.explain(
+            f"fetch_with_deadline(fetch, 2.5, 'cached quote') was {run.describe()}, and it "
+            f"{run.ended}; expected it to end cancelled.",
+            "A cancellation aimed at fetch_with_deadline is not the deadline passing, even "
+            "while the fetch unwinds after the deadline: don't catch (or suppress) "
+            "asyncio.CancelledError, let it through.",
+        )
+        left = [span.label for span in timeline.spans if span.outcome != "cancelled"]
+        assert not left, timeline.explain(
+            f"fetch_with_deadline was {run.describe()}; a second later the fetch had not "
+            "been cancelled.",
+            "Cancelling fetch_with_deadline must cancel the fetch too.",
+        )

@@ -136,3 +136,29 @@ async def test_cancelling_stops_the_retries_and_ends_cancelled(exercise, clock, 
         "Cancellation is not a failure to retry: asyncio.CancelledError must go "
         "straight through (catch only ConnectionError and TimeoutError).",
     )
+
+
+@pytest.mark.parametrize(
+    ("attempts", "starts", "raised_at"),
+    [(1, [0], 0.25), (2, [0, 1.25], 1.5), (4, [0, 1.25, 3.5, 7.75], 8)],
+    ids=["1_attempt", "2_attempts", "4_attempts"],
+)
+async def test_exactly_attempts_calls_are_made_when_every_one_fails(
+    exercise, clock, attempts, starts, raised_at
+):
+    # Each attempt takes 0.25 s before it fails, so the backoff counts from its failure.
+    failures = [ConnectionError(f"failure {n}") for n in range(1, 6)]
+    service = FlakyService(failures, duration=0.25)
+    with pytest.raises(ConnectionError) as raised:
+        await exercise.retry_with_backoff(service.call, attempts)
+    assert service.starts == starts, service.timeline.explain(
+        f"With attempts={attempts} and every 0.25 s attempt failing, operation() was called "
+        f"at t = {service.starts!r}; expected {starts!r}: {attempts} call(s) in all, each "
+        "retry waiting 1 s, 2 s, 4 s, ... after the failure before it.",
+        "`attempts` counts every call, the first one included: attempts=1 means one call "
+        "and no retry.",
+    )
+    assert (str(raised.value), clock.now) == (f"failure {attempts}", raised_at), (
+        f"retry_with_backoff raised {raised.value!r} at t={clock.now:g} s; expected the last "
+        f"attempt's error, ConnectionError('failure {attempts}'), at t={raised_at:g} s."
+    )

@@ -1,0 +1,37 @@
+"""Read and write files without blocking the event loop.
+
+Opening, reading and writing a file all wait for the disk, and Python's file functions
+wait by blocking the thread that calls them. On a slow disk (a network share, say) a
+coroutine that touches files freezes every other task meanwhile.
+
+- `save_reports(folder, reports)` writes each report `name -> text` to the file
+  `folder / f"{name}.txt"`, replacing what was there.
+- `load_reports(folder)` reads every `*.txt` file in `folder` into a dict
+  `name -> text`, keyed by the file name without `.txt`.
+
+Both do their file work in worker threads (asyncio.to_thread), every file at the same
+time. An error from the disk (a missing folder, say) is raised as it is.
+"""
+
+import asyncio
+from pathlib import Path
+
+
+async def save_reports(folder: Path, reports: dict[str, str]) -> None:
+    """Write every report to `folder`, all files at the same time, off the loop."""
+    # One thread per file: the writes wait for the disk side by side, not in turn.
+    writes = (
+        asyncio.to_thread((folder / f"{name}.txt").write_text, text, encoding="utf-8")
+        for name, text in reports.items()
+    )
+    await asyncio.gather(*writes)
+
+
+async def load_reports(folder: Path) -> dict[str, str]:
+    """Read every `*.txt` report in `folder`, all files at the same time, off the loop."""
+    # Listing the folder waits for the disk too: the listing is one job, the reads one each.
+    paths = await asyncio.to_thread(lambda: sorted(folder.glob("*.txt")))
+    texts = await asyncio.gather(
+        *(asyncio.to_thread(path.read_text, encoding="utf-8") for path in paths)
+    )
+    return {path.stem: text for path, text in zip(paths, texts, strict=True)}

@@ -1,0 +1,43 @@
+"""Allow at most `rate` requests in any `per` seconds.
+
+An API you call allows `rate` requests in any stretch of `per` seconds. Each request
+goes through `async with limiter:`, which waits until the request may start.
+`RateLimiter(rate, per)` holds `rate` permissions. A request takes one as it starts,
+and that permission comes back `per` seconds after it was taken, however long the
+request runs and however it ends (returned, raised or cancelled). So no more than `rate`
+requests ever start within `per` seconds, and a slow request holds up nobody.
+Requests that wait start in the order they arrived; one cancelled while it waits
+takes nothing.
+
+Today the limiter gives a permission back as soon as its request ends: it limits how many
+requests run at once, not how many start in `per` seconds.
+"""
+
+import asyncio
+from types import TracebackType
+
+
+class RateLimiter:
+    """At most `rate` entries into `async with limiter:` in any `per` seconds."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        # Bounded: giving back more permissions than there are is a bug, and raises.
+        self._permissions = asyncio.BoundedSemaphore(rate)
+        self._per = per
+
+    async def __aenter__(self) -> None:
+        """Wait for a permission, and arrange for it to come back."""
+        await self._permissions.acquire()
+        # A timer on the loop returns it at the moment it was taken plus `per`, whatever
+        # the request does meanwhile, even if it is cancelled.
+        loop = asyncio.get_running_loop()
+        loop.call_at(loop.time() + self._per, self._permissions.release)
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """The request is over; its permission comes back on its own schedule."""
+        # The timer set in __aenter__ gives the permission back; nothing to do here.

@@ -1,0 +1,41 @@
+"""Wrong: returns a task around the job that catches the job's error, so the task never fails."""
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+
+class Jobs:
+    """Background jobs that are kept alive until they finish, and whose errors are kept."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._errors: list[BaseException] = []
+
+    @property
+    def running(self) -> int:
+        """How many started jobs have not finished yet."""
+        return len(self._tasks)
+
+    def start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run `job` in the background and return its task at once."""
+
+        async def run() -> None:
+            try:
+                await job
+            except Exception as error:
+                self._errors.append(error)
+            finally:
+                self._tasks.discard(task)
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        return task
+
+    async def wait_all(self) -> None:
+        """Wait until no job is running, then raise the first error a job raised, if any."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+        if self._errors:
+            first, self._errors = self._errors[0], []
+            raise first

@@ -1,0 +1,32 @@
+"""Wrong: borrows inside the `try`, so a cancel during acquire() breaks the `finally`."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class Pool(Protocol):
+    """A pool of connections: borrow one with `acquire`, give it back with `release`."""
+
+    async def acquire(self) -> str:
+        """Wait for a free connection and borrow it."""
+        ...
+
+    def release(self, connection: str) -> None:
+        """Give a borrowed connection back to the pool."""
+        ...
+
+
+async def worker(
+    jobs: asyncio.Queue[str], pool: Pool, handle: Callable[[str, str], Awaitable[None]]
+) -> None:
+    """Handle jobs from the queue one at a time, each on a borrowed connection, until cancelled."""
+    while True:
+        job = await jobs.get()
+        try:
+            connection = await pool.acquire()
+            await handle(job, connection)
+        finally:
+            # Cancelled inside acquire(): `connection` is unbound (UnboundLocalError) or
+            # still names the previous job's connection, already given back.
+            pool.release(connection)

@@ -1,0 +1,162 @@
+"""Tests for exercises/09_threads_processes/crunch_in_processes.py.
+
+The pool is a real ProcessPoolExecutor with two processes, started with "fork" so that
+each child already has the exercise module loaded (it is not importable by name). Its
+jobs take a few milliseconds of real time and none of the event loop's: the kit's loop
+waits for executor jobs before moving its clock. While a test runs, the module's
+`fingerprint` is the kit's blocking-call detector wrapped around the real one: called on
+the event loop's thread it is refused with a message naming it; in a pool process it
+runs as usual (the wrapper pickles by name, like the function it replaces).
+"""
+
+import asyncio
+import multiprocessing
+import os
+import pickle
+import sys
+import types
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import pytest
+
+from grader.inside.testing import task_outcome
+
+ADVICE = (
+    "fingerprint() keeps a CPU core busy until it is done; hand it to the process pool "
+    "with loop.run_in_executor(pool, fingerprint, blob)"
+)
+PICKLING_ERRORS = (pickle.PicklingError, AttributeError, TypeError)
+
+
+class RecordingPool(ProcessPoolExecutor):
+    """A two-process pool that records each job and how many earlier jobs were done."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=2, mp_context=multiprocessing.get_context("fork"))
+        self.submitted: list[tuple[str, tuple[Any, ...]]] = []
+        self.done_before_submit: list[int] = []
+        self._futures: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.done_before_submit.append(sum(future.done() for future in self._futures))
+        self.submitted.append((getattr(fn, "__name__", repr(fn)), args))
+        future = super().submit(fn, *args, **kwargs)
+        self._futures.append(future)
+        return future
+
+
+@pytest.fixture
+def pool(exercise: Any, request: pytest.FixtureRequest, monkeypatch: Any) -> Iterator[Any]:
+    """The recording pool, forked after `fingerprint` was wrapped by the detector."""
+    # Pickle finds a function by importing its module by name, and the kit loads an
+    # exercise as a dotted name without its parent packages: stand-ins make it importable.
+    name = exercise.__name__
+    while "." in name:
+        name = name.rpartition(".")[0]
+        if name not in sys.modules:
+            monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    guard = request.config.pluginmanager.get_plugin("asyncio-kit").guard
+    monkeypatch.setattr(
+        exercise, "fingerprint", guard._guarded(exercise.fingerprint, "fingerprint", ADVICE)
+    )
+    with RecordingPool() as made:
+        # The first job starts both processes. Python 3.12+ warns about fork() in a process
+        # with threads (pytest's timeout watchdog is one); the children only compute and
+        # never touch a lock those threads might hold.
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            ProcessPoolExecutor.submit(made, os.getpid).result()
+        yield made
+
+
+def expected(exercise: Any, blobs: list[bytes]) -> list[str]:
+    """The fingerprints, computed here, outside the event loop."""
+    return [exercise.fingerprint.__wrapped__(blob) for blob in blobs]
+
+
+async def fingerprints(exercise: Any, blobs: list[bytes], pool: Any) -> list[str]:
+    """Call the exercise; a job that could not be pickled fails with an explanation."""
+    try:
+        result: list[str] = await exercise.fingerprints(blobs, pool)
+    except PICKLING_ERRORS as error:
+        if "pickle" not in str(error):
+            raise
+        pytest.fail(
+            f"A job could not be sent to the pool's processes: {error!r}. A job travels to "
+            "another process pickled, and a lambda or a function defined inside another "
+            "cannot be. Hand over the module-level function itself and its argument: "
+            "loop.run_in_executor(pool, fingerprint, blob)."
+        )
+    return result
+
+
+BLOBS = [b"alpha", b"beta", b"gamma"]
+
+
+async def test_fingerprints_come_back_in_the_order_of_the_blobs(exercise, pool, clock):
+    result = await fingerprints(exercise, BLOBS, pool)
+    assert result == expected(exercise, BLOBS), (
+        f"fingerprints([b'alpha', b'beta', b'gamma'], pool) returned {result!r}; expected "
+        "fingerprint() of each blob, in the order of `blobs`."
+    )
+    assert clock.now == 0
+
+
+async def test_every_job_goes_to_the_process_pool_you_were_given(exercise, pool):
+    await fingerprints(exercise, BLOBS, pool)
+    expected_jobs = [("fingerprint", (blob,)) for blob in BLOBS]
+    assert pool.submitted == expected_jobs, (
+        f"The process pool received {pool.submitted}; expected one job per blob: "
+        f"{expected_jobs}. Pass the pool to loop.run_in_executor(pool, fingerprint, blob); "
+        "asyncio.to_thread and the default executor use threads of this process."
+    )
+
+
+async def test_every_job_is_submitted_before_any_is_awaited(exercise, pool):
+    await fingerprints(exercise, BLOBS, pool)
+    assert pool.done_before_submit == [0, 0, 0], (
+        f"When each job was submitted, this many earlier jobs had finished: "
+        f"{pool.done_before_submit}; expected [0, 0, 0]. Awaiting each job before submitting "
+        "the next leaves the other process idle. Submit them all, then gather the futures."
+    )
+
+
+async def test_the_same_blob_twice_is_fingerprinted_twice(exercise, pool):
+    result = await fingerprints(exercise, [b"same", b"same"], pool)
+    assert (result, len(pool.submitted)) == (expected(exercise, [b"same", b"same"]), 2), (
+        f"fingerprints([b'same', b'same'], pool) returned {result!r} from "
+        f"{len(pool.submitted)} jobs; expected the same fingerprint twice, from two jobs."
+    )
+
+
+async def test_no_blobs_means_no_jobs(exercise, pool, clock):
+    result = await fingerprints(exercise, [], pool)
+    assert (result, pool.submitted) == ([], []), (
+        f"fingerprints([], pool) returned {result!r} after submitting {pool.submitted}; "
+        "expected [] and no jobs."
+    )
+
+
+async def test_a_job_s_error_comes_back_from_its_process(exercise, pool):
+    with pytest.raises(ValueError, match="nothing to fingerprint") as raised:
+        await fingerprints(exercise, [b"fine", b""], pool)
+    assert type(raised.value) is ValueError, (
+        f"fingerprints([b'fine', b''], pool) raised {raised.value!r}; expected the "
+        "ValueError('nothing to fingerprint') that fingerprint(b'') raised in its process."
+    )
+
+
+async def test_a_cancelled_call_ends_cancelled_without_waiting_for_the_pool(exercise, pool):
+    task = asyncio.create_task(exercise.fingerprints(BLOBS, pool))
+    await asyncio.sleep(0)  # fingerprints has submitted its jobs and is waiting for them
+    task.cancel()
+    await asyncio.wait([task])
+    assert task.cancelled(), (
+        f"fingerprints was cancelled while its jobs ran and then {task_outcome(task)}; "
+        "expected it to end cancelled. Let the CancelledError out of the await."
+    )

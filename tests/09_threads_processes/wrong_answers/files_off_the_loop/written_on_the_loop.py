@@ -1,0 +1,18 @@
+"""Wrong: loads in threads, but still writes each file on the event loop's thread."""
+
+import asyncio
+from pathlib import Path
+
+
+async def save_reports(folder: Path, reports: dict[str, str]) -> None:
+    """Write every report to `folder`, all files at the same time, off the loop."""
+    for name, text in reports.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        await asyncio.sleep(0)
+
+
+async def load_reports(folder: Path) -> dict[str, str]:
+    """Read every `*.txt` report in `folder`, all files at the same time, off the loop."""
+    paths = await asyncio.to_thread(lambda: sorted(folder.glob("*.txt")))
+    texts = await asyncio.gather(*(asyncio.to_thread(path.read_text) for path in paths))
+    return {path.stem: text for path, text in zip(paths, texts, strict=True)}

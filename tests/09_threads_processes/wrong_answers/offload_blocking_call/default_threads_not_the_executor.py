@@ -1,0 +1,25 @@
+"""Wrong: runs every call at once, but in asyncio's default threads, not on `executor`."""
+
+import asyncio
+from concurrent.futures import Executor
+from typing import Protocol
+
+
+class WeatherClient(Protocol):
+    """The blocking library's client."""
+
+    def forecast(self, city: str) -> str:
+        """Block until the service answers, then return the forecast for `city`."""
+        ...
+
+
+async def forecast(client: WeatherClient, city: str) -> str:
+    """The forecast for `city`, fetched in a worker thread."""
+    return await asyncio.to_thread(client.forecast, city)
+
+
+async def forecasts(client: WeatherClient, cities: list[str], executor: Executor) -> list[str]:
+    """The forecasts for `cities`, fetched at the same time on `executor`."""
+    return list(
+        await asyncio.gather(*(asyncio.to_thread(client.forecast, city) for city in cities))
+    )

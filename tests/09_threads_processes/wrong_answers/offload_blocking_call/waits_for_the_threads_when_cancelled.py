@@ -1,0 +1,31 @@
+"""Wrong: shields the jobs, so a cancelled call still waits for every thread to finish."""
+
+import asyncio
+from concurrent.futures import Executor
+from typing import Protocol
+
+
+class WeatherClient(Protocol):
+    """The blocking library's client."""
+
+    def forecast(self, city: str) -> str:
+        """Block until the service answers, then return the forecast for `city`."""
+        ...
+
+
+async def forecast(client: WeatherClient, city: str) -> str:
+    """The forecast for `city`, fetched in a worker thread."""
+    return await asyncio.to_thread(client.forecast, city)
+
+
+async def forecasts(client: WeatherClient, cities: list[str], executor: Executor) -> list[str]:
+    """The forecasts for `cities`, fetched at the same time on `executor`."""
+    loop = asyncio.get_running_loop()
+    jobs = asyncio.gather(
+        *(loop.run_in_executor(executor, client.forecast, city) for city in cities)
+    )
+    try:
+        return list(await asyncio.shield(jobs))
+    except asyncio.CancelledError:
+        await jobs
+        raise

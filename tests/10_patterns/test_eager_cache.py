@@ -1,0 +1,123 @@
+"""Tests for exercises/10_patterns/eager_cache.py (Python 3.12 or newer).
+
+Whether a task ran eagerly is seen from the outside: before calling lookup_all, the test
+queues a marker with loop.call_soon. An eager task reads the cache inside create_task,
+before the loop gets round to the marker; an ordinary task reads it only on the loop's
+next pass, after the marker. Fetches take 1.3 s.
+
+On Python 3.11 this file is still collected, and its tests are skipped: the exercise
+needs asyncio.eager_task_factory, new in 3.12.
+"""
+
+import asyncio
+import sys
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    sys.version_info < (3, 12), reason="asyncio.eager_task_factory needs Python 3.12"
+)
+
+MARKER = "(the loop's next pass)"
+
+
+class Cache(dict[str, Any]):
+    """A dict that notes each key looked up in it, in one list with the loop's marker."""
+
+    def __init__(self, events: list[str], *args: Any) -> None:
+        super().__init__(*args)
+        self.events = events
+
+    def __contains__(self, key: object) -> bool:
+        self.events.append(f"looked up {key}")
+        return super().__contains__(key)
+
+
+class Source:
+    """The slow source behind the cache."""
+
+    def __init__(self, failing: dict[str, Exception] | None = None) -> None:
+        self.fetched: list[str] = []
+        self.failing = failing or {}
+
+    async def fetch(self, key: str) -> str:
+        self.fetched.append(key)
+        await asyncio.sleep(1.3)
+        if key in self.failing:
+            raise self.failing[key]
+        return f"fetched {key}"
+
+
+def with_marker() -> list[str]:
+    events: list[str] = []
+    asyncio.get_running_loop().call_soon(events.append, MARKER)
+    return events
+
+
+async def test_cached_keys_are_answered_inside_create_task(exercise, clock):
+    events = with_marker()
+    cache = Cache(events, {"a": 1, "b": 2})
+    source = Source()
+    values = await exercise.lookup_all(["a", "b", "c"], cache, source.fetch)
+    assert values == {"a": 1, "b": 2, "c": "fetched c"}, (
+        f"lookup_all(['a', 'b', 'c']) with 'a' and 'b' cached returned {values!r}; expected "
+        "{'a': 1, 'b': 2, 'c': 'fetched c'}."
+    )
+    before = events[: events.index(MARKER)] if MARKER in events else events
+    expected = ["looked up a", "looked up b", "looked up c"]
+    assert before == expected, (
+        f"Before the loop's next pass, these happened: {before}; expected {expected}. The "
+        "tasks waited for the loop to start them: set the loop's task factory to "
+        "asyncio.eager_task_factory before creating them."
+    )
+    assert (source.fetched, cache["c"], clock.now) == (["c"], "fetched c", 1.3)
+
+
+async def test_misses_are_fetched_at_the_same_time(exercise, clock):
+    events = with_marker()
+    source = Source()
+    cache = Cache(events, {"b": 2})
+    values = await exercise.lookup_all(["a", "b", "c", "d"], cache, source.fetch)
+    assert values == {"a": "fetched a", "b": 2, "c": "fetched c", "d": "fetched d"}
+    assert (sorted(source.fetched), clock.now) == (["a", "c", "d"], 1.3), (
+        f"Three misses of 1.3 s each took {clock.now:g} s (fetched {source.fetched}); "
+        "expected 1.3 s: every key has its own task, and the fetches overlap."
+    )
+
+
+async def test_the_loop_gets_its_own_task_factory_back(exercise):
+    loop = asyncio.get_running_loop()
+    before = loop.get_task_factory()
+    await exercise.lookup_all(["a", "a"], Cache([], {"a": 1}), Source().fetch)
+    after = loop.get_task_factory()
+    assert after is before, (
+        f"Before lookup_all the loop's task factory was {before!r}; afterwards it was "
+        f"{after!r}; expected the same one back. Keep loop.get_task_factory() before you "
+        "change it, and set it back in a `finally`."
+    )
+
+
+@pytest.mark.parametrize("how", ["a fetch fails", "lookup_all is cancelled"])
+async def test_the_old_task_factory_is_back_however_lookup_all_ends(exercise, clock, how):
+    loop = asyncio.get_running_loop()
+    before = loop.get_task_factory()
+    error = ConnectionError("source down")
+    source = Source({"b": error})
+    task = asyncio.create_task(exercise.lookup_all(["a", "b"], Cache([]), source.fetch))
+    if how == "lookup_all is cancelled":
+        loop.call_at(0.25, task.cancel)
+    await asyncio.wait([task])
+    if how == "a fetch fails":
+        group = task.exception()
+        inside = list(group.exceptions) if isinstance(group, BaseExceptionGroup) else None
+        assert inside == [error], (
+            f"With fetch('b') raising {error!r}, lookup_all {'raised ' + repr(group)}; "
+            "expected the TaskGroup's ExceptionGroup holding that error."
+        )
+    else:
+        assert task.cancelled(), "lookup_all, cancelled at t=0.25 s, did not end cancelled."
+    assert loop.get_task_factory() is before, (
+        f"After {how}, the loop's task factory was {loop.get_task_factory()!r}; expected "
+        f"the one from before, {before!r}. Restore it in a `finally`."
+    )

@@ -1,0 +1,169 @@
+"""Tests for exercises/10_patterns/runner_session.py.
+
+These tests are plain functions: run_steps is called from code with no event loop
+running, as a script's entry point would be. The loop factory makes the kit's
+virtual-clock loops (so a 1.3 s sleep costs no real time) and remembers each loop it
+made. Coroutines handed in as steps but never run are closed by the test, so that their
+"never awaited" warnings do not land on a later test.
+"""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from grader.inside.virtual_clock import VirtualClockLoop
+
+
+class LoopFactory:
+    """Makes virtual-clock loops and remembers them."""
+
+    def __init__(self) -> None:
+        self.loops: list[VirtualClockLoop] = []
+
+    def __call__(self) -> VirtualClockLoop:
+        loop = VirtualClockLoop()
+        self.loops.append(loop)
+        return loop
+
+
+@contextmanager
+def closing_unrun(steps: list[Any]) -> Iterator[list[Any]]:
+    try:
+        yield steps
+    finally:
+        for step in steps:
+            if asyncio.iscoroutine(step):
+                step.close()
+
+
+async def running_loop() -> asyncio.AbstractEventLoop:
+    await asyncio.sleep(0.25)
+    return asyncio.get_running_loop()
+
+
+def test_every_step_runs_in_order_on_one_loop(exercise):
+    factory = LoopFactory()
+    with closing_unrun([running_loop(), lambda: 42, running_loop()]) as steps:
+        report = exercise.run_steps(steps, factory)
+    first, answer, last = report.results
+    assert answer == 42, f"The plain function step returned 42; results held {answer!r}."
+    assert first is last, (
+        "The first and the last step ran on different event loops; expected one loop for "
+        "the whole script. asyncio.Runner keeps its loop open between runner.run() calls."
+    )
+    assert factory.loops == [first], (
+        f"loop_factory made {len(factory.loops)} loops, and the steps ran on "
+        f"{'one of them' if first in factory.loops else 'another loop'}; expected one loop, "
+        "made by loop_factory (asyncio.Runner(loop_factory=loop_factory))."
+    )
+    assert first.is_closed(), "run_steps returned with its loop still open; close it."
+
+
+def test_a_background_task_keeps_running_through_the_later_steps(exercise):
+    factory = LoopFactory()
+    ticks: list[float] = []
+    started: list[asyncio.Task[None]] = []
+
+    async def heartbeat() -> None:
+        while True:
+            await asyncio.sleep(0.25)
+            ticks.append(asyncio.get_running_loop().time())
+
+    async def start_heartbeat() -> str:
+        started.append(asyncio.create_task(heartbeat(), name="heartbeat"))
+        return "started"
+
+    with closing_unrun([start_heartbeat(), asyncio.sleep(1.3, result="slept")]) as steps:
+        report = exercise.run_steps(steps, factory)
+    assert report.results == ["started", "slept"]
+    assert ticks == [0.25, 0.5, 0.75, 1.0, 1.25], (
+        f"A heartbeat task started by the first step ticked at {ticks} while the second "
+        "step slept for 1.3 s; expected ticks at 0.25, 0.5, 0.75, 1.0 and 1.25 s. Every "
+        "step must run on the same loop, so that tasks from earlier steps keep going."
+    )
+    assert report.still_running == ["heartbeat"], (
+        f"still_running was {report.still_running}; expected ['heartbeat'], the one task "
+        "left running after the last step. List them (asyncio.all_tasks(loop)) before "
+        "the loop is closed."
+    )
+    assert started[0].cancelled(), "Closing the loop should have cancelled the heartbeat."
+
+
+def test_errors_nobody_can_catch_go_to_your_handler(exercise):
+    factory = LoopFactory()
+    late, early = KeyError("late callback"), ValueError("early callback")
+
+    def raising(error: Exception) -> Callable[[], None]:
+        def callback() -> None:
+            raise error
+
+        return callback
+
+    async def misbehave() -> str:
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.25, raising(late))
+        loop.call_soon(raising(early))
+        await asyncio.sleep(1.3)
+        return "done"
+
+    with closing_unrun([misbehave()]) as steps:
+        report = exercise.run_steps(steps, factory)
+    assert report.complaints == [early, late], (
+        f"Two callbacks raised {early!r} and then {late!r}; complaints held "
+        f"{report.complaints!r}; expected those two errors, in that order. Install a "
+        "handler with loop.set_exception_handler(handler): handler(loop, context) gets "
+        "each one as context['exception']."
+    )
+    assert report.results == ["done"]
+
+
+def test_a_failing_step_is_raised_and_the_rest_do_not_run(exercise):
+    factory = LoopFactory()
+    broken = RuntimeError("step 2 failed")
+    ran: list[str] = []
+
+    async def fail() -> None:
+        await asyncio.sleep(0.25)
+        raise broken
+
+    def record() -> str:
+        ran.append("step 3")
+        return "step 3"
+
+    with (
+        closing_unrun([running_loop(), fail(), record]) as steps,
+        pytest.raises(RuntimeError) as raised,
+    ):
+        exercise.run_steps(steps, factory)
+    assert raised.value is broken, (
+        f"The second step raised {broken!r}; run_steps raised {raised.value!r}; expected "
+        "that very error."
+    )
+    assert ran == [], "After the second step failed, the third step still ran."
+    assert all(loop.is_closed() for loop in factory.loops), (
+        "run_steps raised the step's error but left its loop open; close it however the "
+        "steps end (`with asyncio.Runner(...) as runner:`)."
+    )
+
+
+def test_the_same_function_twice_and_no_steps_at_all(exercise):
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(len(calls) + 1)
+        return calls[-1]
+
+    twice = exercise.run_steps([count, count], LoopFactory())
+    empty = exercise.run_steps([], LoopFactory())
+    assert (twice.results, empty.results, empty.still_running, empty.complaints) == (
+        [1, 2],
+        [],
+        [],
+        [],
+    ), (
+        f"run_steps([count, count]) gave results {twice.results} and run_steps([]) gave "
+        f"{empty!r}; expected [1, 2], and an empty report."
+    )

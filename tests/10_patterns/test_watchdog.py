@@ -1,0 +1,141 @@
+"""Tests for exercises/10_patterns/watchdog.py.
+
+The job sleeps through a list of gaps, calling progress() after each, and then either
+returns a result object or goes quiet for good. Gaps and limits are odd numbers (0.25,
+1.3, 1.5 s) so that an answer that checks on the job now and then misses the moment.
+"""
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension
+
+
+class Job:
+    """A job that reports progress after each gap, then returns or hangs."""
+
+    def __init__(self, gaps: list[float], *, hang: bool = False, error: Exception | None = None):
+        self.gaps = gaps
+        self.hang = hang
+        self.error = error
+        self.result = object()
+        self.timeline = Timeline()
+        self.progress_at: list[float] = []
+
+    async def __call__(self, progress: Callable[[], None]) -> object:
+        loop = asyncio.get_running_loop()
+        async with self.timeline.track("job"):
+            for gap in self.gaps:
+                await asyncio.sleep(gap)
+                self.progress_at.append(round(loop.time(), 6))
+                progress()
+            if self.error is not None:
+                raise self.error
+            if self.hang:
+                await asyncio.Event().wait()
+            return self.result
+
+    @property
+    def outcome(self) -> str:
+        return self.timeline.spans[0].outcome if self.timeline.spans else "never started"
+
+
+async def timed_out_at(exercise: Any, job: Job, idle: float, deadline: float) -> float | None:
+    """When supervise raised TimeoutError (rounded), or None if it returned."""
+    try:
+        await exercise.supervise(job, idle, deadline)
+    except TimeoutError:
+        return round(asyncio.get_running_loop().time(), 6)
+    return None
+
+
+async def test_a_job_that_keeps_making_progress_finishes(exercise, clock):
+    job = Job([1.3, 1.3, 1.3, 0.25])
+    result = await exercise.supervise(job, 1.5, 100)
+    assert result is job.result, job.timeline.explain(
+        f"supervise returned {result!r} at t={clock.now:g} s; expected the job's own "
+        "result at t=4.15 s. Its progress came every 1.3 s at most, within idle=1.5 s.",
+        "Each progress() call must push the idle timeout to 1.5 s after that call "
+        "(watchdog.reschedule(loop.time() + idle)).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("gaps", "expected"),
+    [([], 1.5), ([0.25], 1.75), ([1.3, 1.3], 4.1), ([1.3, 0.25, 1.3], 4.35)],
+)
+async def test_a_job_that_goes_quiet_is_stopped_idle_seconds_after_its_last_progress(
+    exercise, gaps, expected
+):
+    job = Job(gaps, hang=True)
+    when = await timed_out_at(exercise, job, 1.5, 100)
+    assert when == expected, job.timeline.explain(
+        f"With progress at {job.progress_at} and then silence, supervise "
+        f"{'returned' if when is None else f'timed out at t={when:g} s'}; expected "
+        f"TimeoutError at t={expected:g} s, 1.5 s after the last sign of life.",
+        "Count the idle time from the latest progress() call, not from the start or the "
+        "previous deadline.",
+    )
+    assert job.outcome == "cancelled", f"the quiet job {job.outcome}; expected it cancelled."
+
+
+async def test_the_deadline_stops_a_job_however_busy_it_is(exercise, clock):
+    await asyncio.sleep(1)
+    job = Job([0.25] * 40)
+    when = await timed_out_at(exercise, job, 1.5, deadline=3.5)
+    assert when == 3.5, job.timeline.explain(
+        f"A job making progress every 0.25 s, started at t=1 s with deadline=3.5, "
+        f"{'finished' if when is None else f'timed out at t={when:g} s'}; expected "
+        "TimeoutError at t=3.5 s. `deadline` is a moment on the loop's clock, not a "
+        "number of seconds from now.",
+        "asyncio.timeout_at(deadline) gives up at that moment of loop.time().",
+    )
+    assert job.outcome == "cancelled", f"the job {job.outcome}; expected it cancelled."
+
+
+async def test_a_deadline_already_past_stops_the_job_at_once(exercise, clock):
+    await asyncio.sleep(1)
+    job = Job([0.25], hang=True)
+    when = await timed_out_at(exercise, job, 1.5, deadline=0.5)
+    assert when == 1, job.timeline.explain(
+        f"Started at t=1 s with deadline=0.5, supervise "
+        f"{'returned' if when is None else f'timed out at t={when:g} s'}; expected "
+        "TimeoutError at once, at t=1 s.",
+        "asyncio.timeout_at(deadline) with a moment already past gives up at once.",
+    )
+
+
+@pytest.mark.parametrize("error", [ValueError("bad row"), TimeoutError("the job's own")])
+async def test_the_job_s_own_error_comes_out_as_it_is(exercise, clock, error):
+    job = Job([0.25, 1.3], error=error)
+    with pytest.raises(type(error)) as raised:
+        await exercise.supervise(job, 1.5, 100)
+    assert raised.value is error, (
+        f"The job raised {error!r} at t=1.55 s and supervise raised {raised.value!r}; "
+        "expected that very error. Only a timeout of supervise's own is its TimeoutError."
+    )
+    assert clock.now == 1.55
+
+
+async def test_cancelled_at_any_await_supervise_ends_cancelled_not_timed_out(exercise):
+    async def supervise_a_job_that_goes_quiet(start: Starter) -> Job:
+        job = Job([0.25, 1.3], hang=True)
+        task = start(exercise.supervise(job, 1.5, 100))
+        await asyncio.wait({task}, timeout=10)
+        return job
+
+    for run in await cancel_at_each_suspension(supervise_a_job_that_goes_quiet):
+        job = run.state
+        assert run.ended_cancelled, job.timeline.explain(
+            f"supervise(job, idle=1.5, deadline=100) was {run.describe()}, and it "
+            f"{run.ended}; expected it to end cancelled.",
+            "A cancellation from outside is not a timeout: let the CancelledError through.",
+        )
+        assert job.outcome in ("cancelled", "never started"), job.timeline.explain(
+            f"supervise was {run.describe()}, and afterwards the job {job.outcome}; "
+            "expected it cancelled too.",
+            "Run the job inside supervise (await it), so cancelling supervise cancels it.",
+        )

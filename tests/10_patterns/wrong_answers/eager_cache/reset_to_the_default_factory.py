@@ -1,0 +1,25 @@
+"""Wrong: puts back asyncio's default factory (None) instead of the one the loop had."""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+
+async def lookup_all(
+    keys: Iterable[str], cache: dict[str, Any], fetch: Callable[[str], Awaitable[Any]]
+) -> dict[str, Any]:
+    """Each key's value, from the cache when it is there, eagerly."""
+
+    async def one(key: str) -> Any:
+        if key not in cache:
+            cache[key] = await fetch(key)
+        return cache[key]
+
+    loop = asyncio.get_running_loop()
+    loop.set_task_factory(asyncio.eager_task_factory)  # type: ignore[attr-defined]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = {key: group.create_task(one(key)) for key in keys}
+    finally:
+        loop.set_task_factory(None)
+    return {key: task.result() for key, task in tasks.items()}

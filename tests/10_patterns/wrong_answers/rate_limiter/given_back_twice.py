@@ -1,0 +1,30 @@
+"""Wrong: schedules the permission back, and also gives it back when the request ends."""
+
+import asyncio
+from types import TracebackType
+
+
+class RateLimiter:
+    """At most `rate` entries into `async with limiter:` in any `per` seconds."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        # Bounded: giving back more permissions than there are is a bug, and raises.
+        self._permissions = asyncio.BoundedSemaphore(rate)
+        self._per = per
+
+    async def __aenter__(self) -> None:
+        """Wait for a permission, and arrange for it to come back."""
+        await self._permissions.acquire()
+        # A timer on the loop returns it at the moment it was taken plus `per`, whatever
+        # the request does meanwhile, even if it is cancelled.
+        loop = asyncio.get_running_loop()
+        loop.call_at(loop.time() + self._per, self._permissions.release)
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """The request is over; its permission comes back on its own schedule."""
+        self._permissions.release()

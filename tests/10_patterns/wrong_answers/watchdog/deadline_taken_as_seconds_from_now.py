@@ -1,0 +1,20 @@
+"""Wrong: treats `deadline` as a number of seconds from now, not a moment of loop.time()."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+async def supervise(
+    job: Callable[[Callable[[], None]], Awaitable[T]], idle: float, deadline: float
+) -> T:
+    """The job's result, unless it goes quiet for `idle` seconds or runs past `deadline`."""
+    loop = asyncio.get_running_loop()
+    async with asyncio.timeout(deadline), asyncio.timeout(idle) as watchdog:
+
+        def progress() -> None:
+            watchdog.reschedule(loop.time() + idle)
+
+        return await job(progress)

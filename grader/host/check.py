@@ -7,11 +7,14 @@
 - one pytest run against solutions, stubs and wrong answers, judged by the same verdict as
   a learner's grade, shows every solution passing, every stub and every wrong answer
   rejected: failed by a test that ran, not merely broken (a wrong answer that does not
-  import, or that trips the integrity checks, is a problem, not a rejection).
+  import, or that trips the integrity checks, is a problem, not a rejection);
+- the reference solutions use at least 90% of the asyncio API a course should touch
+  (``grader/host/api_surface.txt``); the coverage and the names still missing are printed.
 """
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
@@ -157,6 +160,35 @@ def _why(outcome: ExerciseOutcome | None) -> str:
     return f"{outcome.status}; every test passes"
 
 
+API_SURFACE = Path(__file__).with_name("api_surface.txt")
+API_TARGET = 0.9
+
+
+def api_coverage(manifest: Manifest) -> tuple[list[str], list[str]]:
+    """(used, missing): the names of the course's asyncio API the reference solutions use.
+
+    A name counts when it appears as an identifier in a solution: a name, an attribute,
+    a definition, an import, or a keyword argument.
+    """
+    names: set[str] = set()
+    for exercise in manifest.exercises:
+        tree = ast.parse((KIT_ROOT / exercise.path_in("solutions")).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.alias):
+                names.add(node.name.rsplit(".", 1)[-1])
+            elif isinstance(node, ast.keyword) and node.arg:
+                names.add(node.arg)
+    lines = API_SURFACE.read_text(encoding="utf-8").splitlines()
+    surface = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return [n for n in surface if n in names], [n for n in surface if n not in names]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every check, print what each found, and exit 1 if anything is wrong."""
     manifest = load_manifest()
@@ -174,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{len(manifest.exercises)} exercises {topics}; {solution_tests} tests; "
         f"{wrong_runs} wrong-answer runs"
     )
+    used, missing = api_coverage(manifest)
+    share = len(used) / (len(used) + len(missing))
+    print(f"API coverage: {len(used)}/{len(used) + len(missing)} names ({share:.0%}) in solutions/")
+    if missing:
+        print(f"  not used yet: {', '.join(missing)}")
+    if share < API_TARGET:
+        problems.append(f"the solutions use {share:.0%} of the API surface; need {API_TARGET:.0%}")
     if problems:
         print(f"\n{len(problems)} problem(s):")
         print("\n".join(f"- {problem}" for problem in problems))

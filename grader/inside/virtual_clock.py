@@ -38,7 +38,7 @@ from typing import Any
 import looptime
 
 from grader.inside.detectors import learner_caller, where_tasks_wait
-from grader.inside.endless import EndlessWork
+from grader.inside.endless import KIT_THREADS, EndlessWork
 
 if sys.platform == "linux":
     import fcntl
@@ -50,9 +50,6 @@ DEADLOCK_ERROR = looptime.IdleTimeoutError
 _EXECUTOR_GRACE = 0.02
 
 SelectResult = list[tuple[selectors.SelectorKey, int]]
-
-# Threads of the kit itself (a watchdog, say) that never wake the loop: not real I/O.
-KIT_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
 
 class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
@@ -111,9 +108,13 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
 
         def passes(timeout: float | None, outside: bool) -> SelectResult:
             if timeout is None and not outside:
-                # Nothing is scheduled and nothing outside could wake a task: a deadlock.
-                self._declare_deadlock()
-                return []
+                # Nothing is scheduled and nothing outside could wake a task: a deadlock,
+                # unless one of the loop's own sockets is ready already (a connect that
+                # went through, bytes that arrived from another socket of the loop).
+                ready = real_select(0)
+                if not ready:
+                    self._declare_deadlock()
+                return ready
             if outside:
                 # A job, thread, process or peer that reports back wakes the selector;
                 # otherwise time moves on (or, with nothing scheduled, the loop asks again:

@@ -6,7 +6,6 @@ And the verdicts on endless work, graded end to end from fixture submissions.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import threading
 
@@ -19,7 +18,8 @@ from grader.host.advice import advice_for
 from grader.host.outcomes import FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 from grader.host.pristine import original_stub
 from grader.host.report import Context, render
-from grader.host.runner import RunOptions, run_exercises
+from grader.host.runner import RunOptions, run_exercises, run_pytest
+from grader.host.verdict import judge
 from grader.inside.messages import for_learner
 from grader.manifest import KIT_ROOT
 
@@ -292,19 +292,17 @@ _WITHOUT_SIGALRM = (
 
 
 @pytest.mark.timeout(90)
-def test_without_sigalrm_the_tests_run_and_a_busy_loop_is_still_stopped(make_submission, tmp_path):
+def test_without_sigalrm_the_tests_run_and_a_busy_loop_is_still_stopped(manifest, make_submission):
     folder = make_submission({FETCH_ALL: ENDLESS["busy loop"][0]})
-    results = tmp_path / "results.json"
-    completed = subprocess.run(
-        [sys.executable, "-c", _WITHOUT_SIGALRM, "tests/01_coroutines/test_await_the_result.py",
-         "tests/02_tasks/test_fetch_all.py", f"--exercises-dir={folder}",
-         f"--results-json={results}", "-q", "-p", "no:warnings"],
-        cwd=KIT_ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert "INTERNALERROR" not in completed.stdout + completed.stderr
-    records = json.loads(results.read_text(encoding="utf-8"))["tests"]
-    by_exercise = {(r["exercise"], r["outcome"]) for r in records}
-    assert by_exercise == {("await_the_result", "passed"), ("fetch_all", "failed")}
+    log = run_pytest(
+        ["tests/01_coroutines/test_await_the_result.py", "tests/02_tasks/test_fetch_all.py"],
+        [f"--exercises-dir={folder}"],
+        command=[sys.executable, "-c", _WITHOUT_SIGALRM],
+    )
+    assert log.clean, f"the run without SIGALRM did not end cleanly: {log.crash_text}"
+    exercises = (manifest.by_id("await_the_result"), manifest.by_id("fetch_all"))
+    statuses = {o.exercise.id: o.status for o in judge(exercises, log, folder)}
+    assert statuses == {"await_the_result": PASSED, "fetch_all": FAILED}
 
 
 # -- linter advice -------------------------------------------------------------------------

@@ -125,6 +125,10 @@ class Grade:
             ]
         )
 
+    def student_visible(self) -> str:
+        """What a student may get back: the Exercism, Gradescope and JUnit files."""
+        return "\n".join([json.dumps(self.exercism), json.dumps(self.gradescope), self.junit])
+
     def sizes(self) -> dict[str, int]:
         """How many bytes each output took."""
         texts = {

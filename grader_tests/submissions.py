@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class Case:
     touched: tuple[str, ...] = ()  # words of which the error message must name one
     symlinks: Mapping[str, str] = field(default_factory=dict)
     hangs: bool = False
+    floods: bool = False  # prints far more than any output may hold
 
     @property
     def folder(self) -> Path:
@@ -78,6 +80,7 @@ def hostile_cases() -> list[Case]:
                 touched=tuple(data.get("touched", ())),
                 symlinks=data.get("symlinks", {}),
                 hangs=data.get("hangs", False),
+                floods=data.get("floods", False),
             )
         )
     return cases
@@ -121,6 +124,21 @@ class Grade:
                 self.junit,
             ]
         )
+
+    def student_visible(self) -> str:
+        """What a student may get back: the Exercism, Gradescope and JUnit files."""
+        return "\n".join([json.dumps(self.exercism), json.dumps(self.gradescope), self.junit])
+
+    def sizes(self) -> dict[str, int]:
+        """How many bytes each output took."""
+        texts = {
+            "report": self.stdout,
+            "stderr": self.stderr,
+            "exercism": json.dumps(self.exercism),
+            "gradescope": json.dumps(self.gradescope),
+            "junit": self.junit,
+        }
+        return {name: len(text.encode()) for name, text in texts.items()}
 
     def describe(self, exercise_id: str) -> str:
         """A short account of the run for assertion messages."""
@@ -275,6 +293,20 @@ def fill(text: str, words: Mapping[str, str]) -> str:
     for word, value in words.items():
         text = text.replace(f"@@{word}@@", value)
     return text
+
+
+def still_running(marker: str, pids: Path, grace: float = 2.0) -> list[int]:
+    """Processes a hostile submission started that are alive after the grade.
+
+    A sandbox's processes die with it, but the kernel may take a moment to finish them
+    off: allow them ``grace`` seconds before calling them survivors.
+    """
+    deadline = time.monotonic() + grace
+    while True:
+        alive = sorted(set(processes_with(marker) + pids_in(pids)))
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
 
 
 def processes_with(marker: str) -> list[int]:

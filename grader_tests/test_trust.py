@@ -28,14 +28,19 @@ from grader_tests.submissions import (
     build_submission,
     end_processes,
     hostile_cases,
-    pids_in,
-    processes_with,
+    still_running,
 )
 
 CASES = hostile_cases()
 SECRET_VARIABLE = "KIT_TEST_SECRET"
-# One hang costs the grader's wall-clock limit; the cases that hang are allowed this much.
-pytestmark = pytest.mark.timeout(180)
+# Bytes any one output (report, Exercism, Gradescope, JUnit) may take, whatever was printed.
+OUTPUT_LIMIT = 2**20
+# Characters of one test's output in the Exercism file, with room for a "truncated" note.
+EXERCISM_OUTPUT_LIMIT = 600
+# Generous limits, not timing assertions: a grade of two exercises takes seconds, but the
+# machine may be busy; a case that hangs costs the grade's whole limit (GRADE_LIMIT) first.
+pytestmark = pytest.mark.timeout(120)
+HANG_TIMEOUT = 240
 
 
 @dataclass
@@ -49,25 +54,38 @@ class HostileRun:
     before: dict[str, dict[str, tuple[str, int]]]
     after: dict[str, dict[str, tuple[str, int]]]
     left_running: list[int]
+    machine_paths: tuple[str, str]  # folders of the grading machine: the kit, the submission
 
 
 class HostileRuns:
-    """Grades each case on first use; the six tests of a case share its one grade."""
+    """Grades each case on first use; the tests of a case share its one grade.
 
-    def __init__(self, factory: pytest.TempPathFactory, extra: tuple[str, ...] = ()) -> None:
+    ``without_bubblewrap`` grades it with a PATH on which no ``bwrap`` can be found, so
+    the grader has to fall back to its weaker isolation.
+    """
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
         self.factory = factory
-        self.extra = extra  # more arguments for the hostile grade, e.g. an isolation mode
-        self.done: dict[str, HostileRun] = {}
+        self.done: dict[tuple[str, bool], HostileRun] = {}
         # Every case's kit is a fresh copy of the same files, so one baseline serves all.
         self.baselines: dict[tuple[str, ...], dict[str, dict[str, tuple[str, int]]]] = {}
 
     def __getitem__(self, case: Case) -> HostileRun:
-        if case.name not in self.done:
-            self.done[case.name] = self._run(case)
-        return self.done[case.name]
+        return self.get(case, without_bubblewrap=False)
 
-    def _run(self, case: Case) -> HostileRun:
+    def get(self, case: Case, without_bubblewrap: bool) -> HostileRun:
+        """The case's run, graded now if it was not yet."""
+        key = (case.name, without_bubblewrap)
+        if key not in self.done:
+            self.done[key] = self._run(case, without_bubblewrap)
+        return self.done[key]
+
+    def _run(self, case: Case, without_bubblewrap: bool) -> HostileRun:
         folder = self.factory.mktemp(case.name)
+        env = {}
+        if without_bubblewrap:
+            (folder / "empty-path").mkdir()
+            env["PATH"] = str(folder / "empty-path")
         kit = Kit.copy_of(KIT_ROOT, folder / "kit")
         if case.selection not in self.baselines:
             self.baselines[case.selection] = _stubs_and_solutions(
@@ -92,16 +110,22 @@ class HostileRuns:
             case.selection,
             submission=submission,
             outputs=folder / "outputs",
-            env={SECRET_VARIABLE: env_secret},
-            extra=self.extra,
+            env={**env, SECRET_VARIABLE: env_secret},
         )
-        left_running = sorted(set(processes_with(marker) + pids_in(pids)))
+        left_running = still_running(marker, pids)
         end_processes(left_running)
         kit_changes = kit.changes_since(fingerprint)
         after = _stubs_and_solutions(kit, case.selection, folder / "after")
         shutil.rmtree(submission)  # it may hold a file as large as the disk attack could make
         return HostileRun(
-            case, grade, (env_secret, file_secret), kit_changes, before, after, left_running
+            case,
+            grade,
+            (env_secret, file_secret),
+            kit_changes,
+            before,
+            after,
+            left_running,
+            (str(kit.root), str(submission)),
         )
 
 
@@ -123,7 +147,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> HostileRuns:
     return HostileRuns(tmp_path_factory)
 
 
-by_case = pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def params(cases: list[Case]) -> list[object]:
+    """The cases as parameters; a case that hangs may take up to the grader's limit and more."""
+    return [
+        pytest.param(case, id=case.name, marks=[pytest.mark.timeout(HANG_TIMEOUT)] * case.hangs)
+        for case in cases
+    ]
+
+
+by_case = pytest.mark.parametrize("case", params(CASES))
 
 
 @by_case
@@ -144,9 +176,7 @@ def test_a_hostile_exercise_scores_nothing(runs, case):
     assert grade.returncode == 1, f"{case.attacks}: the grade exited {grade.returncode}.\n{shown}"
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in CASES if c.touched], ids=[c.name for c in CASES if c.touched]
-)
+@pytest.mark.parametrize("case", params([c for c in CASES if c.touched]))
 def test_the_message_says_what_the_exercise_touched(runs, case):
     grade = runs[case].grade
     message = str(grade.exercise(case.attacked).get("message") or "")
@@ -207,3 +237,70 @@ def test_no_secret_reaches_any_output(runs, case):
 def test_no_process_outlives_the_grade(runs, case):
     left = runs[case].left_running
     assert not left, f"{case.attacks}: processes {left} were still running after the grade"
+
+
+@by_case
+def test_every_output_stays_small(runs, case):
+    sizes = runs[case].grade.sizes()
+    too_big = {name: size for name, size in sizes.items() if size > OUTPUT_LIMIT}
+    assert not too_big, f"{case.attacks}: outputs over {OUTPUT_LIMIT} bytes: {too_big}"
+
+
+@pytest.mark.parametrize("case", params([c for c in CASES if c.floods]))
+def test_a_flood_of_output_is_cut_with_a_visible_note(runs, case):
+    outputs = [str(test.get("output") or "") for test in runs[case].grade.exercism["tests"]]
+    assert all(len(output) <= EXERCISM_OUTPUT_LIMIT for output in outputs), [
+        len(output) for output in outputs
+    ]
+    assert any("truncated" in output for output in outputs), (
+        f"no test output says it was truncated: {[output[-80:] for output in outputs]}"
+    )
+
+
+@pytest.mark.parametrize("case", params([c for c in CASES if not c.symlinks]))
+def test_no_folder_of_the_grading_machine_is_shown(runs, case):
+    run = runs[case]
+    kit, submission = run.machine_paths
+    assert kit not in run.grade.everything_shown(), (
+        f"{case.attacks}: an output shows the kit's folder {kit}"
+    )
+    assert submission not in run.grade.student_visible(), (
+        f"{case.attacks}: a student-visible file shows {submission}; paths should be relative "
+        "to the submission"
+    )
+
+
+FALLBACK_CASES = [
+    case
+    for case in CASES
+    if case.name
+    in {
+        "patch_asyncio_sleep",
+        "forge_results_argv",
+        "write_kit_grader",
+        "leak_env_secret",
+        "symlink_to_solution",
+        "hang_fork_child_holds_pipes",
+        "exhaust_processes",
+    }
+]
+
+
+@pytest.mark.parametrize("case", params(FALLBACK_CASES))
+def test_without_bubblewrap_the_fallback_isolation_still_holds(runs, case):
+    run = runs.get(case, without_bubblewrap=True)
+    grade = run.grade
+    isolation = grade.exercism.get("isolation")
+    assert isinstance(isolation, str), f"no `isolation` in {sorted(grade.exercism)}"
+    assert isolation.strip(), "the Exercism file's `isolation` is empty"
+    assert isolation != "bubblewrap", "with no bwrap to be found, the grade claims bubblewrap"
+    assert grade.finished, f"{case.attacks}: the grade never ended"
+    attacked, honest = grade.exercise(case.attacked), grade.exercise(HONEST)
+    assert attacked["points"] == 0, f"{case.attacks}: it scored.\n{grade.describe(case.attacked)}"
+    if case.expect == "error":
+        assert attacked["status"] == "error", grade.describe(case.attacked)
+    assert honest["status"] == PASSED, grade.describe(HONEST)
+    assert not run.kit_changes, "\n".join(run.kit_changes)
+    assert run.after == run.before
+    assert not any(secret in grade.everything_shown() for secret in run.secrets)
+    assert not run.left_running, f"processes {run.left_running} outlived the grade"

@@ -8,7 +8,7 @@ _PASS_EVERYTHING = """
 import pytest
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
+@pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     report.outcome = "passed"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.host.pristine import is_untouched
 from grader.manifest import Exercise, shown_path
+
+if TYPE_CHECKING:
+    from grader.host.credit import Credit
 
 PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
 
@@ -25,6 +28,7 @@ class TestOutcome:
     output: str
     duration: float
     test_code: str = ""
+    mistakes: tuple[str, ...] = ()  # kinds of asyncio mistake the detectors caught
 
     @property
     def sentence(self) -> str:
@@ -46,6 +50,8 @@ class ExerciseOutcome:
     interference: str = ""
     # How the run was isolated from the grading machine (bubblewrap, fallback, none).
     isolation: str = ""
+    # How points are earned (grader.host.credit); None is the default, all or nothing.
+    credit: Credit | None = None
 
     @property
     def shown_file(self) -> str:
@@ -55,9 +61,11 @@ class ExerciseOutcome:
         return shown_path(self.file)
 
     @property
-    def points(self) -> int:
-        """Points earned: all of them for a passed exercise, none otherwise."""
-        return self.exercise.points if self.status == PASSED else 0
+    def points(self) -> float:
+        """Points earned: all of them for a passed exercise, or what the credit rule gives."""
+        if self.credit is None:
+            return self.exercise.points if self.status == PASSED else 0
+        return self.credit.points(self)
 
     @property
     def unfinished_tests(self) -> list[TestOutcome]:
@@ -98,6 +106,7 @@ def fold(
                 output=record["output"],
                 duration=record["duration"],
                 test_code=record.get("test_code", ""),
+                mistakes=tuple(record.get("mistakes", ())),
             )
             for record in records.get("tests", [])
             if record["exercise"] == exercise.id and record["attempt"] in (attempt, "")

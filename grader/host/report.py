@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from grader.host.credit import tidy
 from grader.host.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
 from grader.inside.messages import ALSO_HEADER
 
@@ -67,7 +68,7 @@ def next_unfinished(outcomes: Sequence[ExerciseOutcome]) -> ExerciseOutcome | No
     return next((outcome for outcome in outcomes if outcome.status != PASSED), None)
 
 
-def progress_bar(earned: int, possible: int) -> str:
+def progress_bar(earned: float, possible: int) -> str:
     """``[########----------]  40%`` for the share of points earned."""
     share = earned / possible if possible else 0.0
     filled = round(share * _BAR_WIDTH)
@@ -75,7 +76,7 @@ def progress_bar(earned: int, possible: int) -> str:
 
 
 def _headline(outcomes: Sequence[ExerciseOutcome]) -> str:
-    earned = sum(outcome.points for outcome in outcomes)
+    earned = tidy(sum(outcome.points for outcome in outcomes))
     possible = sum(outcome.exercise.points for outcome in outcomes)
     passed = sum(outcome.status == PASSED for outcome in outcomes)
     return (

@@ -12,7 +12,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from grader.course.commands import VISIBILITIES, add_commands, add_credit_option
 from grader.host import formats
+from grader.host.credit import apply, load_credit
 from grader.host.outcomes import PASSED, ExerciseOutcome
 from grader.host.pristine import original_stub
 from grader.host.report import next_steps, next_unfinished, print_report, render, wants_colour
@@ -59,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--against", choices=("exercises", "solutions"), default="exercises", help=argparse.SUPPRESS
     )
+    add_credit_option(grade)
+    grade.add_argument("--visibility", choices=VISIBILITIES, default="visible",
+                       help="visibility of each Gradescope test")  # fmt: skip
     grade.set_defaults(command=_grade)
 
     listing = commands.add_parser("list", help="every exercise with its status and file")
@@ -76,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     watch = commands.add_parser("watch", help="re-grade each time an exercise file is saved")
     watch.add_argument("exercise", nargs="?", help="exercise to start with (default: next)")
     watch.set_defaults(command=_watch)
+    add_commands(commands)
     return parser
 
 
@@ -106,12 +112,14 @@ def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
         raise UsageError(f"--submission {args.submission} is not a folder")
     options = RunOptions(args.against, args.junit, args.submission)
     outcomes = run_exercises(exercises, options)
+    apply(outcomes, load_credit(manifest, args.credit))
     elapsed = time.perf_counter() - started
     print_report(outcomes, verbose=args.verbose)
     if args.json:
         formats.write_json(formats.exercism_results(outcomes), args.json)
     if args.gradescope:
-        formats.write_json(formats.gradescope_results(outcomes, elapsed), args.gradescope)
+        document = formats.gradescope_results(outcomes, elapsed, args.visibility)
+        formats.write_json(document, args.gradescope)
     if args.junit and args.junit.is_file():
         formats.rewrite_junit(args.junit, outcomes)
     return _exit_code(outcomes)

@@ -171,7 +171,10 @@ class KitPlugin:
         grader re-runs each exercise on its own when the process dies, so the others are
         still graded.
         """
-        per_test = item.config.getoption("timeout", None) or item.config.getini("timeout") or 5
+        marker = item.get_closest_marker("timeout")  # a test's own limit, as pytest-timeout
+        per_test = (marker.args[0] if marker and marker.args else None) or (
+            item.config.getoption("timeout", None) or item.config.getini("timeout") or 5
+        )
         limit = _HARD_LIMIT_FACTOR * float(per_test)
         faulthandler.dump_traceback_later(limit, exit=True)
         try:

@@ -18,8 +18,9 @@ from pathlib import Path
 from grader.course.bundles import kit_files
 from grader.manifest import KIT_ROOT, Manifest
 
-# README sections (## headings) a learner does not need.
+# README sections (## headings) a learner does not need, and headings that change with them.
 _STAFF_SECTIONS = ("For instructors", "For maintainers")
+_RENAMED = {"## The two commands": "## The command"}
 
 _WORKFLOW = """\
 # Grades the exercises on every push and puts the score in the run's summary.
@@ -106,7 +107,7 @@ def learner_readme(text: str) -> str:
             skipping = line[3:].strip().startswith(_STAFF_SECTIONS)
         if skipping or "nox -t kit" in line:
             continue
-        kept.append(line)
+        kept.append(_RENAMED.get(line, line))
     readme = "\n".join(kept).rstrip() + "\n"
     return re.sub(r"\n{3,}", "\n\n", readme)
 

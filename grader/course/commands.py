@@ -7,9 +7,10 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from grader.course import autograde, bundles, edition
-from grader.course.batch import BatchOptions, grade_class
+from grader.course.batch import BatchOptions, Graded, grade_class
 from grader.course.gradebook import gradebook_csv, write_feedback
 from grader.course.intake import Refused
 from grader.course.store import write_atomically
@@ -74,17 +75,24 @@ def _grade_all(args: argparse.Namespace, manifest: Manifest) -> int:
         results = grade_class(args.submissions, manifest, options)
     except Refused as error:
         raise ManifestError(str(error)) from None
-    write_atomically(args.out / "gradebook.csv", gradebook_csv(results, exercises))
-    for result in results:
-        write_feedback(result, args.out / "feedback" / result.submission.key)
-    summary = class_summary(results, exercises, credit.mode)
-    write_atomically(args.out / "summary.json", json.dumps(summary, indent=1) + "\n")
-    write_atomically(args.out / "summary.html", summary_html(summary))
+    summary = write_outputs(results, options)
     elapsed = time.perf_counter() - started
     print(f"Graded {summary['graded']} of {summary['students']} submissions in {elapsed:.0f} s.")
     for name in ("gradebook.csv", "summary.html", "summary.json", "feedback/"):
         print(f"  {args.out / name}")
     return 0
+
+
+def write_outputs(results: list[Graded], options: BatchOptions) -> dict[str, Any]:
+    """The gradebook, every student's feedback folder and the class summary; the summary."""
+    out = options.out
+    write_atomically(out / "gradebook.csv", gradebook_csv(results, options.exercises))
+    for result in results:
+        write_feedback(result, out / "feedback" / result.submission.key)
+    summary = class_summary(results, options.exercises, options.credit.mode)
+    write_atomically(out / "summary.json", json.dumps(summary, indent=1) + "\n")
+    write_atomically(out / "summary.html", summary_html(summary))
+    return summary
 
 
 def _edition(args: argparse.Namespace, manifest: Manifest) -> int:

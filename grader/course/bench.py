@@ -35,12 +35,14 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sample", type=int, default=10, help="single grades to time")
+    parser.add_argument("--out", type=Path, help="keep the gradebook and summary here")
     args = parser.parse_args()
     manifest = load_manifest()
     with tempfile.TemporaryDirectory(prefix="asyncio-kit-bench-batch-") as scratch:
         root = Path(scratch)
         generate(root / "class", args.students, manifest.exercises)
-        options = BatchOptions(root / "out", manifest.exercises, Credit(), jobs=args.jobs)
+        out = args.out or root / "out"
+        options = BatchOptions(out, manifest.exercises, Credit(), jobs=args.jobs, force=True)
         started = time.perf_counter()
         results = grade_class(root / "class", manifest, options)
         write_outputs(results, options)

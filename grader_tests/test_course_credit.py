@@ -75,7 +75,8 @@ def test_the_manifest_chooses_the_rule_and_the_command_line_wins(manifest, tmp_p
         'id = "fetch_all"\n', 'id = "fetch_all"\nweights = { test_no_urls_means_no_pages = 3 }\n'
     )
     path = tmp_path / "manifest.toml"
-    path.write_text('[grading]\ncredit = "per-test"\n\n' + text, encoding="utf-8")
+    assert '\ncredit = "all-or-nothing"\n' in text
+    path.write_text(text.replace('credit = "all-or-nothing"', 'credit = "per-test"'))
     chosen = load_credit(manifest, path=path)
     assert chosen.mode == PER_TEST
     assert chosen.weight("fetch_all", "test_no_urls_means_no_pages") == 3

@@ -9,11 +9,12 @@ test processes they start: ``--jobs`` of those run at once, one per core by defa
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,16 +77,18 @@ def grade_class(
     submissions = discover(source, manifest, options.out / ".intake")
     gradable = [s for s in submissions if not s.problem]
     pending: dict[str, Submission] = {}
+    waiting = 0  # submissions whose content is not graded yet, counting identical ones
     for submission in gradable:
         digest = submission.content_hash()
-        stored = store.load(digest, manifest, options.exercises)
-        if (options.force or stored is None) and digest not in pending:
-            pending[digest] = submission
-    refused = len(submissions) - len(gradable)
-    print(
-        f"{len(submissions)} submissions: {len(gradable) - len(pending)} already graded, "
-        f"{len(pending)} to grade" + (f", {refused} that cannot be graded" if refused else "")
-    )
+        if options.force or store.load(digest, manifest, options.exercises) is None:
+            waiting += 1
+            pending.setdefault(digest, submission)
+    notes = [f"{len(gradable) - waiting} already graded", f"{len(pending)} to grade"]
+    if waiting > len(pending):
+        notes.append(f"{waiting - len(pending)} identical to another one")
+    if len(submissions) > len(gradable):
+        notes.append(f"{len(submissions) - len(gradable)} that cannot be graded")
+    print(f"{len(submissions)} submissions: {', '.join(notes)}")
     with _progress(len(pending)) as progress:
         _grade_pending(pending, options, store, grader, progress)
     results = []
@@ -105,39 +108,55 @@ def _grade_pending(
     grader: Grader,
     progress: Progress,
 ) -> None:
-    def grade(digest: str, submission: Submission) -> tuple[Submission, float]:
-        started = time.perf_counter()
-        with tempfile.TemporaryDirectory(prefix="asyncio-kit-batch-") as scratch:
-            folder = Path(scratch) / submission.key
-            submission.write(folder)
-            outcomes = grader(options.exercises, folder)
-        store.save(digest, outcomes)
-        return submission, time.perf_counter() - started
+    """Grade ``pending`` on ``options.jobs`` worker threads, storing each result as it comes.
 
-    queue = iter(pending.items())
-    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        running: set[Future[tuple[Submission, float]]] = set()
-        try:
-            while True:
-                # Keep exactly --jobs submissions in flight, so an interrupt leaves no backlog.
-                for digest, submission in queue:
-                    running.add(pool.submit(grade, digest, submission))
-                    if len(running) >= options.jobs:
-                        break
-                if not running:
-                    break
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    progress.advance(*future.result())
-        except KeyboardInterrupt:
-            for future in running:
-                future.cancel()
-            print(
-                f"\nStopped. Every finished submission is kept in {store.folder}; "
-                "run the same command again to grade the rest.",
-                file=sys.stderr,
-            )
-            raise
+    The workers are daemon threads, so Ctrl-C ends the batch at once instead of waiting for
+    the submissions in flight; those are not stored (their test processes were interrupted
+    too) and are graded by the next run.
+    """
+    tasks: queue.SimpleQueue[tuple[str, Submission]] = queue.SimpleQueue()
+    for item in pending.items():
+        tasks.put(item)
+    finished: queue.SimpleQueue[tuple[Submission, float, BaseException | None]]
+    finished = queue.SimpleQueue()
+    stopping = threading.Event()
+
+    def work() -> None:
+        while not stopping.is_set():
+            try:
+                digest, submission = tasks.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            try:
+                with tempfile.TemporaryDirectory(prefix="asyncio-kit-batch-") as scratch:
+                    folder = Path(scratch) / submission.key
+                    submission.write(folder)
+                    outcomes = grader(options.exercises, folder)
+                if not stopping.is_set():
+                    store.save(digest, outcomes)
+                finished.put((submission, time.perf_counter() - started, None))
+            except BaseException as error:  # handed to the main thread, which raises it
+                finished.put((submission, 0.0, error))
+
+    for _ in range(min(options.jobs, len(pending))):
+        threading.Thread(target=work, daemon=True).start()
+    try:
+        for _ in pending:
+            submission, seconds, error = finished.get()
+            if error is not None:
+                raise error
+            progress.advance(submission, seconds)
+    except KeyboardInterrupt:
+        stopping.set()
+        print(
+            f"\nStopped. Every finished submission is kept in {store.folder}; "
+            "run the same command again to grade the rest.",
+            file=sys.stderr,
+        )
+        raise
+    finally:
+        stopping.set()
 
 
 def _run(exercises: tuple[Exercise, ...], folder: Path) -> list[ExerciseOutcome]:

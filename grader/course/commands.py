@@ -19,6 +19,7 @@ from grader.host.credit import CREDIT_MODES, load_credit
 from grader.manifest import Manifest, ManifestError
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+EXIT_INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,6 +76,8 @@ def _grade_all(args: argparse.Namespace, manifest: Manifest) -> int:
         results = grade_class(args.submissions, manifest, options)
     except Refused as error:
         raise ManifestError(str(error)) from None
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     summary = write_outputs(results, options)
     elapsed = time.perf_counter() - started
     print(f"Graded {summary['graded']} of {summary['students']} submissions in {elapsed:.0f} s.")

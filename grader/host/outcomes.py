@@ -28,7 +28,8 @@ class TestOutcome:
     output: str
     duration: float
     test_code: str = ""
-    mistakes: tuple[str, ...] = ()  # kinds of asyncio mistake the detectors caught
+    # Kinds of asyncio mistakes the detectors caught in this test (never-awaited, ...).
+    mistakes: tuple[str, ...] = ()
 
     @property
     def sentence(self) -> str:

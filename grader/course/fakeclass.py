@@ -3,8 +3,9 @@
 Each student hands in, per exercise, the reference solution, the untouched stub or one of
 the kit's known wrong answers, drawn from a seeded random generator so that a class is the
 same every time. A few students are hostile: their code ends the test process
-(``os._exit``), loops forever at import, or does not parse. Students come as folders, zips
-and folders with a wrapper, as instructors receive them.
+(``os._exit``), loops forever at import, or does not parse. Every file a student worked on
+carries their name, so no two students hand in identical work. Students come as folders,
+zips and folders with a wrapper, as instructors receive them.
 """
 
 from __future__ import annotations
@@ -51,6 +52,21 @@ def student_files(
     return files
 
 
+def signed(files: dict[str, bytes], name: str, exercises: tuple[Exercise, ...]) -> dict[str, bytes]:
+    """``files`` with the student's name added to every file they worked on, as students do.
+
+    Without it two students handing in the reference solution would be the same content,
+    graded once; real classes rarely hand in identical work, so the benchmark should not
+    count on it. Untouched stubs stay untouched: they are the same for everyone.
+    """
+    stubs = {e.relative_path.as_posix(): (KIT_ROOT / e.path_in("exercises")).read_bytes()
+             for e in exercises}  # fmt: skip
+    return {
+        path: content if content == stubs.get(path) else content + f"# {name}\n".encode()
+        for path, content in files.items()
+    }
+
+
 def generate(dest: Path, count: int, exercises: tuple[Exercise, ...], seed: int = 7) -> None:
     """Write ``count`` students' submissions into ``dest`` (one folder or zip each)."""
     rng = random.Random(seed)
@@ -60,8 +76,8 @@ def generate(dest: Path, count: int, exercises: tuple[Exercise, ...], seed: int 
             style = hostile[number]
         else:
             style = rng.choice(["solved", "stubs", "mixed", "mixed", "mixed"])
-        files = student_files(exercises, rng, style)
         name = f"student{number:03d}_{style}"
+        files = signed(student_files(exercises, rng, style), name, exercises)
         form = number % 3
         if form == 0:
             _write_folder(dest / name, files)

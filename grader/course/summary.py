@@ -47,7 +47,7 @@ def class_summary(
     mistake_students: dict[str, set[str]] = defaultdict(set)
     mistake_exercises: dict[str, Counter[str]] = defaultdict(Counter)
     for result in graded:
-        for outcome in result.outcomes:
+        for outcome in _worked_on(result.outcomes):
             for kind in {kind for test in outcome.tests for kind in test.mistakes}:
                 mistake_students[kind].add(result.submission.key)
                 mistake_exercises[kind][outcome.exercise.id] += 1
@@ -111,7 +111,9 @@ def _exercise_summary(
         if outcome.status == ERROR
     )
     mistakes = Counter(
-        kind for outcome in outcomes for kind in {k for t in outcome.tests for k in t.mistakes}
+        kind
+        for outcome in _worked_on(outcomes)
+        for kind in {k for t in outcome.tests for k in t.mistakes}
     )
     return {
         "id": exercise.id,
@@ -140,6 +142,11 @@ def _exercise_summary(
             for kind, count in mistakes.most_common()
         ],
     }
+
+
+def _worked_on(outcomes: Sequence[ExerciseOutcome]) -> list[ExerciseOutcome]:
+    """The outcomes of work the student did: an untouched stub's mistakes are the kit's."""
+    return [outcome for outcome in outcomes if outcome.status != NOT_STARTED]
 
 
 def _first_message(outcome: ExerciseOutcome) -> str:

@@ -115,3 +115,38 @@ def bench(session: nox.Session) -> None:
     """Print how long the suite takes against solutions/ versus trivial async tests."""
     install(session, "test")
     session.run("python", "-m", "grader.host.benchmark", *session.posargs)
+
+
+@nox.session(default=False)
+def edition(session: nox.Session) -> None:
+    """Write the student edition, without solutions: nox -s edition -- DEST [--github-actions]."""
+    install(session, "test")
+    session.run("python", "-m", "grader", "edition", *session.posargs)
+
+
+@nox.session(name="grade-all", default=False)
+def grade_all(session: nox.Session) -> None:
+    """Grade a whole class: nox -s grade-all -- SUBMISSIONS --out DIR [--force] [--jobs N]."""
+    install(session, "course")
+    session.run("python", "-m", "grader", "grade-all", *session.posargs)
+
+
+@nox.session(default=False)
+def gradescope(session: nox.Session) -> None:
+    """Build a Gradescope autograder bundle: nox -s gradescope -- autograder.zip."""
+    install(session, "test")
+    session.run("python", "-m", "grader", "gradescope-bundle", *session.posargs)
+
+
+@nox.session(default=False)
+def prairielearn(session: nox.Session) -> None:
+    """Build a PrairieLearn external grader folder: nox -s prairielearn -- DEST."""
+    install(session, "test")
+    session.run("python", "-m", "grader", "prairielearn-bundle", *session.posargs)
+
+
+@nox.session(name="bench-batch", default=False)
+def bench_batch(session: nox.Session) -> None:
+    """Grade 200 generated submissions and print submissions per minute (maintainers)."""
+    install(session, "course")
+    session.run("python", "-m", "grader.course.bench", *session.posargs)

@@ -14,8 +14,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from grader.course.commands import VISIBILITIES, add_commands, add_credit_option
 from grader.host import formats
 from grader.host.advice import advice_for
+from grader.host.credit import apply, load_credit
 from grader.host.outcomes import NOT_STARTED, PASSED, ExerciseOutcome
 from grader.host.pristine import original_stub
 from grader.host.report import (
@@ -87,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--against", choices=("exercises", "solutions"), default="exercises", help=argparse.SUPPRESS
     )
+    add_credit_option(grade)
+    grade.add_argument("--visibility", choices=VISIBILITIES, default="visible",
+                       help="visibility of each Gradescope test")  # fmt: skip
     grade.set_defaults(command=_grade)
 
     listing = commands.add_parser(
@@ -110,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     watch.add_argument("exercise", nargs="?", help="exercise to start with (default: next)")
     watch.set_defaults(command=_watch)
+    add_commands(commands)
     return parser
 
 
@@ -155,6 +161,7 @@ def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
         outcomes = run_exercises(exercises, options)
     except RuntimeError as error:  # the requested isolation cannot run on this machine
         raise UsageError(str(error)) from error
+    apply(outcomes, load_credit(manifest, args.credit))
     elapsed = time.perf_counter() - started
     learner = submission is None and args.against == "exercises"
     print_report(
@@ -165,7 +172,7 @@ def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
     if args.json:
         formats.write_json(formats.exercism_results(outcomes), from_caller(args.json))
     if args.gradescope:
-        document = formats.gradescope_results(outcomes, elapsed)
+        document = formats.gradescope_results(outcomes, elapsed, args.visibility)
         formats.write_json(document, from_caller(args.gradescope))
     if args.junit:
         formats.write_junit(outcomes, from_caller(args.junit))

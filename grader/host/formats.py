@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from grader.host.credit import PER_TEST, breakdown, tidy
 from grader.host.outcomes import ERROR, PASSED, ExerciseOutcome, TestOutcome
 
 # Exercism truncates a test's output at 500 characters; doing it here keeps files small too,
@@ -74,11 +75,19 @@ def _exercism_test(test: TestOutcome, task_id: int) -> dict[str, Any]:
 
 
 def gradescope_results(
-    outcomes: Sequence[ExerciseOutcome], execution_time: float
+    outcomes: Sequence[ExerciseOutcome], execution_time: float, visibility: str = "visible"
 ) -> dict[str, Any]:
-    """Gradescope's results.json: one Gradescope test per exercise, scored by its points."""
-    tests = []
+    """Gradescope's results.json: one Gradescope test per exercise, scored by its points.
+
+    Under per-test credit each kit test is its own Gradescope test with its share of the
+    points. ``visibility`` is every test's Gradescope visibility (``hidden``,
+    ``after_due_date``, ``after_published`` or ``visible``).
+    """
+    tests: list[dict[str, Any]] = []
     for number, outcome in enumerate(outcomes, start=1):
+        if outcome.credit is not None and outcome.credit.mode == PER_TEST:
+            tests += _gradescope_per_test(outcome, number, visibility)
+            continue
         exercise = outcome.exercise
         lines = [f"{outcome.status}: {outcome.passed_count}/{len(outcome.tests)} tests pass"]
         if outcome.problem:
@@ -94,11 +103,12 @@ def gradescope_results(
                 "status": "passed" if outcome.status == PASSED else "failed",
                 "output": "\n".join(lines),
                 "tags": [exercise.topic.id],
-                "visibility": "visible",
+                "visibility": visibility,
             }
         )
     errors = [outcome for outcome in outcomes if outcome.status == ERROR]
-    summary = f"{sum(o.points for o in outcomes)}/{sum(o.max_points for o in outcomes)}"
+    earned = tidy(sum(outcome.points for outcome in outcomes))
+    summary = f"{earned}/{sum(o.max_points for o in outcomes)}"
     note = f"; {len(errors)} exercise(s) could not be graded" if errors else ""
     return {
         "score": float(sum(outcome.points for outcome in outcomes)),
@@ -115,6 +125,31 @@ def capped(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - len(_TRUNCATED)] + _TRUNCATED
+
+
+def _gradescope_per_test(
+    outcome: ExerciseOutcome, number: int, visibility: str
+) -> list[dict[str, Any]]:
+    """One Gradescope test per kit test of ``outcome``, each scored by its share."""
+    entries = []
+    for index, item in enumerate(breakdown(outcome), start=1):
+        if item.test is None:
+            output = outcome.problem or f"{outcome.status}: no test of this exercise ran"
+        else:
+            output = f"{outcome.status}: {item.test.outcome}\n{item.test.message}".rstrip()
+        entries.append(
+            {
+                "name": item.name,
+                "number": f"{number}.{index}",
+                "score": float(item.earned),
+                "max_score": float(item.worth),
+                "status": "passed" if item.passed else "failed",
+                "output": output,
+                "tags": [outcome.exercise.topic.id, outcome.exercise.id],
+                "visibility": visibility,
+            }
+        )
+    return entries
 
 
 def write_json(document: dict[str, Any], path: Path) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.manifest import Exercise, shown_path
+
+if TYPE_CHECKING:
+    from grader.host.credit import Credit
 
 PASSED, FAILED, NOT_STARTED, ERROR = "passed", "failed", "not started", "error"
 # An exercise this Python cannot run (it needs a newer asyncio); it is not counted.
@@ -47,6 +51,8 @@ class ExerciseOutcome:
     interference: str = ""
     # How the run was isolated from the grading machine (bubblewrap, fallback, none).
     isolation: str = ""
+    # How points are earned (grader.host.credit); None is the default, all or nothing.
+    credit: Credit | None = None
 
     @property
     def shown_file(self) -> str:
@@ -61,9 +67,11 @@ class ExerciseOutcome:
         return 0 if self.status == UNAVAILABLE else self.exercise.points
 
     @property
-    def points(self) -> int:
-        """Points earned: all of them for a passed exercise, none otherwise."""
-        return self.exercise.points if self.status == PASSED else 0
+    def points(self) -> float:
+        """Points earned: all of them for a passed exercise, or what the credit rule gives."""
+        if self.credit is None:
+            return self.exercise.points if self.status == PASSED else 0
+        return self.credit.points(self)
 
     @property
     def unfinished_tests(self) -> list[TestOutcome]:

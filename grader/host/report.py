@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from grader.host.credit import tidy
 from grader.host.outcomes import (
     ERROR,
     FAILED,
@@ -102,7 +103,7 @@ def next_unfinished(outcomes: Sequence[ExerciseOutcome]) -> ExerciseOutcome | No
     return next((outcome for outcome in outcomes if outcome.status != PASSED), None)
 
 
-def progress_bar(earned: int, possible: int) -> str:
+def progress_bar(earned: float, possible: int) -> str:
     """``[########----------]  40%`` for the share of points earned."""
     share = earned / possible if possible else 0.0
     filled = round(share * _BAR_WIDTH)
@@ -110,7 +111,7 @@ def progress_bar(earned: int, possible: int) -> str:
 
 
 def _headline(outcomes: Sequence[ExerciseOutcome]) -> str:
-    earned = sum(outcome.points for outcome in outcomes)
+    earned = tidy(sum(outcome.points for outcome in outcomes))
     possible = sum(outcome.max_points for outcome in outcomes)
     passed = sum(outcome.status == PASSED for outcome in outcomes)
     return (

@@ -154,8 +154,6 @@ def _write_step_summary(outcomes: Sequence[ExerciseOutcome]) -> None:
         "| exercise | status | points |",
         "| --- | --- | --- |",
     ]
-    lines += [
-        f"| {o.exercise.id} | {o.status} | {o.points}/{o.max_points} |" for o in outcomes
-    ]
+    lines += [f"| {o.exercise.id} | {o.status} | {o.points}/{o.max_points} |" for o in outcomes]
     with open(path, "a", encoding="utf-8") as summary:
         summary.write("\n".join(lines) + "\n")

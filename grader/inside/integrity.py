@@ -12,7 +12,8 @@ same names must still hold the same objects; anything else is interference.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Any
 
@@ -36,9 +37,22 @@ _REBOUND_PER_TEST = {
     ("warnings", "showwarning"),
 }
 
-# (what kind of owner, the owner's name, the member's name): kinds are "module" (a name in
-# a module), "class" (a member of a class), "modules" (an entry of sys.modules) and "hook".
-Snapshot = dict[tuple[str, str, str], Any]
+_MISSING = object()
+
+
+@dataclass
+class Snapshot:
+    """Live views of the watched namespaces, and what each watched name held at the start.
+
+    Holding the namespaces themselves (a module's ``__dict__``, a class's mapping proxy,
+    ``sys.modules``) makes each comparison one lookup: a test costs a millisecond or so.
+    """
+
+    # (namespace, name, object it held, owner shown in a message)
+    entries: list[tuple[Mapping[str, Any], str, Any, str]] = field(default_factory=list)
+    # (a protected class's namespace, how many names it had, its name): a new method
+    class_sizes: list[tuple[Mapping[str, Any], int, str]] = field(default_factory=list)
+    hooks: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def is_protected(module_name: str) -> bool:
@@ -57,56 +71,59 @@ def _protected_modules() -> Iterator[tuple[str, ModuleType]]:
 
 def take(config: pytest.Config) -> Snapshot:
     """What every watched name refers to now."""
-    snapshot: Snapshot = {}
+    snapshot = Snapshot()
     for name, module in _protected_modules():
-        snapshot[("modules", "sys.modules", name)] = module
-        for attribute, value in list(vars(module).items()):
+        snapshot.entries.append((sys.modules, name, module, "sys.modules"))
+        namespace = vars(module)
+        for attribute, value in list(namespace.items()):
             if isinstance(value, _WATCHED_TYPES) and (name, attribute) not in _REBOUND_PER_TEST:
-                snapshot[("module", name, attribute)] = value
+                snapshot.entries.append((namespace, attribute, value, name))
             if isinstance(value, type) and value.__module__ == name:
-                for member, inner in list(vars(value).items()):
-                    if isinstance(inner, _WATCHED_TYPES):
-                        snapshot[("class", f"{name}.{value.__qualname__}", member)] = inner
+                members = vars(value)
+                owner = f"{name}.{value.__qualname__}"
+                snapshot.class_sizes.append((members, len(members), owner))
+                snapshot.entries += [
+                    (members, member, inner, owner)
+                    for member, inner in list(members.items())
+                    if isinstance(inner, _WATCHED_TYPES)
+                ]
+    snapshot.hooks = _hook_functions(config)
+    return snapshot
+
+
+def _hook_functions(config: pytest.Config) -> dict[str, tuple[Any, ...]]:
+    hooks = {}
     for hook_name in dir(config.hook):
         hook = getattr(config.hook, hook_name)
         if hasattr(hook, "get_hookimpls"):
-            functions = tuple(impl.function for impl in hook.get_hookimpls())
-            snapshot[("hook", "pytest", hook_name)] = functions
-    return snapshot
+            hooks[hook_name] = tuple(impl.function for impl in hook.get_hookimpls())
+    return hooks
 
 
 def changes(before: Snapshot, config: pytest.Config) -> list[str]:
     """The watched names that no longer refer to what they did, as ``owner.name``."""
-    after = take(config)
-    classes = {owner for kind, owner, _ in before if kind == "class"}
     touched = [
-        _describe(key)
-        for key, value in before.items()
-        if key not in after or not _same(after[key], value)
+        f"sys.modules[{name!r}]" if owner == "sys.modules" else f"{owner}.{name}"
+        for namespace, name, value, owner in before.entries
+        if namespace.get(name, _MISSING) is not value
     ]
     # New names in a module are ordinary lazy imports; a new method on a protected class
-    # or a new hook implementation is not.
+    # is not.
+    for members, size, owner in before.class_sizes:
+        if len(members) != size:
+            known = {name for namespace, name, _, _ in before.entries if namespace is members}
+            touched += [f"{owner}.{name}" for name in members if name not in known]
+    now = _hook_functions(config)
     touched += [
-        _describe(key)
-        for key in after.keys() - before.keys()
-        if key[0] == "hook" or (key[0] == "class" and key[1] in classes)
+        f"pytest's {name} hook"
+        for name in now.keys() | before.hooks.keys()
+        if not _same(now.get(name, ()), before.hooks.get(name, ()))
     ]
     return sorted(set(touched))
 
 
-def _same(now: Any, then: Any) -> bool:
-    if isinstance(then, tuple):
-        return len(now) == len(then) and all(a is b for a, b in zip(now, then, strict=True))
-    return now is then
-
-
-def _describe(key: tuple[str, str, str]) -> str:
-    kind, owner, name = key
-    if kind == "modules":
-        return f"sys.modules[{name!r}]"
-    if kind == "hook":
-        return f"pytest's {name} hook"
-    return f"{owner}.{name}"
+def _same(now: tuple[Any, ...], then: tuple[Any, ...]) -> bool:
+    return len(now) == len(then) and all(a is b for a, b in zip(now, then, strict=True))
 
 
 class HotSet:

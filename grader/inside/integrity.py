@@ -50,8 +50,8 @@ class Snapshot:
 
     # (namespace, name, object it held, owner shown in a message)
     entries: list[tuple[Mapping[str, Any], str, Any, str]] = field(default_factory=list)
-    # (a protected class's namespace, how many names it had, its name): a new method
-    class_sizes: list[tuple[Mapping[str, Any], int, str]] = field(default_factory=list)
+    # (a protected class's namespace, the names it had, its name): to see a new method
+    class_names: list[tuple[Mapping[str, Any], frozenset[str], str]] = field(default_factory=list)
     hooks: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
@@ -81,7 +81,7 @@ def take(config: pytest.Config) -> Snapshot:
             if isinstance(value, type) and value.__module__ == name:
                 members = vars(value)
                 owner = f"{name}.{value.__qualname__}"
-                snapshot.class_sizes.append((members, len(members), owner))
+                snapshot.class_names.append((members, frozenset(members), owner))
                 snapshot.entries += [
                     (members, member, inner, owner)
                     for member, inner in list(members.items())
@@ -107,12 +107,18 @@ def changes(before: Snapshot, config: pytest.Config) -> list[str]:
         for namespace, name, value, owner in before.entries
         if namespace.get(name, _MISSING) is not value
     ]
-    # New names in a module are ordinary lazy imports; a new method on a protected class
-    # is not.
-    for members, size, owner in before.class_sizes:
-        if len(members) != size:
-            known = {name for namespace, name, _, _ in before.entries if namespace is members}
-            touched += [f"{owner}.{name}" for name in members if name not in known]
+    # New names in a module are ordinary lazy imports, and Python itself caches a few
+    # dunders on classes (copyreg's __slotnames__); a new method on a protected class is
+    # interference.
+    for members, known, owner in before.class_names:
+        if len(members) != len(known):
+            touched += [
+                f"{owner}.{name}"
+                for name, value in list(members.items())
+                if name not in known
+                and not name.startswith("__")
+                and isinstance(value, _WATCHED_TYPES)
+            ]
     now = _hook_functions(config)
     touched += [
         f"pytest's {name} hook"

@@ -330,6 +330,12 @@ class KitPlugin:
         if touched and self.snapshot is not None and _changed_machinery(touched):
             # What decides a verdict was changed: nothing after this can be trusted, so
             # the run ends here and the grader runs the remaining exercises on their own.
+            print(
+                f"\n{item.nodeid}: the code under test changed what decides a verdict; "
+                "stopping the run:\n" + "\n".join(f"- {entry}" for entry in touched),
+                file=sys.__stderr__,
+                flush=True,
+            )
             os._exit(EXIT_INTERFERENCE)
         return report
 

@@ -132,6 +132,16 @@ def _same(now: tuple[Any, ...], then: tuple[Any, ...]) -> bool:
     return len(now) == len(then) and all(a is b for a, b in zip(now, then, strict=True))
 
 
+def shadowed_methods(instance: object) -> list[str]:
+    """Methods of ``instance``'s class replaced on the instance itself (``loop.time = ...``)."""
+    cls = type(instance)
+    return [
+        f"{cls.__name__}.{name} (on the running loop)"
+        for name in list(vars(instance))
+        if isinstance(getattr(cls, name, None), FunctionType)
+    ]
+
+
 class HotSet:
     """The few objects that make time pass or a check succeed, checked on every loop step.
 

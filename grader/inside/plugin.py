@@ -343,11 +343,13 @@ class KitPlugin:
         """What learner code was refused, and the verdict machinery it changed, in this test."""
         refused = [f"refused: {what}" for what in dict.fromkeys(self.audit.refused)]
         self.audit.refused.clear()
-        if self.snapshot is None:
+        if self.snapshot is None or self.hot is None:
             return refused
-        return refused + [
-            f"changed {name}" for name in integrity.changes(self.snapshot, self.config)
-        ]
+        changed = integrity.changes(self.snapshot, self.config) + self.hot.broken
+        self.hot.broken.clear()
+        if self.loop is not None:
+            changed += integrity.shadowed_methods(self.loop)
+        return refused + [f"changed {name}" for name in dict.fromkeys(changed)]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A test file that does not even import is an error for its exercise."""

@@ -99,8 +99,9 @@ def render(
 
 
 def next_unfinished(outcomes: Sequence[ExerciseOutcome]) -> ExerciseOutcome | None:
-    """The first exercise, in teaching order, that does not pass yet."""
-    return next((outcome for outcome in outcomes if outcome.status != PASSED), None)
+    """The first exercise, in teaching order, that does not pass yet (and can run here)."""
+    waiting = (o for o in outcomes if o.status not in (PASSED, UNAVAILABLE))
+    return next(waiting, None)
 
 
 def progress_bar(earned: float, possible: int) -> str:

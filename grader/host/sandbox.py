@@ -192,6 +192,8 @@ def command(
         *binds,
         "--ro-bind", str(tree.root), str(_SANDBOX_ROOT),
         "--proc", "/proc", "--dev", "/dev",
+        # Process pools need POSIX semaphores, which live in /dev/shm.
+        "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/dev/shm",
         "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
         *(["--ro-bind", str(compiled), COMPILED_INSIDE] if compiled else []),
         "--chdir", str(_SANDBOX_ROOT),

@@ -209,17 +209,24 @@ def compiled_cache(tree: Tree) -> Path | None:
     a sandboxed run's start-up. A trusted run of the whole suite against the shipped stubs
     (kit code, no learner code) fills the cache the first time; later runs get it
     read-only, so learner code cannot plant compiled files in it. It is keyed by the
-    tree's files (the exercises aside) and the Python.
+    tree's files (the exercises aside) and the Python, and kept in the user's cache folder
+    (``~/.cache/asyncio-kit``), so every copy of the same kit shares it.
     """
     digest = hashlib.sha256(sys.version.encode())
     for path in sorted(tree.root.rglob("*")):
         relative = path.relative_to(tree.root)
         if path.is_file() and relative.parts[0] != "exercises":
             digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes())
-    cache = KIT_ROOT / ".kit" / "sandbox-pycache" / digest.hexdigest()[:20]
+    cache = _cache_root() / digest.hexdigest()[:20]
     if not cache.is_dir():
         _fill(cache)
     return cache if cache.is_dir() else None
+
+
+def _cache_root() -> Path:
+    """The user's cache folder: shared by every copy of the kit, keyed by content."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "asyncio-kit" / "sandbox-pycache"
 
 
 def _fill(cache: Path) -> None:

@@ -209,29 +209,27 @@ def test_the_kit_check_does_not_count_a_wrong_answer_that_does_not_import_as_rej
 # Real seconds a blocked test takes: longer than the default hard backstop (2 x the 5 s limit).
 _BLOCK = 16
 _BLOCKED = f"select.select([], [], [], {_BLOCK})"
-_OWN_LIMIT_TEST = '''
+# A kit test that takes long in real time without an event loop running (so the busy-loop
+# watchdog, which watches running loops, has nothing to say): only the backstop could stop it.
+_SLOW_TEST = f'''
 
-@pytest.mark.timeout(40)
-async def test_a_slow_answer_within_its_own_time_limit(exercise):
-    """Blocks the loop's thread for longer than the default backstop, within its own limit."""
-    network = FakeNetwork()
-    assert await exercise.fetch_all(["slow"], network.download) == ["slow!"]
+def test_a_slow_check_{{name}}(exercise):
+    """Takes longer than the default backstop in real time."""
+    select.select([], [], [], {_BLOCK})
+    assert callable(exercise.fetch_all)
 '''
+_OWN_LIMIT_TEST = "\n\n@pytest.mark.timeout(40)" + _SLOW_TEST.format(name="within_its_own_limit")
 
 
 @pytest.mark.timeout(180)
 def test_the_hard_backstop_follows_a_tests_own_timeout_marker(kit, submission, tmp_path):
     test_file = kit.root / "tests" / "02_tasks" / "test_fetch_all.py"
     original = test_file.read_text(encoding="utf-8")
-    test_file.write_text("import pytest\n" + original + _OWN_LIMIT_TEST, encoding="utf-8")
-    slow = CORRECT.replace(
-        "async def fetch_all(urls, download):\n",
-        f"async def fetch_all(urls, download):\n    if urls == ['slow']:\n        {_BLOCKED}\n",
+    test_file.write_text(
+        "import pytest\nimport select\n" + original + _OWN_LIMIT_TEST, encoding="utf-8"
     )
     try:
-        grade = kit.grade(
-            ("fetch_all",), submission("import select\n" + slow), outputs=tmp_path / "out"
-        )
+        grade = kit.grade(("fetch_all",), submission(CORRECT), outputs=tmp_path / "out")
     finally:
         test_file.write_text(original, encoding="utf-8")
     assert grade.exercise("fetch_all")["status"] == PASSED, grade.describe("fetch_all")
@@ -239,8 +237,14 @@ def test_the_hard_backstop_follows_a_tests_own_timeout_marker(kit, submission, t
 
 @pytest.mark.timeout(180)
 def test_the_hard_backstop_is_off_with_timeout_0(kit, submission):
-    blocked = on_the_timing_test(_BLOCKED, "import select")
-    plain = plain_pytest(kit, submission(blocked), "--timeout=0")
+    test_file = kit.root / "tests" / "02_tasks" / "test_fetch_all.py"
+    original = test_file.read_text(encoding="utf-8")
+    slow_test = _SLOW_TEST.format(name="with_no_limit")
+    test_file.write_text("import select\n" + original + slow_test, encoding="utf-8")
+    try:
+        plain = plain_pytest(kit, submission(CORRECT), "--timeout=0", "-k", "with_no_limit")
+    finally:
+        test_file.write_text(original, encoding="utf-8")
     assert plain.returncode == 0, (
         f"with --timeout=0 a test blocked {_BLOCK} s was still stopped:\n{plain.stdout[-1500:]}"
         f"\n{plain.stderr[-1500:]}"

@@ -55,11 +55,18 @@ def exercism_results(outcomes: Sequence[ExerciseOutcome]) -> dict[str, Any]:
             "status": outcome.status,
             "points": outcome.points,
             "max_points": outcome.max_points,
-            "message": capped(outcome.problem, _MESSAGE_LIMIT) or None,
+            "message": capped(_exercise_message(outcome), _MESSAGE_LIMIT) or None,
         }
         for task_id, outcome in enumerate(outcomes, start=1)
     ]
     return document
+
+
+def _exercise_message(outcome: ExerciseOutcome) -> str:
+    """Why an exercise is what it is: its problem, or for an error the first test's message."""
+    if outcome.problem or outcome.status != ERROR:
+        return outcome.problem
+    return next((test.message for test in outcome.unfinished_tests if test.message), "")
 
 
 def _exercism_test(test: TestOutcome, task_id: int) -> dict[str, Any]:
@@ -183,7 +190,7 @@ def write_junit(outcomes: Sequence[ExerciseOutcome], path: Path) -> None:
                 message = capped(test.message or "(no message)", _MESSAGE_LIMIT)
                 problem = ET.SubElement(case, kind, message=message.splitlines()[0])
                 problem.text = message
-        if outcome.problem:
+        if outcome.problem and not outcome.tests:
             errors += 1
             case = ET.SubElement(suite, "testcase", classname=exercise.id, name="grading")
             message = capped(outcome.problem, _MESSAGE_LIMIT)

@@ -102,6 +102,12 @@ def _judge_one(exercise: Exercise, log: RunLog, tree: Path, attempt: str) -> Exe
     missing = [nodeid for nodeid in expected if nodeid not in log.tests]
     if missing:
         outcome.problem = _missing_problem(missing, log)
+        # Every expected test is listed, the ones without a record as errors, so each
+        # output names all of them (a JUnit file after a crash is complete).
+        outcome.tests = [
+            test_outcome(log.tests[n]) if n in log.tests else _never_finished(n, outcome.problem)
+            for n in expected
+        ]
         return outcome
     ended_badly = log.exitstatus not in (0, 1) or log.returncode not in (0, 1, None)
     if ended_badly and log.started and log.started[-1] in expected:
@@ -121,6 +127,12 @@ def _judge_one(exercise: Exercise, log: RunLog, tree: Path, attempt: str) -> Exe
     else:
         outcome.status = FAILED
     return outcome
+
+
+def _never_finished(nodeid: str, why: str) -> TestOutcome:
+    """The outcome of an expected test whose record never arrived."""
+    name = nodeid.rsplit("::", 1)[-1].split("[")[0]
+    return TestOutcome(nodeid, name, "", "error", why.splitlines()[0], "", 0.0)
 
 
 def _interference(expected: list[str], log: RunLog) -> str:

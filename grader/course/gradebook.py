@@ -35,9 +35,10 @@ def flags(result: Graded) -> list[str]:
     for outcome in result.outcomes:
         if outcome.interference:
             found.append(f"interference in {outcome.exercise.id}: {outcome.interference}")
-        elif outcome.status == ERROR and not outcome.tests:
-            # The run died or hung (os._exit, an endless loop): worth a look at the code.
-            found.append(f"no test ran in {outcome.exercise.id}")
+        elif outcome.status == ERROR and outcome.problem:
+            # The run died or hung (os._exit, an endless loop), or the file was refused:
+            # worth a look at the code.
+            found.append(f"could not be graded: {outcome.exercise.id}")
     return found
 
 

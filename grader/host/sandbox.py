@@ -187,14 +187,16 @@ def command(
     bwrap = [
         "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-        "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/lib", "/lib",
-        "--ro-bind-try", "/lib64", "/lib64", "--ro-bind-try", "/bin", "/bin",
-        *binds,
-        "--ro-bind", str(tree.root), str(_SANDBOX_ROOT),
+        # The private /tmp comes first: the interpreter may live under /tmp (a CI clone's
+        # virtual environment), and a later tmpfs would hide its bind.
         "--proc", "/proc", "--dev", "/dev",
         # Process pools need POSIX semaphores, which live in /dev/shm.
         "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/dev/shm",
         "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
+        "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/lib", "/lib",
+        "--ro-bind-try", "/lib64", "/lib64", "--ro-bind-try", "/bin", "/bin",
+        *binds,
+        "--ro-bind", str(tree.root), str(_SANDBOX_ROOT),
         *(["--ro-bind", str(compiled), COMPILED_INSIDE] if compiled else []),
         "--chdir", str(_SANDBOX_ROOT),
         "--",
@@ -284,7 +286,7 @@ def _parents(path: str, made: set[str]) -> list[str]:
     current = ""
     for part in parts:
         current += "/" + part
-        if current in ("/usr", "/lib", "/lib64", "/bin") or current in made:
+        if current in ("/usr", "/lib", "/lib64", "/bin", "/tmp") or current in made:
             continue
         made.add(current)
         arguments += ["--perms", "0755", "--dir", current]

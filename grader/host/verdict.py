@@ -16,6 +16,7 @@ batch grader, so each rule is written once here:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -171,6 +172,12 @@ def _missing_problem(missing: list[str], log: RunLog) -> str:
 
 
 def _learner_lines(crash_text: str) -> str:
-    """The part of a faulthandler dump a learner can use: the file lines, innermost first."""
+    """The part of a faulthandler dump a learner can use: the exercise's own lines first.
+
+    faulthandler lists every thread, innermost frame first; the lines in the exercise's
+    file say where it was stuck, and the rest is the machinery around it.
+    """
     lines = [line.strip() for line in crash_text.splitlines() if line.strip().startswith("File")]
-    return "\n".join(f"  {line}" for line in lines[:12]) or crash_text.strip()[-1000:]
+    own = [line for line in lines if f"{os.sep}exercises{os.sep}" in line]
+    shown = own[:6] or lines[:12]
+    return "\n".join(f"  {line}" for line in shown) or crash_text.strip()[-1000:]

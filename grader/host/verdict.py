@@ -175,9 +175,10 @@ def _learner_lines(crash_text: str) -> str:
     """The part of a faulthandler dump a learner can use: the exercise's own lines first.
 
     faulthandler lists every thread, innermost frame first; the lines in the exercise's
-    file say where it was stuck, and the rest is the machinery around it.
+    file and in its test say where it was stuck, and the rest is the machinery around it.
     """
     lines = [line.strip() for line in crash_text.splitlines() if line.strip().startswith("File")]
-    own = [line for line in lines if f"{os.sep}exercises{os.sep}" in line]
+    places = (f"{os.sep}exercises{os.sep}", f"{os.sep}tests{os.sep}")
+    own = [line for line in lines if any(place in line for place in places)]
     shown = own[:6] or lines[:12]
     return "\n".join(f"  {line}" for line in shown) or crash_text.strip()[-1000:]

@@ -231,3 +231,53 @@ def test_a_subprocess_that_never_exits_is_stopped_by_the_timeout_not_called_a_de
     assert "Timeout" in never_exits
     assert "Deadlock" not in never_exits
     assert "1 failed" in completed.stdout.splitlines()[-1]
+
+
+def _looks(times: int) -> list[bool]:
+    """Whether the outside rested between each of ``times`` pairs of looks 1 ms apart."""
+    from grader.inside.virtual_clock import _outside_activity, _rests
+
+    rested = []
+    for _ in range(times):
+        before = _outside_activity()
+        threading.Event().wait(0.001)  # the loop's slice of waiting, with the GIL given up
+        after = _outside_activity()
+        assert before is not None and after is not None, "/proc does not tell on Linux"
+        rested.append(_rests(before, after))
+    return rested
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the outside is read from /proc")
+def test_a_thread_blocked_on_a_lock_lets_the_clock_move_on_without_the_grace():
+    held = threading.Lock()
+    held.acquire()
+    blocked = threading.Thread(target=held.acquire, daemon=True)
+    blocked.start()
+    try:
+        assert any(_looks(100)), "a thread blocked on a lock never looked at rest"
+    finally:
+        held.release()
+        blocked.join()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the outside is read from /proc")
+def test_a_thread_at_work_or_a_child_at_work_holds_the_grace():
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            pass
+
+    spinning = threading.Thread(target=spin, daemon=True)
+    spinning.start()
+    try:
+        assert not any(_looks(20)), "a thread at work looked at rest"
+    finally:
+        stop.set()
+        spinning.join()
+    child = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        assert not any(_looks(20)), "a child process at work looked at rest"
+    finally:
+        child.kill()
+        child.wait()

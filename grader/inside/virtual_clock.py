@@ -11,11 +11,14 @@ clock moves on, the loop gives running jobs a short real-time grace to report ba
 Real I/O takes no virtual time either. While something outside the loop could still wake it
 (a thread started during the test, a running subprocess, a socket whose peer is not one of
 the loop's own), the loop waits for it in short real-time slices before the virtual clock
-moves on, and never declares a deadlock. Real work under way holds the clock until it is
-done: bytes the kernel is still moving between two of the loop's sockets, a subprocess busy
-on a CPU (Linux). A read that only the loop itself could answer (both ends of a connection
-in this loop, every task waiting) is still a deadlock, found at once; so is one whose last
-outside hope (the thread, the process) has ended.
+moves on, and never declares a deadlock. Where /proc tells (Linux), the wait ends as soon
+as the outside rests: no other thread of the process and no process below it ran or was
+ready to run over a whole slice, so nothing will report back before time moves on. Real
+work under way holds the clock until it is done: bytes the kernel is still moving between
+two of the loop's sockets, a subprocess busy on a CPU (Linux). A read that only the loop
+itself could answer (both ends of a connection in this loop, every task waiting) is still
+a deadlock, found at once; so is one whose last outside hope (the thread, the process) has
+ended.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import Any
 
 import looptime
 
-from grader.inside.detectors import learner_caller, where_tasks_wait
+from grader.inside.detectors import describe_location, learner_line, where_tasks_wait
 from grader.inside.endless import KIT_THREADS, EndlessWork
 
 if sys.platform == "linux":
@@ -121,8 +124,10 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
                 # it may still be woken, so this is not a deadlock yet). Real work under way
                 # holds the clock, so that running a program or moving bytes costs no
                 # virtual time.
-                grace = _EXECUTOR_GRACE if timeout is None else min(timeout, _EXECUTOR_GRACE)
-                ready = real_select(grace)
+                if timeout is None:
+                    ready = real_select(_EXECUTOR_GRACE)
+                else:
+                    ready = _wait_unless_quiet(real_select, min(timeout, _EXECUTOR_GRACE))
                 if ready or timeout is None or self.real_work_under_way():
                     return ready
             return virtual_select(timeout)
@@ -267,11 +272,18 @@ class LearnerTask(asyncio.Task[Any]):
     decides where the task lands in a set.
     """
 
-    created_at: str | None = None
+    # The file and line of learner code that created the task; described only when a
+    # message needs it.
+    _creator: tuple[str, int] | None = None
 
     def __init__(self, coro: Any, *, chosen_hash: int | None = None, **kwargs: Any) -> None:
         self.chosen_hash = chosen_hash  # before Task.__init__, which files the task in a set
         super().__init__(coro, **kwargs)
+
+    @property
+    def created_at(self) -> str | None:
+        """The line of learner code that created the task, if learner code did."""
+        return describe_location(*self._creator) if self._creator else None
 
     def __hash__(self) -> int:
         return object.__hash__(self) if self.chosen_hash is None else self.chosen_hash
@@ -283,7 +295,7 @@ def _task_recording_its_creator(
     hashes = getattr(loop, "task_hashes", None)
     chosen = next(hashes) if hashes is not None else None
     task = LearnerTask(coro, loop=loop, chosen_hash=chosen, **kwargs)
-    task.created_at = learner_caller(sys._getframe(1))
+    task._creator = learner_line(sys._getframe(1))
     return task
 
 
@@ -314,11 +326,112 @@ def _subprocess_at_work(pid: int, age: float) -> bool:
 def _process_state(pid: int) -> str:
     """The one-letter state of process ``pid`` on Linux, or "" where that is not known."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat_file:
-            # "pid (command) state ...": the command may hold spaces and parentheses.
-            return stat_file.read().rpartition(")")[2].split(maxsplit=1)[0]
+        # "pid (command) state ...": the command may hold spaces and parentheses.
+        return _read(f"/proc/{pid}/stat").rpartition(")")[2].split(maxsplit=1)[0]
     except (OSError, IndexError):
         return ""
+
+
+# Real seconds of one look at the outside while it has the grace: long enough for a thread
+# the loop just woke to be scheduled and take the interpreter lock.
+_QUIET_SLICE = 0.001
+
+# What each thread of this process and each process below it has done: (state, nanoseconds
+# on a CPU, times scheduled), by its /proc folder.
+Activity = dict[str, tuple[str, int, int]]
+
+
+def _wait_unless_quiet(
+    real_select: Callable[[float | None], SelectResult], grace: float
+) -> SelectResult:
+    """Wait up to ``grace`` real seconds for the outside to wake the loop; less when it rests.
+
+    The outside (this process's other threads and every process below it) rests when, over
+    one whole slice of waiting, none of it ran or was ready to run: each thread blocks on
+    something (a lock, a future the loop has yet to complete, a sleep), not on the loop's
+    interpreter lock, which the loop gave up while it waited. Then nothing will report back
+    before time moves on, and waiting out the grace would only cost real time. Where /proc
+    cannot tell (not Linux), the whole grace is waited, as before.
+    """
+    deadline = time.monotonic() + grace
+    before = _outside_activity()
+    while True:
+        left = deadline - time.monotonic()
+        if before is None or left <= 0:
+            return real_select(max(left, 0))
+        ready = real_select(min(left, _QUIET_SLICE))
+        if ready:
+            return ready
+        after = _outside_activity()
+        if after is not None and _rests(before, after):
+            return ready
+        before = after
+
+
+def _rests(before: Activity, after: Activity) -> bool:
+    """Whether nothing ran between the two looks, and nothing is ready to run now."""
+    return before.keys() == after.keys() and all(
+        state not in _AT_WORK and (runtime, scheduled) == before[where][1:]
+        for where, (state, runtime, scheduled) in after.items()
+    )
+
+
+def _outside_activity() -> Activity | None:
+    """What the loop's outside is doing (see Activity), or None where /proc does not say."""
+    if sys.platform != "linux":
+        return None
+    own = {threading.get_native_id()} | {t.native_id for t in KIT_THREADS if t.native_id}
+    activity: Activity = {}
+    processes, seen = ["self"], set[str]()
+    try:
+        while processes:
+            pid = processes.pop()
+            for tid in _listing(f"/proc/{pid}/task"):
+                folder = f"/proc/{pid}/task/{tid}"
+                outside = pid != "self" or int(tid) not in own
+                if outside and (found := _task_activity(folder)) is not None:
+                    activity[folder] = found
+                children = set(_read(f"{folder}/children").split()) - seen
+                seen |= children
+                processes += children
+    except (OSError, ValueError):
+        return None
+    return activity
+
+
+def _task_activity(folder: str) -> tuple[str, int, int] | None:
+    """A thread's state, CPU nanoseconds and times scheduled; None when it has ended."""
+    runtime, _, scheduled = _read(f"{folder}/schedstat").split() or ("", "", "")
+    state = _read(f"{folder}/stat").rpartition(")")[2].split(maxsplit=1)[:1]
+    if not runtime or not state:
+        return None
+    return state[0], int(runtime), int(scheduled)
+
+
+# Captured at import: a test may put a slow disk in front of open() (files_off_the_loop).
+_RAW_OPEN, _RAW_READ, _RAW_CLOSE = os.open, os.read, os.close
+
+
+def _read(path: str) -> str:
+    """The text of a /proc file; empty when what it describes has ended."""
+    try:
+        fd = _RAW_OPEN(path, os.O_RDONLY)
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+    try:
+        return _RAW_READ(fd, 4096).decode("ascii", errors="replace")
+    except ProcessLookupError:
+        return ""
+    finally:
+        _RAW_CLOSE(fd)
+
+
+def _listing(folder: str) -> list[str]:
+    """The entries of a /proc folder; none when what it describes has ended."""
+    try:
+        return os.listdir(folder)
+    except FileNotFoundError:
+        return []
 
 
 def _idle_pool_worker(frame: Any) -> bool:

@@ -11,9 +11,11 @@ same names must still hold the same objects; anything else is interference.
 
 from __future__ import annotations
 
+import operator
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Any
 
@@ -53,6 +55,47 @@ class Snapshot:
     # (a protected class's namespace, the names it had, its name): to see a new method
     class_names: list[tuple[Mapping[str, Any], frozenset[str], str]] = field(default_factory=list)
     hooks: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # The same entries as one getter per namespace and the objects they must return, in
+    # order: the comparison runs in C (see unchanged).
+    _fast: _FastCheck | None = None
+
+    def group(self) -> None:
+        """Build the fast comparison from ``entries``."""
+        by_namespace: dict[int, tuple[Mapping[str, Any], list[str]]] = {}
+        for namespace, name, _, _ in self.entries:
+            by_namespace.setdefault(id(namespace), (namespace, []))[1].append(name)
+        self._fast = _FastCheck(list(by_namespace.values()), operator.itemgetter)
+
+    def unchanged(self) -> bool:
+        """Whether every watched name still holds its object (identity, never ``==``)."""
+        return self._fast is not None and self._fast.unchanged()
+
+
+class _FastCheck:
+    """Names to look up in live namespaces or objects, and the objects they held at first."""
+
+    def __init__(
+        self, lookups: list[tuple[Any, list[str]]], make_getter: Callable[..., Any]
+    ) -> None:
+        self._owners = [owner for owner, _ in lookups]
+        self._getters = [_tuple_getter(make_getter, names) for _, names in lookups]
+        self._originals = self._current()
+
+    def _current(self) -> tuple[Any, ...]:
+        return tuple(chain.from_iterable(map(operator.call, self._getters, self._owners)))
+
+    def unchanged(self) -> bool:
+        """Whether every name still holds the very object it did (identity, never ``==``)."""
+        try:
+            return all(map(operator.is_, self._current(), self._originals))
+        except (KeyError, AttributeError):  # a watched name was deleted
+            return False
+
+
+def _tuple_getter(make_getter: Callable[..., Any], names: list[str]) -> Callable[[Any], Any]:
+    """A getter of ``names`` that returns a tuple, even of one (item/attrgetter return it bare)."""
+    getter = make_getter(*names)
+    return getter if len(names) > 1 else lambda owner: (getter(owner),)
 
 
 def is_protected(module_name: str) -> bool:
@@ -88,6 +131,7 @@ def take(config: pytest.Config) -> Snapshot:
                     if isinstance(inner, _WATCHED_TYPES)
                 ]
     snapshot.hooks = _hook_functions(config)
+    snapshot.group()
     return snapshot
 
 
@@ -102,11 +146,15 @@ def _hook_functions(config: pytest.Config) -> dict[str, tuple[Any, ...]]:
 
 def changes(before: Snapshot, config: pytest.Config) -> list[str]:
     """The watched names that no longer refer to what they did, as ``owner.name``."""
-    touched = [
-        f"sys.modules[{name!r}]" if owner == "sys.modules" else f"{owner}.{name}"
-        for namespace, name, value, owner in before.entries
-        if namespace.get(name, _MISSING) is not value
-    ]
+    touched = (
+        []
+        if before.unchanged()
+        else [
+            f"sys.modules[{name!r}]" if owner == "sys.modules" else f"{owner}.{name}"
+            for namespace, name, value, owner in before.entries
+            if namespace.get(name, _MISSING) is not value
+        ]
+    )
     # New names in a module are ordinary lazy imports, and Python itself caches a few
     # dunders on classes (copyreg's __slotnames__); a new method on a protected class is
     # interference.
@@ -170,10 +218,21 @@ class HotSet:
             for name in members
             if hasattr(owner, name)
         ]
+        # The check runs on every clock reading: one attrgetter per owner, compared in C.
+        self._fast = _FastCheck(
+            [
+                (owner, present)
+                for owner, members in names.items()
+                if (present := [name for name in members if hasattr(owner, name)])
+            ],
+            operator.attrgetter,
+        )
         self.broken: list[str] = []
 
     def check(self) -> None:
         """Note every entry that no longer holds its original object."""
+        if self._fast.unchanged():
+            return
         for owner, name, original in self._entries:
             if getattr(owner, name, None) is not original:
                 where = getattr(owner, "__name__", type(owner).__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
@@ -82,16 +82,17 @@ class Manifest:
                 return exercise
         raise KeyError(exercise_id)
 
+    # Test file (absolute, resolved) -> its exercise; asked for every test and collector.
+    _by_test_file: dict[Path, Exercise] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_file = {(KIT_ROOT / e.test_path).resolve(): e for e in self.exercises}
+        object.__setattr__(self, "_by_test_file", by_file)
+
     def for_test_file(self, test_path: Path) -> Exercise | None:
         """The exercise a test file belongs to, or None for files that are not exercise tests."""
-        try:
-            relative = test_path.resolve().relative_to(KIT_ROOT)
-        except ValueError:
-            return None
-        for exercise in self.exercises:
-            if exercise.test_path == relative:
-                return exercise
-        return None
+        found = self._by_test_file.get(test_path)
+        return found if found is not None else self._by_test_file.get(test_path.resolve())
 
     def select(self, words: list[str]) -> tuple[Exercise, ...]:
         """Exercises named by id or by topic (id or folder); all of them when ``words`` is empty.

@@ -18,6 +18,8 @@ def signature(key: bytes, sequence: int, body: str) -> str:
 
 
 PHASES = ("setup", "call", "teardown")
+# Between a test's main message and the further findings listed under it.
+ALSO_HEADER = "\nAlso:\n"
 
 
 @dataclass

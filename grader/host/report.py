@@ -23,8 +23,8 @@ from grader.host.outcomes import (
 )
 from grader.host.pristine import original_stub
 from grader.host.state import choose_hint
-from grader.inside.messages import ALSO_HEADER
 from grader.manifest import Exercise, Manifest, Topic
+from grader.records import ALSO_HEADER
 
 _BAR_WIDTH = 30
 _SHOWN_FAILURES = 3

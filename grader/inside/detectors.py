@@ -65,7 +65,12 @@ def is_learner_file(filename: str) -> bool:
 
 
 def describe_location(filename: str, lineno: int, line: str | None = None) -> str:
-    """``exercises/02_tasks/x.py:12`` plus the source line, relative to the kit root."""
+    """``exercises/02_tasks/x.py:12`` plus the source line, relative to the kit root.
+
+    The line is read from the file when not given; an empty one leaves it out.
+    """
+    if line is None:
+        line = linecache.getline(filename, lineno)
     text = f"{shown_path(Path(filename))}:{lineno}"
     return f"{text}: {line.strip()}" if line and line.strip() else text
 
@@ -80,11 +85,16 @@ def learner_location(frames: list[traceback.FrameSummary]) -> str | None:
 
 def learner_caller(frame: FrameType | None) -> str | None:
     """The innermost learner line on the call stack starting at ``frame``, if there is one."""
+    found = learner_line(frame)
+    return describe_location(*found) if found else None
+
+
+def learner_line(frame: FrameType | None) -> tuple[str, int] | None:
+    """The file and line number of the innermost learner frame from ``frame`` outwards."""
     while frame is not None:
         code = frame.f_code
         if is_learner_file(code.co_filename):
-            line = linecache.getline(code.co_filename, frame.f_lineno)
-            return describe_location(code.co_filename, frame.f_lineno, line)
+            return code.co_filename, frame.f_lineno
         frame = frame.f_back
     return None
 
@@ -224,7 +234,7 @@ def _creation_site(warning_text: str) -> str | None:
     if not sites:
         return None
     filename, lineno = sites[-1]
-    return describe_location(filename, lineno)
+    return describe_location(filename, lineno, "")
 
 
 def unretrieved_errors(contexts: list[dict[str, Any]]) -> list[Mistake]:

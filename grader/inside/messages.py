@@ -31,9 +31,9 @@ from grader.inside.detectors import (
 from grader.inside.endless import BusyLoopInterrupt, EndlessWorkError
 from grader.inside.virtual_clock import DEADLOCK_ERROR
 from grader.manifest import shown_path
+from grader.records import ALSO_HEADER
 
 # Detector findings are appended to a failure's message under this header.
-ALSO_HEADER = "\nAlso:\n"
 # Findings that name the learner's mistake outright: they lead the message.
 _LEADING_KINDS = ("busy-loop", "loop-error", "blocking-call", "unretrieved-exception")
 _TEST_FILE = re.compile(r"[\\/]test_[^\\/]*\.py$")
@@ -340,14 +340,7 @@ def missing_names(module: object, item: pytest.Item, shown: str) -> str | None:
     if function is None or source is None:
         return None
     first, last = _line_span(function)
-    used = {
-        node.attr
-        for node in ast.walk(source[1])
-        if isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "exercise"
-        and first <= node.lineno <= last
-    }
+    used = {name for line, name in _exercise_names(source[1]) if first <= line <= last}
     missing = sorted(name for name in used if not hasattr(module, name))
     if not missing:
         return None
@@ -355,6 +348,18 @@ def missing_names(module: object, item: pytest.Item, shown: str) -> str | None:
     return (
         f"{shown} has no {names}: the tests call it by that name. Did you rename or delete "
         "it? Keep the name the stub gave it (`nox -s reset` brings the stub back)."
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _exercise_names(tree: ast.Module) -> tuple[tuple[int, str], ...]:
+    """Each ``exercise.<name>`` a test file uses, with its line."""
+    return tuple(
+        (node.lineno, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "exercise"
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import os
 import sys
 import threading
 import time
@@ -44,6 +45,8 @@ BUSY_LIMIT, BUSY_LIMIT_AGAIN = 0.5, 0.1
 # merely descheduled for a while (the watchdog then wakes up once, late) is not blamed.
 _STUCK_OBSERVATIONS = 4
 _WATCHDOG_TICK = 0.05
+# Real seconds the watchdog thread stays after the last loop stopped (see _Watchdog).
+_LINGER = 0.25
 # Loop passes at one instant of loop time, and real seconds spent on them, that make a poll
 # (sooner too once one was seen).
 _POLL_PASSES, _POLL_SECONDS, _POLL_SECONDS_AGAIN = 2000, 0.5, 0.1
@@ -173,13 +176,16 @@ class EndlessWork:
 class _Watchdog:
     """A daemon thread that notices loops whose thread never comes back.
 
-    It runs only while a loop runs, so that nothing else ever sees it (pytest-timeout's
-    stack dump of every thread, for one).
+    It starts with the first loop and outlives the last one it watched by _LINGER real
+    seconds: starting a thread for each run of a loop (several a test) costs a scheduling
+    round trip each time, which a loaded machine makes long. It still ends soon after the
+    loops do, so that a hang outside any loop (an import that never returns) does not show
+    it in pytest-timeout's dump of every thread.
     """
 
     _lock = threading.Lock()
     _thread: threading.Thread | None = None
-    _wake = threading.Event()
+    _idle_since: float | None = None
     _watched: ClassVar[set[EndlessWork]] = set()
     found = 0
 
@@ -187,8 +193,8 @@ class _Watchdog:
     def watch(cls, work: EndlessWork) -> None:
         with cls._lock:
             cls._watched.add(work)
+            cls._idle_since = None
             if cls._thread is None:
-                cls._wake.clear()
                 cls._thread = threading.Thread(
                     target=cls._run, name="asyncio-kit busy-loop watchdog", daemon=True
                 )
@@ -199,19 +205,30 @@ class _Watchdog:
     def forget(cls, work: EndlessWork) -> None:
         with cls._lock:
             cls._watched.discard(work)
-            thread = cls._thread if not cls._watched else None
-            if thread is not None:
-                cls._thread = None
-                cls._wake.set()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
+            if not cls._watched:
+                cls._idle_since = time.perf_counter()
+
+    @classmethod
+    def _after_fork(cls) -> None:
+        """A forked child has none of the parent's threads: it starts its own watchdog."""
+        cls._lock = threading.Lock()
+        cls._thread, cls._idle_since = None, None
+        cls._watched = set()
 
     @classmethod
     def _run(cls) -> None:
         stuck: dict[int, tuple[float, int]] = {}  # id(work) -> (beat seen, times seen)
-        while not cls._wake.wait(_WATCHDOG_TICK):
+        tick = threading.Event()  # never set: a wait on it is the tick
+        while True:
+            tick.wait(_WATCHDOG_TICK)
             with cls._lock:
+                idle_since = cls._idle_since
+                if idle_since is not None and time.perf_counter() - idle_since >= _LINGER:
+                    cls._thread = None
+                    return
                 watched = list(cls._watched)
+            for gone in stuck.keys() - {id(work) for work in watched}:
+                del stuck[gone]
             for work in watched:
                 key = id(work)
                 thread_id = work.thread_id
@@ -226,6 +243,10 @@ class _Watchdog:
                 stopped = seen >= _STUCK_OBSERVATIONS and spun >= limit
                 if stopped and _interrupt(work, thread_id, spun):
                     stuck.pop(key, None)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_Watchdog._after_fork)
 
 
 def _interrupt(work: EndlessWork, thread_id: int, spun: float) -> bool:

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from grader.host.outcomes import PASSED, UNAVAILABLE
-from grader.host.runner import RunOptions, run_exercises, test_environment
+from grader.host.runner import PLUGIN_ARGS, RunOptions, run_exercises, test_environment
 from grader.manifest import KIT_ROOT, load_manifest
 
 TARGET_RATIO = 2.0
@@ -109,7 +109,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="asyncio-kit-bench-") as scratch:
         folder = Path(scratch)
-        suite = [sys.executable, "-m", "pytest", "-q", "--against=solutions"]
+        # Both suites load the plugins a graded run loads (see test_environment).
+        suite = [sys.executable, "-m", "pytest", *PLUGIN_ARGS, "-q", "--against=solutions"]
         runs = [_timed_run(suite, KIT_ROOT) for _ in range(args.repeat)]
         suite_time = min(elapsed for elapsed, _ in runs)
         count = _count_passed(runs[0][1])
@@ -119,7 +120,7 @@ def main() -> None:
         (trivial_dir / "pytest.ini").write_text(_TRIVIAL_CONFIG, encoding="utf-8")
         body = "".join(f"async def test_{n}():\n    pass\n\n\n" for n in range(count))
         (trivial_dir / "test_trivial.py").write_text(body, encoding="utf-8")
-        trivial = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        trivial = [sys.executable, "-m", "pytest", *PLUGIN_ARGS, "-q", "-p", "no:cacheprovider"]
         trivial_time = min(_timed_run(trivial, trivial_dir)[0] for _ in range(args.repeat))
 
     ratio = suite_time / trivial_time

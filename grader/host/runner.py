@@ -33,6 +33,13 @@ from grader.records import KEY_BYTES, KEY_FD, RESULTS_FD
 if TYPE_CHECKING:
     from grader.host.sandbox import Tree
 
+# A graded run loads exactly these pytest plugins, and the kit's own from conftest.py: no
+# other plugin installed beside the kit takes part, and pytest skips reading the metadata
+# of every installed package to find them (a few tenths of a second a run).
+PLUGIN_ARGS = ("-p", "pytest_asyncio.plugin", "-p", "pytest_timeout")
+PLUGIN_ENVIRONMENT = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
 # Real seconds a run may take to start and collect, and to move from one test to the next.
 _STARTUP_LIMIT, _BETWEEN_TESTS_LIMIT = 60.0, 30.0
 # Real seconds beyond a test's own backstop before the grader stops the process itself
@@ -147,10 +154,16 @@ def _run_sandboxed(
 def test_environment() -> dict[str, str]:
     """The environment of an unsandboxed run: compiled files cached under .kit/, not beside code.
 
+    Plugins are not loaded automatically (see PLUGIN_ARGS).
+
     Caching keeps repeated grading fast (pytest rewrites and compiles every test module
     otherwise), and the learner's folders stay free of __pycache__.
     """
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(KIT_ROOT / ".kit" / "pycache")}
+    env = {
+        **os.environ,
+        **PLUGIN_ENVIRONMENT,
+        "PYTHONPYCACHEPREFIX": str(KIT_ROOT / ".kit" / "pycache"),
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -173,7 +186,8 @@ def run_pytest(
     base = command or [sys.executable, "-m", "pytest"]
     # Records carry what the grade needs; pytest's own summary would only repeat a test's
     # output into the log file.
-    full = [*base, *paths, "--graded", "-q", "--no-header", "--show-capture=no", *args]
+    full = [*base, *PLUGIN_ARGS, *paths, "--graded", "-q", "--no-header",
+            "--show-capture=no", *args]  # fmt: skip
 
     def prepare_child() -> None:
         # Put the key and results pipes at the agreed descriptors (3 and 4), via spare

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.host.runner import PLUGIN_ARGS, PLUGIN_ENVIRONMENT
 from grader.inside.launch import NOBODY, PROCESSES
 from grader.manifest import KIT_ROOT, Exercise
 
@@ -159,6 +160,7 @@ def describe(isolation: str) -> str:
 def environment(home: str) -> dict[str, str]:
     """The whole environment of a sandboxed test process: nothing from the grader's."""
     return {
+        **PLUGIN_ENVIRONMENT,
         "PATH": "/usr/bin:/bin",
         "HOME": home,
         "LANG": "C.UTF-8",
@@ -250,7 +252,7 @@ def _fill(cache: Path) -> None:
         bwrap, cwd, _ = command("bubblewrap", tree)
         at = bwrap.index("--chdir")
         bwrap[at:at] = ["--bind", str(filling), COMPILED_INSIDE]
-        run = [*bwrap, "-q", "-p", "no:cacheprovider", "--timeout=5", "tests"]
+        run = [*bwrap, *PLUGIN_ARGS, "-q", "-p", "no:cacheprovider", "--timeout=5", "tests"]
         env = environment("/tmp")
         done = subprocess.run(run, cwd=cwd, env=env, capture_output=True, timeout=600, check=False)
     if done.returncode not in (0, 1):

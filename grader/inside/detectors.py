@@ -28,6 +28,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import _pytest
 import looptime
 
 from grader.manifest import KIT_ROOT, shown_path
@@ -37,6 +38,8 @@ _NOT_LEARNER_ROOTS = (
     *{Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)},
     KIT_ROOT / "grader",
 )
+# pytest's own package: a stack walk looking for learner code can stop there.
+_PYTEST_ROOT = Path(_pytest.__file__).resolve().parent
 # Test files call learner code but are not it (wrong answers beside them are).
 _TEST_FILE = re.compile(r"[\\/](test_[^\\/]*|conftest)\.py$")
 
@@ -90,13 +93,24 @@ def learner_caller(frame: FrameType | None) -> str | None:
 
 
 def learner_line(frame: FrameType | None) -> tuple[str, int] | None:
-    """The file and line number of the innermost learner frame from ``frame`` outwards."""
+    """The file and line number of the innermost learner frame from ``frame`` outwards.
+
+    The walk stops at pytest's own frames: learner code runs below them, never above, and
+    a stack is deep there (each frame walked past costs a frame object).
+    """
     while frame is not None:
-        code = frame.f_code
-        if is_learner_file(code.co_filename):
-            return code.co_filename, frame.f_lineno
+        filename = frame.f_code.co_filename
+        if is_learner_file(filename):
+            return filename, frame.f_lineno
+        if _is_pytest_file(filename):
+            return None
         frame = frame.f_back
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_pytest_file(filename: str) -> bool:
+    return Path(filename).resolve().is_relative_to(_PYTEST_ROOT)
 
 
 def location_of_exception(error: BaseException) -> str | None:

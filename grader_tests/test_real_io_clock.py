@@ -242,7 +242,8 @@ def _looks(times: int) -> list[bool]:
         before = _outside_activity()
         threading.Event().wait(0.001)  # the loop's slice of waiting, with the GIL given up
         after = _outside_activity()
-        assert before is not None and after is not None, "/proc does not tell on Linux"
+        assert before is not None, "/proc does not tell on Linux"
+        assert after is not None, "/proc does not tell on Linux"
         rested.append(_rests(before, after))
     return rested
 

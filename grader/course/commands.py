@@ -6,12 +6,21 @@ import argparse
 import json
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from grader.course import autograde, bundles, edition
 from grader.course.batch import BatchOptions, Graded, grade_class
-from grader.course.gradebook import gradebook_csv, write_feedback
+from grader.course.gradebook import (
+    CANVAS_IMPORT,
+    DEFAULT_CANVAS_ASSIGNMENT,
+    MOODLE_WORKSHEET,
+    gradebook_csv,
+    lms_imports,
+    lms_students,
+    write_feedback,
+)
 from grader.course.intake import Refused
 from grader.course.store import write_atomically
 from grader.course.summary import class_summary, summary_html
@@ -30,6 +39,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     batch.add_argument("--force", action="store_true", help="re-grade what is already graded")
     batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs")
     batch.add_argument("--exercises", nargs="+", default=[], metavar="ID", help="ids or topics")
+    batch.add_argument(
+        "--canvas-assignment",
+        default="",
+        metavar="TITLE",
+        help='the Canvas assignment to fill, as its gradebook column reads: "Name (id)"',
+    )
     add_credit_option(batch)
     batch.set_defaults(command=_grade_all)
 
@@ -78,18 +93,38 @@ def _grade_all(args: argparse.Namespace, manifest: Manifest) -> int:
         raise ManifestError(str(error)) from None
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    summary = write_outputs(results, options)
+    summary = write_outputs(results, options, args.canvas_assignment)
     elapsed = time.perf_counter() - started
     print(f"Graded {summary['graded']} of {summary['students']} submissions in {elapsed:.0f} s.")
-    for name in ("gradebook.csv", "summary.html", "summary.json", "feedback/"):
+    imports = list(lms_students(results))
+    for name in ("gradebook.csv", *imports, "summary.html", "summary.json", "feedback/"):
         print(f"  {args.out / name}")
+    if CANVAS_IMPORT in imports and not args.canvas_assignment:
+        print(
+            f"Canvas: importing {CANVAS_IMPORT} makes a new assignment"
+            f' "{DEFAULT_CANVAS_ASSIGNMENT}" (or fills the one of that exact name); to fill yours,'
+            ' rename the column to its "Name (id)" or pass --canvas-assignment "Name (id)".'
+        )
+    if MOODLE_WORKSHEET in imports:
+        possible = sum(exercise.points for exercise in exercises)
+        print(
+            f'Moodle: upload {MOODLE_WORKSHEET} with "Upload grading worksheet" (the assignment'
+            f" needs the offline grading worksheet feedback type and a maximum grade of {possible}:"
+            " Moodle skips grades above it)."
+        )
     return 0
 
 
-def write_outputs(results: list[Graded], options: BatchOptions) -> dict[str, Any]:
-    """The gradebook, every student's feedback folder and the class summary; the summary."""
+def write_outputs(
+    results: list[Graded], options: BatchOptions, canvas_assignment: str = ""
+) -> dict[str, Any]:
+    """The gradebook, LMS import files, feedback folders and the class summary; the summary."""
     out = options.out
     write_atomically(out / "gradebook.csv", gradebook_csv(results, options.exercises))
+    graded_at = datetime.now(UTC)
+    imports = lms_imports(results, options.exercises, graded_at, canvas_assignment)
+    for name, text in imports.items():
+        write_atomically(out / name, text)
     for result in results:
         write_feedback(result, out / "feedback" / result.submission.key)
     summary = class_summary(results, options.exercises, options.credit.mode)

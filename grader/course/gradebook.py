@@ -1,11 +1,35 @@
-"""The batch's per-student outputs: ``gradebook.csv`` and a feedback folder per student."""
+"""The batch's per-student outputs: ``gradebook.csv``, LMS import files, feedback folders.
+
+Beside ``gradebook.csv``, the students who came from Canvas or Moodle get a file that LMS
+imports as it is, with the total as the grade. Facts they rest on:
+
+- Canvas Gradebook import, ``app/models/gradebook_importer.rb`` in
+  https://github.com/instructure/canvas-lms (read in an older version): the header must start
+  Student, ID, [SIS User ID, SIS Login ID,] Section; a row whose first cell is "Points
+  Possible" sets points possible; a row is matched by ID (the Canvas user id) before SIS
+  ids and name; an assignment column titled "Name (id)" fills that assignment, else one with
+  that exact title, else a new assignment is created; a blank cell is no grade.
+- https://teaching.resources.osu.edu/toolsets/carmencanvas/guides/calculating-final-grades/import-csv-file-carmen-grades:
+  the same required columns, and that a new assignment column creates an assignment.
+- Moodle's offline grading worksheet upload,
+  https://github.com/moodle/moodle/blob/main/mod/assign/feedback/offline/importgradeslib.php
+  and ``locallib.php`` beside it: only the columns Identifier, Grade and Last modified
+  (grade) are required, found by their (site language) names, plus one per feedback plugin
+  such as Feedback comments; "Participant N" is matched through N, the participant id; an
+  empty grade, one above the assignment's maximum or an older "Last modified (grade)" than
+  Moodle's own is skipped.
+- https://github.com/moodle/moodle/blob/main/mod/assign/locallib.php: "Download all
+  submissions" names files ``Full Name_N_...`` with that same participant id N.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from grader.course.batch import Graded
@@ -15,6 +39,11 @@ from grader.host import formats
 from grader.host.outcomes import ERROR, ExerciseOutcome
 from grader.host.report import render
 from grader.manifest import Exercise
+
+CANVAS_IMPORT, MOODLE_WORKSHEET = "canvas-import.csv", "moodle-worksheet.csv"
+# Canvas creates an assignment of this name on import (or fills one with exactly this title).
+DEFAULT_CANVAS_ASSIGNMENT = "Asyncio kit"
+_LMS_FILES = {"canvas": CANVAS_IMPORT, "moodle": MOODLE_WORKSHEET}
 
 # A spreadsheet runs a cell starting with one of these as a formula; names come from students.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +80,7 @@ def gradebook_csv(results: Sequence[Graded], exercises: tuple[Exercise, ...]) ->
     """One row per student: identity, total, max, each exercise's points, status and flags."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    possible = sum(exercise.points for exercise in exercises)
+    possible = _possible(exercises)
     writer.writerow(
         [
             "student",
@@ -87,6 +116,107 @@ def gradebook_csv(results: Sequence[Graded], exercises: tuple[Exercise, ...]) ->
             ]
         )
     return buffer.getvalue()
+
+
+def lms_students(results: Sequence[Graded]) -> dict[str, list[Graded]]:
+    """The import file to write for each LMS the class came from, with its students."""
+    by_file: dict[str, list[Graded]] = defaultdict(list)
+    for result in results:
+        name = _LMS_FILES.get(result.submission.origin)
+        if name:
+            by_file[name].append(result)
+    return dict(by_file)
+
+
+def lms_imports(
+    results: Sequence[Graded],
+    exercises: tuple[Exercise, ...],
+    graded_at: datetime,
+    canvas_assignment: str = "",
+) -> dict[str, str]:
+    """Each LMS import file's name and text, for the students who came from that LMS."""
+    files: dict[str, str] = {}
+    for name, students in lms_students(results).items():
+        if name == CANVAS_IMPORT:
+            files[name] = canvas_import_csv(students, exercises, canvas_assignment)
+        else:
+            files[name] = moodle_worksheet_csv(students, exercises, graded_at)
+    return files
+
+
+def canvas_import_csv(
+    results: Sequence[Graded], exercises: tuple[Exercise, ...], assignment: str = ""
+) -> str:
+    """Canvas's Gradebook import: one assignment column, a Points Possible row, then students.
+
+    ``assignment`` is the column's title, ``"Name (id)"`` to fill an existing assignment.
+    SIS ids and the section are left blank: Canvas matches each row by its ID first.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    title = assignment or DEFAULT_CANVAS_ASSIGNMENT
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title])
+    writer.writerow(["Points Possible", "", "", "", "", _possible(exercises)])
+    for result in results:
+        submission = result.submission
+        writer.writerow(
+            [_cell(submission.student), _cell(submission.lms_id), "", "", "", _grade(result)]
+        )
+    return buffer.getvalue()
+
+
+def moodle_worksheet_csv(
+    results: Sequence[Graded], exercises: tuple[Exercise, ...], graded_at: datetime
+) -> str:
+    """Moodle's offline grading worksheet, for the assignment's "Upload grading worksheet".
+
+    Only the columns the upload reads, plus the name, e-mail and maximum for a reader.
+    ``graded_at`` is the grades' "Last modified (grade)": Moodle keeps a grade changed in
+    Moodle after it unless the upload is told to overwrite.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    possible = _possible(exercises)
+    writer.writerow(
+        [
+            "Identifier",
+            "Full name",
+            "Email address",
+            "Grade",
+            "Maximum Grade",
+            "Last modified (grade)",
+            "Feedback comments",
+        ]
+    )
+    for result in results:
+        submission = result.submission
+        grade = _grade(result)
+        comment = (
+            "Could not be graded; see your report"
+            if submission.problem
+            else f"{grade}/{possible} points; see your report"
+        )
+        writer.writerow(
+            [
+                _cell(f"Participant {submission.lms_id}"),
+                _cell(submission.student),
+                _cell(submission.email),
+                grade,
+                possible,
+                graded_at.isoformat(timespec="seconds"),
+                comment,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _possible(exercises: tuple[Exercise, ...]) -> int:
+    return sum(exercise.points for exercise in exercises)
+
+
+def _grade(result: Graded) -> str:
+    """The total as an LMS grade: blank (no grade, left as it is) for work not graded."""
+    return "" if result.submission.problem else str(result.total)
 
 
 def write_feedback(result: Graded, folder: Path, execution_time: float = 0.0) -> None:

@@ -137,9 +137,7 @@ def test_a_file_is_reused_across_batches_and_only_new_files_are_graded(
     assert [o.status for o in ada.outcomes] == [FAILED, PASSED, FAILED]
 
 
-def test_an_error_is_graded_again_for_every_submission_holding_it(
-    tmp_path, manifest, exercises
-):
+def test_an_error_is_graded_again_for_every_submission_holding_it(tmp_path, manifest, exercises):
     choices = {"ada": (EXITS, "solution", "stub"), "bo": (EXITS, "wrong", "stub")}
     classroom = make_class(tmp_path / "class", exercises, choices)
     calls: list[tuple[str, str]] = []
@@ -178,9 +176,7 @@ def test_the_note_says_how_many_exercise_files_are_graded_and_reused(
     assert f"Exercise files graded: {distinct}, reused: {reused}" in printed
 
 
-def test_a_file_another_worker_is_grading_is_waited_for_then_reused(
-    tmp_path, manifest, exercises
-):
+def test_a_file_another_worker_is_grading_is_waited_for_then_reused(tmp_path, manifest, exercises):
     exercise = exercises[0]
     key = (exercise.id, file_digest(b"answer\n"))
     files = _Files(ExerciseCache(tmp_path), manifest, force=False)

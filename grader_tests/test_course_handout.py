@@ -134,9 +134,7 @@ def test_the_github_workflow_grades_every_push_into_the_run_summary(edition, man
     )
 
 
-def test_work_that_cannot_be_graded_is_out_of_the_points_a_graded_result_counts(
-    manifest, tmp_path
-):
+def test_work_that_cannot_be_graded_is_out_of_the_points_a_graded_result_counts(manifest, tmp_path):
     (tmp_path / "work").mkdir()
     (tmp_path / "work" / "notes.txt").write_text("no code here", encoding="utf-8")
     results = tmp_path / "result.json"

@@ -204,3 +204,5 @@ def test_a_stored_outcome_from_another_kit_or_file_is_not_reused(tmp_path, manif
     document = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**document, "kit": "0" * 16}), encoding="utf-8")
     assert cache.load(exercise, digest, manifest) is None
+    path.write_text(json.dumps({**document, "outcome": {}}), encoding="utf-8")
+    assert cache.load(exercise, digest, manifest) is None

@@ -130,11 +130,16 @@ def test_a_batch_killed_halfway_resumes_without_regrading_finished_work(
     kept = {path.name: path.read_bytes() for path in results.glob("*.json")}
     assert 2 <= len(kept) < len(STYLES), "the batch was not stopped halfway"
     assert all(json.loads(content)["outcomes"] for content in kept.values())
+    files = list((out / "exercise-results").rglob("*.json"))
+    assert files, "no exercise file's outcome was stored"
+    assert all(json.loads(path.read_bytes())["outcome"] for path in files)
 
     calls: list[str] = []
     options = BatchOptions(out, exercises, Credit(), jobs=2)
     grade_class(classroom, manifest, options, counting_grader(calls, real=False))
-    assert len(calls) == len(STYLES) - len(kept)
+    # The rest are graded, but only for files no finished submission held.
+    assert len(list(results.glob("*.json"))) == len(STYLES)
+    assert len(set(calls)) <= len(STYLES) - len(kept)
     for name, content in kept.items():
         assert (results / name).read_bytes() == content, "finished work was re-graded"
 
@@ -157,7 +162,8 @@ def test_changed_work_is_graded_again_and_unchanged_work_is_not(
 ):
     classroom = shutil.copytree(graded[0], tmp_path / "class")
     out = shutil.copytree(graded[1], tmp_path / "out")
-    solved = (KIT_ROOT / "solutions/02_tasks/fetch_all.py").read_bytes()
+    # A file no other student handed in: the solution, signed.
+    solved = (KIT_ROOT / "solutions/02_tasks/fetch_all.py").read_bytes() + b"# s1\n"
     (classroom / "s1_stubs" / "02_tasks" / "fetch_all.py").write_bytes(solved)
     calls: list[str] = []
     options = BatchOptions(out, exercises, Credit(), jobs=2)

@@ -18,8 +18,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from grader.course.autograde import grade_for
 from grader.course.bundles import gradescope_bundle, prairielearn_bundle
 from grader.course.edition import build, learner_noxfile, learner_readme
+from grader.host.credit import Credit
 from grader.manifest import KIT_ROOT
 
 pytestmark = pytest.mark.timeout(180)
@@ -130,6 +132,16 @@ def test_the_github_workflow_grades_every_push_into_the_run_summary(edition, man
     assert summary.read_text(encoding="utf-8").startswith(
         f"## Score: 0/{_counted_points(manifest)}"
     )
+
+
+def test_work_that_cannot_be_graded_is_out_of_the_points_a_graded_result_counts(manifest, tmp_path):
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "notes.txt").write_text("no code here", encoding="utf-8")
+    results = tmp_path / "result.json"
+    assert grade_for("github", tmp_path / "work", results, manifest, Credit()) == 0
+    result = json.loads(results.read_text(encoding="utf-8"))
+    assert (result["score"], result["max-score"]) == (0, _counted_points(manifest))
+    assert result["message"].startswith("No exercise file was found")
 
 
 def student_work(folder, fetch_all_solved=True):

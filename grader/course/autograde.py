@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -90,7 +91,11 @@ def _ungradable(platform: str, problem: str, manifest: Manifest) -> dict[str, An
             "tests": [],
         }
     document = classroom50_results([], os.environ)
-    document["max-score"] = sum(exercise.points for exercise in manifest.exercises)
+    # As a graded result counts it: an exercise this Python cannot run is worth nothing here.
+    running = sys.version_info[:2]
+    document["max-score"] = sum(
+        exercise.points for exercise in manifest.exercises if exercise.min_python <= running
+    )
     document["message"] = problem
     return document
 

@@ -1,7 +1,9 @@
-"""Graded work kept on disk, one file per submission content, so a batch can always resume.
+"""Graded work kept on disk, so a batch can always resume and grades each file only once.
 
 ``DIR/results/<content hash>.json`` holds the outcomes of one submission's content, graded by
-one version of the kit (its fingerprint covers the manifest, the tests and the grader). Each
+one version of the kit (its fingerprint covers the manifest, the tests and the grader).
+``DIR/exercise-results/<exercise id>/<key>.json`` holds the outcome of one exercise file
+(see :class:`ExerciseCache`), which every submission handing in the same bytes reuses. Each
 file is written to a temporary name, flushed to disk and renamed into place, so a batch
 killed at any moment (Ctrl-C, ``kill -9``, a power cut) leaves either the whole result or
 none of it; a rerun grades only what has no result yet.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from dataclasses import asdict, fields
 from functools import cache
@@ -102,6 +105,66 @@ class ResultStore:
             "outcomes": [_outcome_to(outcome) for outcome in outcomes],
         }
         write_atomically(self.path(content_hash), json.dumps(document, indent=1) + "\n")
+
+
+def file_digest(content: bytes | None) -> str:
+    """What identifies an exercise file in the cache: its bytes' sha256, or "absent"."""
+    return "absent" if content is None else hashlib.sha256(content).hexdigest()
+
+
+class ExerciseCache:
+    """The outcome of each exercise file graded so far, keyed by what decides it.
+
+    An exercise's outcome depends on the kit (its fingerprint), the Python that ran it
+    (exercises may need a newer asyncio) and that exercise's own file: each learner file is
+    loaded on its own, under its own module name, and imports only the standard library.
+    So one entry per (kit, Python, exercise id, file digest) serves every submission that
+    hands in the same bytes.
+    """
+
+    def __init__(self, out: Path) -> None:
+        """Keep outcomes under ``out/exercise-results``."""
+        self.folder = out / "exercise-results"
+        self._key = {
+            "version": STORE_VERSION,
+            "kit": kit_fingerprint(),
+            "python": ".".join(map(str, sys.version_info[:2])),
+        }
+
+    def path(self, exercise: Exercise, digest: str) -> Path:
+        """Where the outcome of ``exercise``'s file with this digest lives."""
+        key = json.dumps({**self._key, "exercise": exercise.id, "file": digest}, sort_keys=True)
+        name = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return self.folder / exercise.id / f"{name}.json"
+
+    def has(self, exercise: Exercise, digest: str) -> bool:
+        """Whether an entry for this file exists (:meth:`load` still checks it)."""
+        return self.path(exercise, digest).is_file()
+
+    def load(self, exercise: Exercise, digest: str, manifest: Manifest) -> ExerciseOutcome | None:
+        """The stored outcome of ``exercise``'s file with this digest, or None."""
+        try:
+            data = json.loads(self.path(exercise, digest).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        expected = {**self._key, "exercise": exercise.id, "file": digest}
+        if not isinstance(data, dict) or any(data.get(k) != v for k, v in expected.items()):
+            return None
+        try:
+            return _outcome_from(data["outcome"], manifest)
+        except (KeyError, TypeError, ValueError):  # not written by this kit: grade again
+            return None
+
+    def save(self, outcome: ExerciseOutcome, digest: str) -> None:
+        """Store the outcome of one exercise file."""
+        document = {
+            **self._key,
+            "exercise": outcome.exercise.id,
+            "file": digest,
+            "outcome": _outcome_to(outcome),
+        }
+        path = self.path(outcome.exercise, digest)
+        write_atomically(path, json.dumps(document, indent=1) + "\n")
 
 
 def _outcome_to(outcome: ExerciseOutcome) -> dict[str, Any]:

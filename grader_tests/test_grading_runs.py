@@ -80,3 +80,22 @@ def test_an_exercise_that_kills_the_test_process_is_isolated(manifest, make_subm
     assert outcomes["fetch_all"].status == ERROR
     assert "stopped during the test" in outcomes["fetch_all"].problem
     assert outcomes["await_the_result"].status == PASSED
+
+
+def test_compiled_caches_of_old_kit_versions_are_removed_but_the_newest_kept(tmp_path):
+    import os
+
+    from grader.host.sandbox import _CACHES_KEPT, _forget_old_caches
+
+    caches = [tmp_path / f"cache{n}" for n in range(_CACHES_KEPT + 3)]
+    for age, cache in enumerate(caches):
+        cache.mkdir()
+        os.utime(cache, (1000 - age, 1000 - age))  # cache0 is the most recently used
+    filling = tmp_path / "filling-abc"
+    filling.mkdir()
+    current = tmp_path / "current"
+    current.mkdir()
+    _forget_old_caches(keep=current)
+    left = sorted(path.name for path in tmp_path.iterdir())
+    expected = sorted(["current", "filling-abc", *(c.name for c in caches[: _CACHES_KEPT - 1])])
+    assert left == expected

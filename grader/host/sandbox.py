@@ -21,6 +21,7 @@ output to files, never to pipes a child could hold open.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -224,7 +225,30 @@ def compiled_cache(tree: Tree) -> Path | None:
     cache = _cache_root() / digest.hexdigest()[:20]
     if not cache.is_dir():
         _fill(cache)
-    return cache if cache.is_dir() else None
+        _forget_old_caches(keep=cache)
+    if not cache.is_dir():
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(cache)  # in use: the newest are kept
+    return cache
+
+
+# Compiled caches kept for other kit versions (a maintainer editing the kit makes a new one
+# at each change; each holds some megabytes).
+_CACHES_KEPT = 4
+
+
+def _forget_old_caches(keep: Path) -> None:
+    """Remove all but the most recently used compiled caches (``keep`` always stays)."""
+    others = [
+        path
+        for path in keep.parent.iterdir()
+        # a "filling-" folder is a cache another run is filling now
+        if path.is_dir() and path != keep and not path.name.startswith("filling-")
+    ]
+    others.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in others[_CACHES_KEPT - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _cache_root() -> Path:

@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import Any
 
 import _pytest
@@ -115,7 +115,20 @@ def _is_pytest_file(filename: str) -> bool:
 
 def location_of_exception(error: BaseException) -> str | None:
     """Where in learner code ``error`` was raised."""
-    return learner_location(traceback.extract_tb(error.__traceback__))
+    return learner_location_in(error.__traceback__)
+
+
+def learner_location_in(tb: TracebackType | None) -> str | None:
+    """The innermost frame of learner code in a traceback, described for a learner.
+
+    The same as ``learner_location(traceback.extract_tb(tb))``, without reading the source
+    line of every frame: only the chosen one's.
+    """
+    found = None
+    for frame, lineno in traceback.walk_tb(tb):
+        if lineno is not None and is_learner_file(frame.f_code.co_filename):
+            found = (frame.f_code.co_filename, lineno)
+    return describe_location(*found) if found else None
 
 
 class BlockingCallError(RuntimeError):
@@ -440,10 +453,12 @@ def awaited_frames(coro: object) -> list[FrameType]:
 def nudge_for_error(error: BaseException) -> str | None:
     """A sentence on what an error from inside asyncio usually means, if it is a known one."""
     text = str(error)
-    frames = traceback.extract_tb(error.__traceback__)
-    where = learner_location(frames) or ""
+    where = learner_location_in(error.__traceback__) or ""
     gather_refused = "unhashable type: 'list'" in text or "awaitable is required" in text
-    if isinstance(error, TypeError) and gather_refused and any(f.name == "gather" for f in frames):
+    in_gather = any(
+        frame.f_code.co_name == "gather" for frame, _ in traceback.walk_tb(error.__traceback__)
+    )
+    if isinstance(error, TypeError) and gather_refused and in_gather:
         return (
             "asyncio.gather takes the awaitables themselves, not a list of them: write "
             "`asyncio.gather(*aws)` to spread the list into arguments."
@@ -508,7 +523,7 @@ def source_nudges(path: Path, failure: str) -> list[str]:
             f"`for` loop has moved on, so every callback sees the last `{name}`. Pass the "
             f"value as an argument instead: loop.call_soon(function, {name})."
         )
-    if "get_event_loop" in {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}:
+    if "get_event_loop" in _attribute_names(tree):
         found.append(
             f"{shown}: asyncio.get_event_loop() is deprecated outside a running loop (3.12 "
             "warns, 3.14 raises). From ordinary code, use `asyncio.run(coro)`; inside a "
@@ -517,6 +532,12 @@ def source_nudges(path: Path, failure: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=64)  # one parse of a file, read for every failure
+def _attribute_names(tree: ast.Module) -> frozenset[str]:
+    return frozenset(n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute))
+
+
+@functools.lru_cache(maxsize=64)  # one parse of a file, read for every failure
 def _except_exception_lines(tree: ast.Module) -> list[int]:
     """``except Exception:`` clauses that clean up and re-raise: they miss cancellation."""
     return [
@@ -541,6 +562,7 @@ def _primitive_call(node: ast.AST) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)  # one parse of a file, read for every failure
 def _primitive_made_per_call(tree: ast.Module) -> list[tuple[int, str]]:
     """Locks made into a local name, or straight in ``async with``, inside a function."""
     found: list[tuple[int, str]] = []
@@ -565,6 +587,7 @@ def _primitive_made_per_call(tree: ast.Module) -> list[tuple[int, str]]:
 _CALLBACK_TAKERS = ("call_soon", "call_later", "call_at", "call_soon_threadsafe")
 
 
+@functools.lru_cache(maxsize=64)  # one parse of a file, read for every failure
 def _late_bound_lambdas(tree: ast.Module) -> list[tuple[int, str]]:
     """``loop.call_soon(lambda: f(i))`` inside ``for i in ...``: every call sees the last i."""
     found: list[tuple[int, str]] = []

@@ -23,7 +23,7 @@ from grader.inside.attempts import AttemptLoadError
 from grader.inside.detectors import (
     BlockingCallError,
     Mistake,
-    learner_location,
+    learner_location_in,
     nudge_for_error,
     source_nudges,
     swallowing_handlers,
@@ -85,7 +85,7 @@ def learner_message(
 ) -> str:
     """What went wrong, in asyncio terms, with the learner's line where one is known."""
     error = excinfo.value
-    where = learner_location(traceback.extract_tb(excinfo.tb))
+    where = learner_location_in(excinfo.tb)
     at = f"\n  at {where}" if where else ""
     if isinstance(
         error, AttemptLoadError | AsyncioMistakeError | BlockingCallError | EndlessWorkError
@@ -139,11 +139,12 @@ def learner_message(
 
 def _raises_block(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str] | None:
     """For an error that left a test's ``with pytest.raises(X):`` block: X and the call in it."""
-    for entry in reversed(excinfo.traceback):
-        filename = str(entry.path)
-        if not _TEST_FILE.search(filename):
+    # The raw traceback: pytest's own (excinfo.traceback) works out a path for every frame.
+    for frame, lineno in reversed(list(traceback.walk_tb(excinfo.tb))):
+        filename = frame.f_code.co_filename
+        if not _TEST_FILE.search(filename) or lineno is None:
             continue
-        found = _raises_at(filename, entry.lineno + 1)
+        found = _raises_at(filename, lineno)
         if found is not None:
             return found
     return None
@@ -159,15 +160,22 @@ def _test_source(filename: str) -> tuple[str, ast.Module] | None:
 
 
 def _raises_at(filename: str, lineno: int) -> tuple[str, str] | None:
+    for first, last, expected, body in _raises_blocks(filename):
+        if first <= lineno <= last:
+            return expected, body
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _raises_blocks(filename: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Each ``with pytest.raises(X):`` block of a test file: its lines, X and its first call."""
     parsed = _test_source(filename)
     if parsed is None:
-        return None
+        return ()
     source, tree = parsed
+    blocks = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.With | ast.AsyncWith) or not node.body:
-            continue
-        end = node.end_lineno or node.lineno
-        if not node.lineno <= lineno <= end:
             continue
         for item in node.items:
             call = item.context_expr
@@ -179,8 +187,10 @@ def _raises_at(filename: str, lineno: int) -> tuple[str, str] | None:
             ):
                 expected = ast.get_source_segment(source, call.args[0]) or "an exception"
                 body = ast.get_source_segment(source, node.body[0]) or ""
-                return expected, body.replace("exercise.", "")
-    return None
+                end = node.end_lineno or node.lineno
+                blocks.append((node.lineno, end, expected, body.replace("exercise.", "")))
+                break
+    return tuple(blocks)
 
 
 def _expected_by_test(excinfo: pytest.ExceptionInfo[BaseException]) -> str | None:
@@ -271,7 +281,7 @@ def _group_text(group: BaseExceptionGroup[BaseException], depth: int = 0) -> str
         if isinstance(inner, BaseExceptionGroup):
             lines.append("  - " + _group_text(inner, depth + 1).replace("\n", "\n    "))
         else:
-            where = learner_location(traceback.extract_tb(inner.__traceback__))
+            where = learner_location_in(inner.__traceback__)
             at = f" (at {where})" if where else ""
             lines.append(f"  - {type(inner).__name__}: {inner}{at}")
     return "\n".join(lines)

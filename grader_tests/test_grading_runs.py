@@ -33,6 +33,10 @@ def test_untouched_stubs_are_not_started(manifest, make_submission):
     assert outcomes["fetch_all"].status == NOT_STARTED
     assert outcomes["fetch_all"].points == 0
     assert outcomes["await_the_result"].status == PASSED
+    # Not run at all: the stub as shipped would pass four of its five tests.
+    tests = outcomes["fetch_all"].tests
+    assert len(tests) == 5
+    assert all(t.outcome == "failed" and t.message.startswith("Not started:") for t in tests)
 
 
 def test_an_edited_but_wrong_exercise_is_failed_with_the_learner_message(manifest, make_submission):

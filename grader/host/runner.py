@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.host.outcomes import ERROR, ExerciseOutcome, unavailable
+from grader.host.pristine import is_untouched
 from grader.host.runlog import LogReader, RunLog
 from grader.host.verdict import judge
 from grader.manifest import KIT_ROOT, Exercise
@@ -101,7 +102,8 @@ def _run_in_kit(exercises: tuple[Exercise, ...], options: RunOptions) -> list[Ex
         args.append(f"--exercises-dir={options.submission.resolve()}")
 
     def run(selected: tuple[Exercise, ...]) -> tuple[RunLog, list[ExerciseOutcome]]:
-        log = run_pytest([str(exercise.test_path) for exercise in selected], args)
+        not_started = _not_started(selected, options, tree)
+        log = run_pytest([str(exercise.test_path) for exercise in selected], args + not_started)
         return log, judge(selected, log, tree, options.against)
 
     outcomes = _with_reruns(exercises, run)
@@ -137,7 +139,11 @@ def _run_sandboxed(
         compiled = sandbox.compiled_cache(tree) if isolation == "bubblewrap" else None
         command, cwd, inside_root = sandbox.command(isolation, tree, compiled)
         paths = [f"{inside_root}/{exercise.test_path.as_posix()}" for exercise in exercises]
-        args = [f"--against={options.against}", *options.extra_args]
+        args = [
+            f"--against={options.against}",
+            *_not_started(exercises, options, tree.exercises_dir),
+            *options.extra_args,
+        ]
         env = sandbox.environment("/tmp" if isolation == "bubblewrap" else home)
         os.chmod(home, 0o777)
         cpu = int(_STARTUP_LIMIT + _UNLIMITED_TEST)
@@ -149,6 +155,19 @@ def _run_sandboxed(
             env=env,
             limit_resources=lambda: sandbox.limit_resources(isolation, cpu),
         )
+
+
+def _not_started(exercises: tuple[Exercise, ...], options: RunOptions, tree: Path) -> list[str]:
+    """The option naming the exercises whose learner file is the stub as shipped.
+
+    Their tests fail at once without running it: the grade of an untouched stub is "not
+    started" whatever its tests say (see grader.host.verdict), and running them is most of
+    the time of grading a class where many exercises are not started.
+    """
+    if options.against != "exercises":
+        return []
+    ids = [exercise.id for exercise in exercises if is_untouched(exercise, tree)]
+    return [f"--not-started={','.join(ids)}"] if ids else []
 
 
 def test_environment() -> dict[str, str]:

@@ -81,6 +81,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="send signed results to the grader that started this run (grader use only)",
     )
+    group.addoption(
+        "--not-started",
+        default="",
+        metavar="IDS",
+        help="exercises (comma-separated ids) whose learner file the grader found to be the "
+        "stub as shipped: their tests fail at once without running it (grader use only)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -108,6 +115,9 @@ class KitPlugin:
         self.exercises_root = (
             Path(exercises_dir).resolve() if exercises_dir else KIT_ROOT / "exercises"
         )
+        # The stub as shipped fails its tests, and its grade is "not started" whatever they
+        # say: running them would only cost time.
+        self.not_started = set(filter(None, config.getoption("not_started").split(",")))
         self.results: Recorder | None = None
         # Where faulthandler writes when the hard backstop ends the process: the results
         # pipe when graded (so the grader can show the learner where it hung), else stderr.
@@ -190,6 +200,8 @@ class KitPlugin:
                 self.exercise_of(request.node), self.kinds, self.exercises_root
             )
         request.node.stash[ATTEMPT] = attempt
+        if self._not_started(request.node):
+            return ModuleType(attempt.exercise.id)  # never used: the test is not called
         if self.snapshot is None:
             # First learner import of the session: audit and snapshot from here on.
             self.snapshot = integrity.take(self.config)
@@ -224,6 +236,26 @@ class KitPlugin:
         """Forget the previous test's loop; pytest-asyncio makes a new one during setup."""
         self.loop = None
         self.audit.refused.clear()
+
+    def _not_started(self, item: pytest.Item) -> bool:
+        """Whether ``item`` tests a learner file the grader found to be the stub as shipped."""
+        attempt = item.stash.get(ATTEMPT, None)
+        return (
+            attempt is not None
+            and attempt.kind == "exercises"
+            and attempt.exercise.id in self.not_started
+        )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
+        """Fail the test of an exercise not started at once, instead of calling it."""
+        if self._not_started(pyfuncitem):
+            attempt = pyfuncitem.stash[ATTEMPT]
+            pytest.fail(
+                f"Not started: {attempt.shown_path} is still the stub as shipped, so this "
+                "test was not run.",
+                pytrace=False,
+            )
 
     # -- the hard backstop ----------------------------------------------------------------
 

@@ -17,12 +17,14 @@ to change in asyncio code, so four kit operators are added to them: removing an
 returning None instead of a value and dropping a keyword argument (``return_when=``).
 
 Mutants that fall inside a type annotation (a parameter's, a return's, or the annotation part
-of an annotated assignment) are not run and not counted, only reported as "not counted: N in
-annotations". The solutions never read their annotations back (typing.get_type_hints is not
-called; dataclass looks at a field's annotation only for ClassVar and InitVar, which no
-operator writes), so such a mutant either still passes or breaks the import, and either
-way says nothing about the tests. Which mutant is inside an annotation is decided by
-position, from the solution's own syntax tree.
+of an annotated assignment) are neither run nor counted in the table; each exercise's line
+says "not counted: N in annotations". Neither the solutions nor the tests read annotations
+back (nothing calls typing.get_type_hints or looks at ``__annotations__``; dataclass looks at
+a field's annotation only to spot ClassVar, InitVar and KW_ONLY, which no operator writes),
+so such a mutant either behaves exactly as the solution does or breaks the import, and tells
+nothing about the tests either way. Whether a mutant is inside an annotation is decided by
+position: the stretch it changes against the annotations' stretches in the solution's own
+syntax tree (``ast``).
 
 Usage: ``python -m grader.host.mutants [exercise id or topic ...]`` (all when none).
 """

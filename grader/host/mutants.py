@@ -16,12 +16,23 @@ to change in asyncio code, so four kit operators are added to them: removing an
 ``await``, deleting a call made as a statement (``lock.release()``, ``await task``),
 returning None instead of a value and dropping a keyword argument (``return_when=``).
 
+Mutants that fall inside a type annotation (a parameter's, a return's, or the annotation part
+of an annotated assignment) are neither run nor counted in the table; each exercise's line
+says "not counted: N in annotations". Neither the solutions nor the tests read annotations
+back (nothing calls typing.get_type_hints or looks at ``__annotations__``; dataclass looks at
+a field's annotation only to spot ClassVar, InitVar and KW_ONLY, which no operator writes),
+so such a mutant either behaves exactly as the solution does or breaks the import, and tells
+nothing about the tests either way. Whether a mutant is inside an annotation is decided by
+position: the stretch it changes against the annotations' stretches in the solution's own
+syntax tree (``ast``).
+
 Usage: ``python -m grader.host.mutants [exercise id or topic ...]`` (all when none).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import sys
 import tempfile
@@ -35,7 +46,7 @@ import cosmic_ray.commands
 import cosmic_ray.plugins
 from cosmic_ray.mutating import mutate_and_test
 from cosmic_ray.work_db import WorkDB, use_db
-from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+from cosmic_ray.work_item import MutationSpec, TestOutcome, WorkerOutcome
 from parso.python.tree import Keyword
 
 from grader.manifest import KIT_ROOT, Exercise, Manifest, load_manifest
@@ -196,6 +207,7 @@ class Tally:
     """One exercise's mutants, by what became of them."""
 
     exercise: Exercise
+    in_annotations: int = 0
     killed: int = 0
     equivalent: int = 0
     survivors: list[str] = field(default_factory=list)
@@ -203,7 +215,7 @@ class Tally:
 
     @property
     def total(self) -> int:
-        """Every mutant made."""
+        """Every mutant made and counted (those in annotations are not)."""
         return self.killed + self.equivalent + len(self.survivors)
 
     @property
@@ -230,6 +242,42 @@ def changed_lines(diff: str) -> tuple[str, str]:
     return " / ".join(before), " / ".join(after)
 
 
+# A stretch of source as (line, column) at its start and at its end, lines counted from 1
+# and columns from 0 in characters, as parso (and so cosmic-ray) reports positions.
+Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def annotation_spans(source: str) -> list[Span]:
+    """Where the type annotations of ``source`` are: parameters', returns', annotated names'."""
+    lines = source.splitlines()
+
+    def column(line: int, byte_offset: int) -> int:
+        # ast counts columns in UTF-8 bytes, parso in characters.
+        return len(lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8"))
+
+    def span(node: ast.expr) -> Span:
+        # ast.parse always fills in where a node ends; the types allow None for hand-made nodes.
+        assert node.end_lineno is not None
+        assert node.end_col_offset is not None
+        return (
+            (node.lineno, column(node.lineno, node.col_offset)),
+            (node.end_lineno, column(node.end_lineno, node.end_col_offset)),
+        )
+
+    spans = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            spans.append(span(node.annotation))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            spans.append(span(node.returns))
+    return spans
+
+
+def in_annotation(mutation: MutationSpec, spans: list[Span]) -> bool:
+    """Whether the stretch ``mutation`` changes lies wholly inside one of ``spans``."""
+    return any(start <= mutation.start_pos and mutation.end_pos <= end for start, end in spans)
+
+
 def mutation_test(exercise: Exercise) -> Tally:
     """Make every mutant of ``exercise``'s solution and run its tests against each."""
     solution = KIT_ROOT / exercise.path_in("solutions")
@@ -240,12 +288,16 @@ def mutation_test(exercise: Exercise) -> Tally:
     tally = Tally(exercise)
     equivalents = {(e.before, e.after): e for e in equivalents_of(exercise)}
     matched: set[Equivalent] = set()
+    annotations = annotation_spans(solution.read_text(encoding="utf-8"))
     with (
         tempfile.TemporaryDirectory() as scratch,
         use_db(str(Path(scratch) / "session.sqlite"), WorkDB.Mode.create) as db,
     ):
         cosmic_ray.commands.init([solution], db, {})
         for item in db.pending_work_items:
+            if all(in_annotation(mutation, annotations) for mutation in item.mutations):
+                tally.in_annotations += 1
+                continue
             result = mutate_and_test(item.mutations, command, _RUN_LIMIT)
             if result.worker_outcome == WorkerOutcome.NO_TEST:
                 continue
@@ -304,7 +356,10 @@ def main(argv: list[str] | None = None) -> int:
         for exercise in exercises:
             tally = mutation_test(exercise)
             tallies.append(tally)
-            print(f"{exercise.id}: {tally.killed}/{tally.total - tally.equivalent} killed")
+            print(
+                f"{exercise.id}: {tally.killed}/{tally.total - tally.equivalent} killed, "
+                f"not counted: {tally.in_annotations} in annotations"
+            )
             for survivor in tally.survivors:
                 print(f"  survived  {survivor}")
             for unused in tally.unused:

@@ -172,3 +172,32 @@ async def test_stop_hangs_up_on_every_client_and_closes_the_server(exercise, clo
     for client in clients:
         await client.close()
     await asyncio.sleep(1)
+
+
+async def test_two_servers_run_side_by_side_on_ports_the_system_picks(exercise):
+    answers = SlowAnswers({"x": 0.25})
+    async with running(exercise, answers) as (first_port, _):
+        ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        stop = asyncio.Event()
+        second = asyncio.create_task(exercise.run_server(answers.answer, ready, stop))
+        await asyncio.wait({ready, second}, timeout=PATIENCE, return_when=asyncio.FIRST_COMPLETED)
+        second_port = ready.result() if ready.done() else None
+        heard = []
+        if second_port is not None:
+            for port in first_port, second_port:
+                client = await connect(port)
+                client.writer.write(b"x\n")
+                heard.append(await next_line(client))
+                await client.close()
+        stop.set()
+        await asyncio.wait({second}, timeout=PATIENCE)
+    assert second_port not in (None, first_port), (
+        f"One server was running on port {first_port}, and a second run_server "
+        f"{'set `ready` to ' + str(second_port) if second_port else task_outcome(second)}; "
+        "expected it to get a port of its own. Ask for port 0, and the system picks a free "
+        "one; then read it from server.sockets[0].getsockname()[1]."
+    )
+    assert heard == [b"X\n", b"X\n"], (
+        f"Two servers ran side by side; a client of each sent 'x' and they heard {heard!r}, "
+        "expected b'X\\n' each."
+    )

@@ -234,3 +234,38 @@ async def test_stop_hangs_up_on_everyone_and_closes_the_server(exercise, clock):
         "('') for both, and no 'left' lines. Close every client's connection."
     )
     assert refused, "After run_chat returned, a new client could still connect."
+
+
+async def test_a_client_that_ends_its_stream_is_hung_up_on(exercise):
+    async with chat_room(exercise) as room:
+        alice = await room.join("alice")
+        bob = await room.join("bob")
+        bob.stream.writer.write_eof()  # bob has finished, and waits for the server to hang up
+        await alice.hear()
+        end = await bob.hear()
+    assert end == "", (
+        f"bob ended his stream; reading on, he got {end!r} instead of the end of the stream "
+        "(''; None: his connection stayed open). When a client leaves, close its connection "
+        "(writer.close()), or every departed client keeps a socket open on the server."
+    )
+
+
+async def test_a_client_still_sending_its_name_when_stop_is_set_is_turned_away(exercise):
+    room = Room(exercise, 100)
+    await room.open()
+    # zoe connects before `stop` but sends her name only after run_chat has returned.
+    zoe = Chatter("zoe", Stream(*await asyncio.open_connection("127.0.0.1", room.port)))
+    await room.join("alice")
+    room.stop.set()
+    assert room.task is not None
+    await asyncio.wait({room.task}, timeout=PATIENCE)
+    zoe.say("zoe")
+    end = await zoe.hear()
+    await zoe.stream.close()
+    await room.close()
+    assert end == "", (
+        f"zoe connected before `stop` was set and sent her name after run_chat returned; she "
+        f"then read {end!r}, expected the end of the stream ('') (None: her connection stayed "
+        "open). A room that has stopped lets nobody in: a handler must check that the room is "
+        "still open before a client joins, and close the connection otherwise."
+    )

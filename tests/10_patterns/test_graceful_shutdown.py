@@ -240,3 +240,26 @@ async def test_cancelling_serve_finishes_the_requests_in_hand_then_ends_cancelle
 def task_result(task: asyncio.Task[Any]) -> str:
     error = task.exception()
     return f"raised {error!r}" if error else f"returned {task.result()!r}"
+
+
+async def test_a_caller_who_cancels_during_the_signals_shutdown_gets_serve_cancelled(
+    exercise, clock
+):
+    pool = Pool(exercise, {"a": 2.5})
+    reply = pool.submit("a")
+    pool.signal_at(1.3)
+    task = asyncio.create_task(pool.serve(workers=2))
+    asyncio.get_running_loop().call_at(1.55, task.cancel)
+    await asyncio.wait([task])
+    outcome = "ended cancelled" if task.cancelled() else task_result(task)
+    assert outcome == "ended cancelled", (
+        "SIGUSR1 came at t=1.3 s, and while serve was finishing the request in hand its "
+        f"caller cancelled it too, at t=1.55 s; serve then {outcome}. Expected it to end "
+        "cancelled: uncancel() takes back only the signal's cancellation and returns how "
+        "many are still pending; return only when that is 0."
+    )
+    assert (replies_of([reply]), clock.now) == (["'A'"], 2.5), pool.timeline.explain(
+        f"The request in hand got {replies_of([reply])[0]} when serve ended at "
+        f"t={clock.now:g} s; expected 'A', answered at t=2.5 s before serve ended.",
+        "A cancelled serve still finishes the requests its workers were handling.",
+    )

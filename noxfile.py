@@ -103,7 +103,7 @@ def freeze(session: nox.Session) -> None:
     session.run("python", "-m", "grader.host.freeze", *session.posargs)
 
 
-@nox.session(default=False)
+@nox.session(default=False, python="3.13")
 def mutants(session: nox.Session) -> None:
     """Mutation-test the solutions: per exercise, the share of mutants the tests kill (slow)."""
     install(session, "mutants")

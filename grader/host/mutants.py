@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import subprocess
 import sys
 import tempfile
 import tomllib
@@ -289,6 +290,12 @@ def mutation_test(exercise: Exercise) -> Tally:
     equivalents = {(e.before, e.after): e for e in equivalents_of(exercise)}
     matched: set[Equivalent] = set()
     annotations = annotation_spans(solution.read_text(encoding="utf-8"))
+    baseline = subprocess.run(command.split(), capture_output=True, text=True, check=False)
+    if baseline.returncode != 0:
+        raise SystemExit(
+            f"{exercise.id}: its tests do not pass against the unmutated solution, so no "
+            f"mutant can be judged:\n{baseline.stdout[-2000:]}"
+        )
     with (
         tempfile.TemporaryDirectory() as scratch,
         use_db(str(Path(scratch) / "session.sqlite"), WorkDB.Mode.create) as db,
@@ -344,7 +351,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.host.mutants", description=__doc__)
     parser.add_argument("names", nargs="*", help="exercise ids or topics (default: all)")
     args = parser.parse_args(argv)
-    exercises = selected(load_manifest(), args.names)
+    running = sys.version_info[:2]
+    exercises = []
+    for exercise in selected(load_manifest(), args.names):
+        if exercise.min_python > running:
+            # Its tests are deselected here: every mutant would look killed.
+            needed = ".".join(map(str, exercise.min_python))
+            print(f"{exercise.id}: not measured, it needs Python {needed} (nox runs 3.13)")
+        else:
+            exercises.append(exercise)
     cosmic_ray.plugins.OPERATOR_PROVIDERS.setdefault("kit", KitOperators())
     os.chdir(KIT_ROOT)
     with tempfile.TemporaryDirectory() as pycache:

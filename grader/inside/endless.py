@@ -10,6 +10,10 @@ Three shapes of endless work, each caught long before pytest-timeout's backstop:
 - an **endless await loop**: the clock is about to pass the horizon, an hour of loop time,
   far beyond any exercise (``while True: await asyncio.sleep(1)``).
 
+Each catch is a :class:`Finding` on the loop. Once one test of an exercise ended in one,
+its other tests fail at once, with :func:`not_run_report` as their message, instead of
+running the same code into the same wait (see ``grader.inside.plugin``).
+
 The loop calls :meth:`EndlessWork.entering_select` and :meth:`EndlessWork.leaving_select`
 around every pass of its selector; everything else lives here.
 """
@@ -23,6 +27,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from grader.inside.detectors import learner_caller, where_tasks_wait
@@ -51,6 +56,25 @@ _POLL_PASSES, _POLL_SECONDS, _POLL_SECONDS_AGAIN = 2000, 0.5, 0.1
 
 class EndlessWorkError(Exception):
     """Raised out of the loop's selector: its report is the learner's message."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One catch of endless work: what it was, where the learner's code was, the report."""
+
+    what: str  # "a busy loop", as a sentence would name it
+    places: tuple[str, ...]  # "at exercises/02_tasks/fetch_all.py:3: while True:", ...
+    report: str  # the whole message for the learner
+
+
+def not_run_report(test: str, finding: Finding) -> str:
+    """The message of a test not run because the test ``test`` met ``finding`` first."""
+    where = _listed(finding.places)
+    return (
+        f"Not run: the test '{test}' never ended ({finding.what}), and this test would run "
+        "the same code into the same wait." + where + "\nFix that first (its own message says "
+        "how); this test runs again once the code under test can end."
+    )
 
 
 class BusyLoopInterrupt(BaseException):
@@ -83,7 +107,7 @@ class EndlessWork:
         self._clock_seen = 0.0
         self._passes_at_this_instant = 0
         self._instant_began = self._run_began = time.perf_counter()
-        self.report = ""  # the first endless-work finding of this loop, if any
+        self.finding: Finding | None = None  # the first endless work caught on this loop
 
     # -- called by the loop ---------------------------------------------------------------
 
@@ -116,12 +140,10 @@ class EndlessWork:
             ):
                 self._passes_at_this_instant = 0
                 self._instant_began = self.last_beat
-                _Watchdog.found += 1
-                self._raise(self._polling_report(now))
+                self._raise(self._polling(now))
         if timeout and not self.horizon_reported and self._past_horizon(now + timeout):
             self.horizon_reported = True  # once: cleaning up may need the time to move on
-            _Watchdog.found += 1
-            self._raise(self._horizon_report(now))
+            self._raise(self._past_the_horizon(now))
 
     def _past_horizon(self, then: float) -> bool:
         if then > HORIZON:
@@ -136,20 +158,25 @@ class EndlessWork:
 
     # -- reports --------------------------------------------------------------------------
 
-    def _raise(self, report: str) -> None:
+    def _raise(self, finding: Finding) -> None:
         self.in_select = False
-        self.report = self.report or report
-        raise EndlessWorkError(report)
+        self.found(finding)
+        raise EndlessWorkError(finding.report)
 
-    def _places(self, only_ready: bool) -> str:
+    def found(self, finding: Finding) -> None:
+        """Count ``finding`` for the run, and keep it when it is this loop's first."""
+        _Watchdog.found += 1
+        self.finding = self.finding or finding
+
+    def _places(self, only_ready: bool) -> tuple[str, ...]:
         loop = self._loop()
         places = where_tasks_wait(loop, only_ready) if loop is not None else []
-        places = places or self._waiting_at()
-        return "".join(f"\n  - {place}" for place in places)
+        return tuple(places or self._waiting_at())
 
-    def _horizon_report(self, now: float) -> str:
-        where = self._places(only_ready=False)
-        return (
+    def _past_the_horizon(self, now: float) -> Finding:
+        places = self._places(only_ready=False)
+        where = _listed(places)
+        report = (
             f"Still running at t={now:g} s of event-loop time, and about to wait longer: far "
             "longer than this exercise ever needs, so something awaits in a loop that never "
             "ends."
@@ -157,10 +184,12 @@ class EndlessWork:
             + "\nGive the loop a condition that ends it (or a `break`), or wait for the event "
             "that matters instead of waking up again and again."
         )
+        return Finding("a loop that keeps awaiting forever", places, report)
 
-    def _polling_report(self, now: float) -> str:
-        where = self._places(only_ready=True)
-        return (
+    def _polling(self, now: float) -> Finding:
+        places = self._places(only_ready=True)
+        where = _listed(places)
+        report = (
             f"The event loop went round thousands of times at t={now:g} s without its clock "
             "moving: a loop keeps polling with `await asyncio.sleep(0)` (or another await that "
             "never waits), so the thing it waits for can never happen in time."
@@ -168,6 +197,11 @@ class EndlessWork:
             + "\nAwait the thing itself (an Event, a Future, a Condition, the task) instead of "
             "checking a flag in a loop."
         )
+        return Finding("a polling loop whose awaits never wait", places, report)
+
+
+def _listed(places: tuple[str, ...]) -> str:
+    return "".join(f"\n  - {place}" for place in places)
 
 
 class _Watchdog:
@@ -242,11 +276,10 @@ def _interrupt(work: EndlessWork, thread_id: int, spun: float) -> bool:
         "Inside a coroutine, wait with `await` (asyncio.sleep, an Event, a Future) instead of "
         "looping until something changes."
     )
-    work.report = work.report or report
+    work.found(Finding("a busy loop", (f"at {where}",), report))
     interrupt: type[BusyLoopInterrupt] = type(
         "BusyLoopInterrupt", (BusyLoopInterrupt,), {"report": report}
     )
-    _Watchdog.found += 1
     set_async_exc: Any = ctypes.pythonapi.PyThreadState_SetAsyncExc
     set_async_exc(ctypes.c_ulong(thread_id), ctypes.py_object(interrupt))
     return True

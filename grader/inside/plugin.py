@@ -7,6 +7,9 @@ Loaded by the root ``conftest.py``. Options:
 - ``--graded``: send signed records to the grader over the pipes it handed this process
   (see ``grader.inside.channel``); only ``grader.host.runner`` passes it.
 
+Once a test of an exercise ended in endless work (``grader.inside.endless``), the other
+tests of that attempt fail at once instead of running the same code into the same wait.
+
 Before the first learner file is imported, the plugin installs the audit hook
 (``grader.inside.audit``) and takes the integrity snapshot (``grader.inside.integrity``);
 after every test it reports anything refused or changed as interference.
@@ -44,6 +47,7 @@ from grader.inside.detectors import (
     pending_tasks,
     unretrieved_errors,
 )
+from grader.inside.endless import not_run_report
 from grader.inside.messages import AsyncioMistakeError, failure_message, missing_names
 from grader.inside.recorder import Recorder
 from grader.inside.testing import Clock
@@ -120,6 +124,9 @@ class KitPlugin:
         self.snapshot: integrity.Snapshot | None = None
         self.hot: integrity.HotSet | None = None
         self.items: dict[str, pytest.Item] = {}
+        # The attempts (by file) whose code never ended in one of their tests, with the
+        # message their later tests fail with instead of running into the same wait.
+        self.never_ended: dict[Path, str] = {}
 
     def _attempt_roots(self) -> list[Path]:
         """The folders whose code is under test: the only ones learner code may read."""
@@ -292,6 +299,30 @@ class KitPlugin:
             loop.unhandled_errors.clear()
         return mistakes
 
+    # -- endless work ----------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
+        """Fail, without running it, a test of an attempt whose code already never ended.
+
+        Running it would only cost the same wait again. It fails in its call, so it counts
+        as a failed test (never a pass, a skip or an error), and it runs after the test that
+        never ended, whose own message is the one a report shows first. The message says
+        it all: no traceback of the plugin's own frames, which would take long to format.
+        """
+        attempt = pyfuncitem.stash.get(ATTEMPT, None)
+        if attempt is not None and attempt.path in self.never_ended:
+            pytest.fail(self.never_ended[attempt.path], pytrace=False)
+
+    def _remember_endless_work(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """After a failed phase, note the attempt when its loop caught endless work."""
+        attempt = item.stash.get(ATTEMPT, None)
+        finding = self.loop.endless.finding if self.loop is not None else None
+        if report.failed and attempt is not None and finding is not None:
+            test = getattr(item, "originalname", item.name).removeprefix("test_")
+            message = not_run_report(test.replace("_", " "), finding)
+            self.never_ended.setdefault(attempt.path, message)
+
     # -- reports ---------------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
@@ -320,6 +351,7 @@ class KitPlugin:
         if "exercise" not in getattr(item, "fixturenames", ()):
             return report
         exercise = self.exercise_of(item)
+        self._remember_endless_work(item, report)
         touched = self._interference() if report.when == "teardown" else []
         if self.results is not None:
             kinds = [mistake.kind for mistake in item.stash.get(MISTAKES, [])]

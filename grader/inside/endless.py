@@ -72,8 +72,8 @@ def not_run_report(test: str, finding: Finding) -> str:
     where = _listed(finding.places)
     return (
         f"Not run: the test '{test}' never ended ({finding.what}), and this test would run "
-        "the same code into the same wait." + where + "\nFix that first (its own message says "
-        "how); this test runs again once the code under test can end."
+        "the same code into it again." + where + "\nFix that first (its own message says how); "
+        "then this test runs again."
     )
 
 

@@ -47,7 +47,7 @@ from grader.inside.detectors import (
     pending_tasks,
     unretrieved_errors,
 )
-from grader.inside.endless import not_run_report
+from grader.inside.endless import EndlessWorkError, not_run_report
 from grader.inside.messages import AsyncioMistakeError, failure_message, missing_names
 from grader.inside.recorder import Recorder
 from grader.inside.testing import Clock
@@ -330,6 +330,10 @@ class KitPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Attach a learner-worded message to every failed phase of a test."""
+        if call.excinfo is not None and call.excinfo.errisinstance(EndlessWorkError):
+            # Its message names the learner's line; the frames above the raise are the
+            # event loop's own, and pytest would take longer to format them than the test ran.
+            call.excinfo.traceback = call.excinfo.traceback[-1:]
         report = yield
         message = ""
         if call.excinfo is not None and not report.skipped:

@@ -2,11 +2,11 @@
 
 Three shapes of endless work, each caught long before pytest-timeout's backstop:
 
-- a **busy loop**: the loop's thread has not come back to the event loop for about half a
-  second of real time. A watchdog thread notices, names the learner line the thread is on,
-  and raises :class:`BusyLoopInterrupt` inside it.
-- **polling without time**: the loop keeps cycling, but its clock has not moved for half a
-  second of real time (``while not done: await asyncio.sleep(0)``).
+- a **busy loop**: the loop's thread has not come back to the event loop for a quarter
+  second of its CPU time. A watchdog thread notices, names the learner line the thread is
+  on, and raises :class:`BusyLoopInterrupt` inside it.
+- **polling without time**: the loop keeps cycling, but its clock has not moved for a
+  quarter second of the thread's CPU time (``while not done: await asyncio.sleep(0)``).
 - an **endless await loop**: the clock is about to pass the horizon, an hour of loop time,
   far beyond any exercise (``while True: await asyncio.sleep(1)``).
 
@@ -36,22 +36,25 @@ from grader.inside.detectors import learner_caller, where_tasks_wait
 # does not wait for them as it waits for threads that may report back.
 KIT_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
+# The limits below are in seconds of the loop thread's own CPU time: on a loaded machine the
+# time it waits for a core does not count, so they can be short without blaming honest code,
+# which gives control back within microseconds. Once endless work was seen in a run, later
+# cases are reported sooner.
 # Loop time (seconds since the test began) past which work counts as endless.
 HORIZON = 3600.0
-# Loop time, and real seconds of running, that together also count as endless: no exercise
+# Loop time, and CPU seconds of running, that together also count as endless: no exercise
 # needs this much of either, and waking every tenth of a second takes long to reach an hour.
-_LONG_LOOP_TIME, _LONG_REAL_TIME = 300.0, 0.5
-# Real seconds without coming back to the event loop before a busy loop is reported. Honest
-# exercise code gives control back within microseconds; half a second also leaves room for
-# a loaded machine. Once one busy loop was seen in a run, later ones are reported sooner.
-BUSY_LIMIT, BUSY_LIMIT_AGAIN = 0.5, 0.1
+_LONG_LOOP_TIME, _LONG_RUN, _LONG_RUN_AGAIN = 300.0, 0.25, 0.1
+# CPU seconds without coming back to the event loop before a busy loop is reported; real
+# seconds where the loop thread's CPU time cannot be read from the watchdog (not on Linux).
+BUSY_LIMIT, BUSY_LIMIT_AGAIN = 0.25, 0.1
+_BUSY_REAL_LIMIT = 0.5
 # The watchdog must see the loop stuck this many times in a row, so that a process that was
 # merely descheduled for a while (the watchdog then wakes up once, late) is not blamed.
 _STUCK_OBSERVATIONS = 4
 _WATCHDOG_TICK = 0.05
-# Loop passes at one instant of loop time, and real seconds spent on them, that make a poll
-# (sooner too once one was seen).
-_POLL_PASSES, _POLL_SECONDS, _POLL_SECONDS_AGAIN = 2000, 0.5, 0.1
+# Loop passes at one instant of loop time, and CPU seconds spent on them, that make a poll.
+_POLL_PASSES, _POLL_SECONDS, _POLL_SECONDS_AGAIN = 2000, 0.25, 0.1
 
 
 class EndlessWorkError(Exception):
@@ -103,10 +106,11 @@ class EndlessWork:
         self.in_select = False
         self.last_beat = time.perf_counter()
         self.thread_id: int | None = None
+        self.cpu_clock: int | None = None  # the loop thread's CPU-time clock, when readable
         self.horizon_reported = False
         self._clock_seen = 0.0
         self._passes_at_this_instant = 0
-        self._instant_began = self._run_began = time.perf_counter()
+        self._instant_began = self._run_began = time.thread_time()
         self.finding: Finding | None = None  # the first endless work caught on this loop
 
     # -- called by the loop ---------------------------------------------------------------
@@ -114,7 +118,9 @@ class EndlessWork:
     def running(self) -> None:
         """The loop starts running on this thread: watch it."""
         self.thread_id = threading.get_ident()
-        self.last_beat = self._run_began = time.perf_counter()
+        self.cpu_clock = _cpu_clock_of_this_thread()
+        self.last_beat = time.perf_counter()
+        self._run_began = time.thread_time()
         self.in_select = False
         _Watchdog.watch(self)
 
@@ -130,17 +136,16 @@ class EndlessWork:
         if now != self._clock_seen or jobs_running or timeout is None:
             self._clock_seen = now
             self._passes_at_this_instant = 0
-            self._instant_began = self.last_beat
         else:
+            # The thread's CPU time is read only at instants the loop keeps coming back to.
             self._passes_at_this_instant += 1
-            patience = _POLL_SECONDS_AGAIN if _seen_before() else _POLL_SECONDS
-            if (
-                self._passes_at_this_instant >= _POLL_PASSES
-                and self.last_beat - self._instant_began >= patience
-            ):
-                self._passes_at_this_instant = 0
-                self._instant_began = self.last_beat
-                self._raise(self._polling(now))
+            if self._passes_at_this_instant == 1:
+                self._instant_began = time.thread_time()
+            elif self._passes_at_this_instant >= _POLL_PASSES:
+                patience = _POLL_SECONDS_AGAIN if _seen_before() else _POLL_SECONDS
+                if time.thread_time() - self._instant_began >= patience:
+                    self._passes_at_this_instant = 0
+                    self._raise(self._polling(now))
         if timeout and not self.horizon_reported and self._past_horizon(now + timeout):
             self.horizon_reported = True  # once: cleaning up may need the time to move on
             self._raise(self._past_the_horizon(now))
@@ -148,8 +153,10 @@ class EndlessWork:
     def _past_horizon(self, then: float) -> bool:
         if then > HORIZON:
             return True
-        spent = self.last_beat - self._run_began
-        return then > _LONG_LOOP_TIME and spent > (0.1 if _seen_before() else _LONG_REAL_TIME)
+        if then <= _LONG_LOOP_TIME:
+            return False
+        spent = time.thread_time() - self._run_began
+        return spent > (_LONG_RUN_AGAIN if _seen_before() else _LONG_RUN)
 
     def leaving_select(self) -> None:
         """The selector returned; the loop runs callbacks again."""
@@ -242,7 +249,8 @@ class _Watchdog:
 
     @classmethod
     def _run(cls) -> None:
-        stuck: dict[int, tuple[float, int]] = {}  # id(work) -> (beat seen, times seen)
+        # id(work) -> (beat seen, times seen, the loop thread's CPU time when first seen)
+        stuck: dict[int, tuple[float, int, float | None]] = {}
         while not cls._wake.wait(_WATCHDOG_TICK):
             with cls._lock:
                 watched = list(cls._watched)
@@ -252,14 +260,44 @@ class _Watchdog:
                 if thread_id is None or work.in_select:
                     stuck.pop(key, None)
                     continue
-                beat, seen = stuck.get(key, (-1.0, 0))
-                seen = seen + 1 if beat == work.last_beat else 1
-                stuck[key] = (work.last_beat, seen)
-                limit = BUSY_LIMIT_AGAIN if _seen_before() else BUSY_LIMIT
-                spun = time.perf_counter() - work.last_beat
+                beat, seen, cpu_then = stuck.get(key, (-1.0, 0, None))
+                if beat != work.last_beat:
+                    seen, cpu_then = 0, _cpu_seconds(work.cpu_clock)
+                seen += 1
+                stuck[key] = (work.last_beat, seen, cpu_then)
+                again = _seen_before()
+                cpu_now = _cpu_seconds(work.cpu_clock)
+                if cpu_then is not None and cpu_now is not None:
+                    # Counted from the first sighting, up to a tick after the last beat: a
+                    # little less than the thread spent, never more.
+                    spun, limit = cpu_now - cpu_then, BUSY_LIMIT_AGAIN if again else BUSY_LIMIT
+                else:
+                    spun = time.perf_counter() - work.last_beat
+                    limit = BUSY_LIMIT_AGAIN if again else _BUSY_REAL_LIMIT
                 stopped = seen >= _STUCK_OBSERVATIONS and spun >= limit
                 if stopped and _interrupt(work, thread_id, spun):
                     stuck.pop(key, None)
+
+
+def _cpu_clock_of_this_thread() -> int | None:
+    """The clock of this thread's CPU time, readable from other threads (None where not)."""
+    clock_of: Callable[[int], int] | None = getattr(time, "pthread_getcpuclockid", None)
+    if clock_of is None:
+        return None
+    try:
+        return clock_of(threading.get_ident())
+    except OSError:
+        return None
+
+
+def _cpu_seconds(clock: int | None) -> float | None:
+    """A thread's CPU time from its clock; None if it has none or the thread has ended."""
+    if clock is None:
+        return None
+    try:
+        return time.clock_gettime(clock)
+    except OSError:
+        return None
 
 
 def _interrupt(work: EndlessWork, thread_id: int, spun: float) -> bool:

@@ -46,7 +46,7 @@ HORIZON = 3600.0
 # needs this much of either, and waking every tenth of a second takes long to reach an hour.
 _LONG_LOOP_TIME, _LONG_RUN, _LONG_RUN_AGAIN = 300.0, 0.25, 0.1
 # CPU seconds without coming back to the event loop before a busy loop is reported; real
-# seconds where the loop thread's CPU time cannot be read from the watchdog (not on Linux).
+# seconds where the watchdog cannot read another thread's CPU time (it can on Linux).
 BUSY_LIMIT, BUSY_LIMIT_AGAIN = 0.25, 0.1
 _BUSY_REAL_LIMIT = 0.5
 # The watchdog must see the loop stuck this many times in a row, so that a process that was

@@ -260,6 +260,9 @@ ENDLESS = {
 }
 
 
+NEVER_ENDS = ("busy loop", "polling", "endless await loop")
+
+
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("case", ENDLESS)
 def test_endless_work_fails_fast_naming_the_learner_line(manifest, make_submission, case):
@@ -267,10 +270,41 @@ def test_endless_work_fails_fast_naming_the_learner_line(manifest, make_submissi
     folder = make_submission({FETCH_ALL: code})
     (outcome,) = run_exercises((manifest.by_id("fetch_all"),), RunOptions(submission=folder))
     assert outcome.status == FAILED
-    first = outcome.unfinished_tests[0].message
-    assert words in first
-    assert "fetch_all.py:" in first
-    assert "RuntimeError" not in first
+    first, *others = outcome.tests
+    assert words in first.message
+    assert "fetch_all.py:" in first.message
+    assert "RuntimeError" not in first.message
+    assert others, "fetch_all has more than one test"
+    assert {test.outcome for test in outcome.tests} == {"failed"}
+    not_run = f"Not run: the test '{first.sentence}' never ended ("
+    if case in NEVER_ENDS:
+        # Each later test fails at once, naming the test that never ended and where.
+        assert all(test.message.startswith(not_run) for test in others), others[0].message
+        assert all("fetch_all.py:" in test.message for test in others)
+    else:
+        # A deadlock ends by itself: every test runs and says what it saw.
+        assert not any("Not run:" in test.message for test in outcome.tests)
+
+
+@pytest.mark.timeout(60)
+def test_after_a_busy_loop_the_exercise_fails_whole_leading_with_it_and_others_still_run(
+    manifest, make_submission
+):
+    folder = make_submission({FETCH_ALL: ENDLESS["busy loop"][0]})
+    exercises = (manifest.by_id("fetch_all"), manifest.by_id("keep_a_reference"))
+    spinning, other = run_exercises(exercises, RunOptions(submission=folder))
+    assert other.status == PASSED  # the next exercise of the same run ran, and passed
+    assert spinning.status == FAILED
+    assert spinning.passed_count == 0
+    first, *others = spinning.tests
+    assert first.message.startswith("The event loop did not get control back")
+    assert all(test.message.startswith("Not run:") for test in others)
+    text = render([spinning, other], verbose=False, colour=False)
+    # The report leads with the busy loop itself, under the test that ran into it.
+    lead = text.split(f"x {first.sentence} (failed)\n", 1)[1].splitlines()[0]
+    assert lead.strip().startswith("The event loop did not get control back")
+    verbose = render([spinning], verbose=True, colour=False)
+    assert verbose.count("Not run:") == 1  # once, then "same problem as above"
 
 
 @pytest.mark.timeout(60)

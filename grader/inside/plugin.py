@@ -7,6 +7,9 @@ Loaded by the root ``conftest.py``. Options:
 - ``--graded``: send signed records to the grader over the pipes it handed this process
   (see ``grader.inside.channel``); only ``grader.host.runner`` passes it.
 
+Once a test of an exercise ended in endless work (``grader.inside.endless``), the other
+tests of that attempt fail at once instead of running the same code into the same wait.
+
 Before the first learner file is imported, the plugin installs the audit hook
 (``grader.inside.audit``) and takes the integrity snapshot (``grader.inside.integrity``);
 after every test it reports anything refused or changed as interference.
@@ -44,6 +47,7 @@ from grader.inside.detectors import (
     pending_tasks,
     unretrieved_errors,
 )
+from grader.inside.endless import EndlessWorkError, not_run_report
 from grader.inside.messages import AsyncioMistakeError, failure_message, missing_names
 from grader.inside.recorder import Recorder
 from grader.inside.testing import Clock
@@ -130,6 +134,9 @@ class KitPlugin:
         self.snapshot: integrity.Snapshot | None = None
         self.hot: integrity.HotSet | None = None
         self.items: dict[str, pytest.Item] = {}
+        # The attempts (by file) whose code never ended in one of their tests, with the
+        # message their later tests fail with instead of running into the same wait.
+        self.never_ended: dict[Path, str] = {}
 
     def _attempt_roots(self) -> list[Path]:
         """The folders whose code is under test: the only ones learner code may read."""
@@ -246,17 +253,6 @@ class KitPlugin:
             and attempt.exercise.id in self.not_started
         )
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
-        """Fail the test of an exercise not started at once, instead of calling it."""
-        if self._not_started(pyfuncitem):
-            attempt = pyfuncitem.stash[ATTEMPT]
-            pytest.fail(
-                f"Not started: {attempt.shown_path} is still the stub as shipped, so this "
-                "test was not run.",
-                pytrace=False,
-            )
-
     # -- the hard backstop ----------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
@@ -324,6 +320,40 @@ class KitPlugin:
             loop.unhandled_errors.clear()
         return mistakes
 
+    # -- endless work ----------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
+        """Fail, without running it, a test of a stub as shipped or of code that never ended.
+
+        Running it would only cost time: a stub's grade is "not started" whatever its tests
+        say, and code that already never ended would run into the same wait again. It fails
+        in its call, so it counts as a failed test (never a pass, a skip or an error); a
+        test that never ended runs first, so its own message is the one a report shows
+        first. The message says it all: no traceback of the plugin's own frames, which
+        would take long to format.
+        """
+        attempt = pyfuncitem.stash.get(ATTEMPT, None)
+        if attempt is None:
+            return
+        if self._not_started(pyfuncitem):
+            pytest.fail(
+                f"Not started: {attempt.shown_path} is still the stub as shipped, so this "
+                "test was not run.",
+                pytrace=False,
+            )
+        if attempt.path in self.never_ended:
+            pytest.fail(self.never_ended[attempt.path], pytrace=False)
+
+    def _remember_endless_work(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """After a failed phase, note the attempt when its loop caught endless work."""
+        attempt = item.stash.get(ATTEMPT, None)
+        finding = self.loop.endless.finding if self.loop is not None else None
+        if report.failed and attempt is not None and finding is not None:
+            test = getattr(item, "originalname", item.name).removeprefix("test_")
+            message = not_run_report(test.replace("_", " "), finding)
+            self.never_ended.setdefault(attempt.path, message)
+
     # -- reports ---------------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
@@ -331,6 +361,10 @@ class KitPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Attach a learner-worded message to every failed phase of a test."""
+        if call.excinfo is not None and call.excinfo.errisinstance(EndlessWorkError):
+            # Its message names the learner's line; the frames above the raise are the
+            # event loop's own, and pytest would take longer to format them than the test ran.
+            call.excinfo.traceback = call.excinfo.traceback[-1:]
         report = yield
         message = ""
         if call.excinfo is not None and not report.skipped:
@@ -352,6 +386,7 @@ class KitPlugin:
         if "exercise" not in getattr(item, "fixturenames", ()):
             return report
         exercise = self.exercise_of(item)
+        self._remember_endless_work(item, report)
         touched = self._interference() if report.when == "teardown" else []
         if self.results is not None:
             kinds = [mistake.kind for mistake in item.stash.get(MISTAKES, [])]

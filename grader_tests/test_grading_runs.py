@@ -103,3 +103,34 @@ def test_compiled_caches_of_old_kit_versions_are_removed_but_the_newest_kept(tmp
     left = sorted(path.name for path in tmp_path.iterdir())
     expected = sorted(["current", "filling-abc", *(c.name for c in caches[: _CACHES_KEPT - 1])])
     assert left == expected
+
+
+def test_after_a_dead_run_the_exercises_it_never_reached_run_again_together(manifest):
+    from grader.host.outcomes import ExerciseOutcome
+    from grader.host.runlog import RunLog
+    from grader.host.runner import _with_reruns
+
+    exercises = manifest.exercises[:6]
+    dying = {exercises[1].id, exercises[3].id}  # each ends its run's process at import
+    runs: list[list[str]] = []
+
+    def run(selected):
+        runs.append([e.id for e in selected])
+        log, outcomes = RunLog(returncode=0), []
+        for exercise in selected:
+            if log.returncode:  # the process is gone: never reached
+                outcomes.append(ExerciseOutcome(exercise, ERROR, problem="never reached"))
+                continue
+            log.started.append(f"{exercise.test_path}::test_it")
+            if exercise.id in dying:
+                log.returncode = 3
+                outcomes.append(ExerciseOutcome(exercise, ERROR, problem="the run died here"))
+            else:
+                outcomes.append(ExerciseOutcome(exercise, PASSED))
+        return log, outcomes
+
+    outcomes = _with_reruns(exercises, run)
+    ids = [e.id for e in exercises]
+    assert runs == [ids, ids[2:], ids[4:]], "each rerun takes every exercise not reached yet"
+    assert [o.status for o in outcomes] == [PASSED, ERROR, PASSED, ERROR, PASSED, PASSED]
+    assert [o.problem for o in outcomes if o.status == ERROR] == ["the run died here"] * 2

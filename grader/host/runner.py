@@ -116,18 +116,39 @@ Run = Callable[[tuple[Exercise, ...]], tuple[RunLog, list[ExerciseOutcome]]]
 
 
 def _with_reruns(exercises: tuple[Exercise, ...], run: Run) -> list[ExerciseOutcome]:
-    """One run of everything; then each exercise the run never reached, on its own."""
+    """One run of everything; then the exercises a run never reached, in a fresh run.
+
+    A run that dies (``os._exit`` at import, a hang the backstop ends) is blamed on the
+    test it was in; the exercises after it are run again together, until every exercise
+    was reached. A run that reaches none of them again falls back to one run each.
+    """
     log, outcomes = run(exercises)
-    if log.clean or len(exercises) == 1:
-        return outcomes
+    final = {outcome.exercise.id: outcome for outcome in outcomes}
+    pending = exercises
+    while not log.clean and len(pending) > 1:
+        again = _never_reached(outcomes, log)
+        if not again:
+            break
+        if len(again) == len(pending):  # no progress: one run each
+            for exercise in again:
+                final[exercise.id] = run((exercise,))[1][0]
+            break
+        log, outcomes = run(again)
+        final.update((outcome.exercise.id, outcome) for outcome in outcomes)
+        pending = again
+    return [final[exercise.id] for exercise in exercises]
+
+
+def _never_reached(outcomes: list[ExerciseOutcome], log: RunLog) -> tuple[Exercise, ...]:
+    """The exercises that are in error only because the run ended before their tests."""
     reached = {nodeid.split("::")[0] for nodeid in log.started}
-    final: list[ExerciseOutcome] = []
-    for outcome in outcomes:
-        never_reached = outcome.status == ERROR and str(outcome.exercise.test_path) not in reached
-        if never_reached and not outcome.interference:
-            outcome = run((outcome.exercise,))[1][0]
-        final.append(outcome)
-    return final
+    return tuple(
+        outcome.exercise
+        for outcome in outcomes
+        if outcome.status == ERROR
+        and str(outcome.exercise.test_path) not in reached
+        and not outcome.interference
+    )
 
 
 def _run_sandboxed(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,10 @@ class Exercise:
     learned: str = ""  # what passing it taught, in a sentence or two
     # Test name -> the number (1-based) of the hint that helps most when that test fails.
     hint_for_test: tuple[tuple[str, int], ...] = ()
+
+    def points_here(self) -> int:
+        """What the exercise is worth on the running Python: nothing if it cannot run it."""
+        return self.points if self.min_python <= sys.version_info[:2] else 0
 
     def hints_for(self, test_name: str) -> list[int]:
         """The hint numbers mapped to ``test_name``, best first."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -92,10 +91,7 @@ def _ungradable(platform: str, problem: str, manifest: Manifest) -> dict[str, An
         }
     document = classroom50_results([], os.environ)
     # As a graded result counts it: an exercise this Python cannot run is worth nothing here.
-    running = sys.version_info[:2]
-    document["max-score"] = sum(
-        exercise.points for exercise in manifest.exercises if exercise.min_python <= running
-    )
+    document["max-score"] = sum(exercise.points_here() for exercise in manifest.exercises)
     document["message"] = problem
     return document
 

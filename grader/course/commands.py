@@ -106,7 +106,7 @@ def _grade_all(args: argparse.Namespace, manifest: Manifest) -> int:
             ' rename the column to its "Name (id)" or pass --canvas-assignment "Name (id)".'
         )
     if MOODLE_WORKSHEET in imports:
-        possible = sum(exercise.points for exercise in exercises)
+        possible = sum(exercise.points_here() for exercise in exercises)
         print(
             f'Moodle: upload {MOODLE_WORKSHEET} with "Upload grading worksheet" (the assignment'
             f" needs the offline grading worksheet feedback type and a maximum grade of {possible}:"

@@ -211,7 +211,8 @@ def moodle_worksheet_csv(
 
 
 def _possible(exercises: tuple[Exercise, ...]) -> int:
-    return sum(exercise.points for exercise in exercises)
+    """Points possible, as every report counts them: exercises this Python runs."""
+    return sum(exercise.points_here() for exercise in exercises)
 
 
 def _grade(result: Graded) -> str:

@@ -38,7 +38,7 @@ def class_summary(
 ) -> dict[str, Any]:
     """The summary's data: class figures, then per exercise and per mistake kind."""
     graded = [result for result in results if not result.submission.problem]
-    possible = sum(exercise.points for exercise in exercises)
+    possible = sum(exercise.points_here() for exercise in exercises)
     totals = [result.total for result in graded]
     by_exercise: dict[str, list[ExerciseOutcome]] = defaultdict(list)
     for result in graded:

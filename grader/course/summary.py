@@ -18,7 +18,14 @@ from typing import Any
 from grader.course.batch import Graded
 from grader.course.gradebook import flags
 from grader.host.credit import tidy
-from grader.host.outcomes import ERROR, FAILED, NOT_STARTED, PASSED, ExerciseOutcome
+from grader.host.outcomes import (
+    ERROR,
+    FAILED,
+    NOT_STARTED,
+    PASSED,
+    UNAVAILABLE,
+    ExerciseOutcome,
+)
 from grader.manifest import Exercise
 
 _TOP = 3
@@ -94,7 +101,7 @@ def _exercise_summary(
     exercise: Exercise, outcomes: list[ExerciseOutcome], graded: int
 ) -> dict[str, Any]:
     counts = Counter(outcome.status for outcome in outcomes)
-    tried = graded - counts[NOT_STARTED]
+    tried = graded - counts[NOT_STARTED] - counts[UNAVAILABLE]
     failing: Counter[str] = Counter()
     messages: dict[str, Counter[str]] = defaultdict(Counter)
     sentences: dict[str, str] = {}
@@ -124,6 +131,7 @@ def _exercise_summary(
         "failed": counts[FAILED],
         "error": counts[ERROR],
         "not_started": counts[NOT_STARTED],
+        "unavailable": counts[UNAVAILABLE],  # graded on a Python too old for the exercise
         "pass_rate": round(counts[PASSED] / graded, 3) if graded else 0.0,
         "pass_rate_of_tried": round(counts[PASSED] / tried, 3) if tried else None,
         "mean_points": tidy(statistics.fmean(o.points for o in outcomes)) if outcomes else 0,
@@ -235,7 +243,7 @@ def _status_chart(exercises: list[dict[str, Any]], graded: int) -> str:
     height = row * len(exercises) + 10
     lines = [
         f'<svg role="img" aria-label="students per status for each exercise" '
-        f'width="{label_width + bar_width + 90}" height="{height}" '
+        f'width="{label_width + bar_width + 240}" height="{height}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="13">'
     ]
     keys = {PASSED: "passed", FAILED: "failed", ERROR: "error", NOT_STARTED: "not_started"}
@@ -255,10 +263,12 @@ def _status_chart(exercises: list[dict[str, Any]], graded: int) -> str:
                     f"{exercise[key]} {escape(status)}</title></rect>"
                 )
             x += width
-        lines.append(
-            f'<text x="{label_width + bar_width + 8}" y="{y + 15}">'
-            f"{exercise['pass_rate']:.0%} passed</text>"
+        shown = (
+            "not counted: needs a newer Python"
+            if graded and exercise["unavailable"] == graded
+            else f"{exercise['pass_rate']:.0%} passed"
         )
+        lines.append(f'<text x="{label_width + bar_width + 8}" y="{y + 15}">{shown}</text>')
     lines.append("</svg>")
     return "\n".join(lines)
 

@@ -243,7 +243,7 @@ def _status_chart(exercises: list[dict[str, Any]], graded: int) -> str:
     height = row * len(exercises) + 10
     lines = [
         f'<svg role="img" aria-label="students per status for each exercise" '
-        f'width="{label_width + bar_width + 240}" height="{height}" '
+        f'width="{label_width + bar_width + 90}" height="{height}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="13">'
     ]
     keys = {PASSED: "passed", FAILED: "failed", ERROR: "error", NOT_STARTED: "not_started"}
@@ -264,7 +264,7 @@ def _status_chart(exercises: list[dict[str, Any]], graded: int) -> str:
                 )
             x += width
         shown = (
-            "not counted: needs a newer Python"
+            "not counted"  # this Python is too old for it
             if graded and exercise["unavailable"] == graded
             else f"{exercise['pass_rate']:.0%} passed"
         )

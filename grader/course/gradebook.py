@@ -78,10 +78,8 @@ def isolation(result: Graded) -> str:
 
 def gradebook_csv(results: Sequence[Graded], exercises: tuple[Exercise, ...]) -> str:
     """One row per student: identity, total, max, each exercise's points, status and flags."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     possible = _possible(exercises)
-    writer.writerow(
+    rows: list[list[object]] = [
         [
             "student",
             "id",
@@ -95,12 +93,12 @@ def gradebook_csv(results: Sequence[Graded], exercises: tuple[Exercise, ...]) ->
             "flags",
             "message",
         ]
-    )
+    ]
     for result in results:
         submission = result.submission
         by_id = {outcome.exercise.id: outcome for outcome in result.outcomes}
         points = [by_id[e.id].points if e.id in by_id else "" for e in exercises]
-        writer.writerow(
+        rows.append(
             [
                 _cell(submission.student),
                 _cell(submission.lms_id),
@@ -115,7 +113,7 @@ def gradebook_csv(results: Sequence[Graded], exercises: tuple[Exercise, ...]) ->
                 _cell(submission.problem),
             ]
         )
-    return buffer.getvalue()
+    return _csv_text(rows)
 
 
 def lms_students(results: Sequence[Graded]) -> dict[str, list[Graded]]:
@@ -152,17 +150,16 @@ def canvas_import_csv(
     ``assignment`` is the column's title, ``"Name (id)"`` to fill an existing assignment.
     SIS ids and the section are left blank: Canvas matches each row by its ID first.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     title = assignment or DEFAULT_CANVAS_ASSIGNMENT
-    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title])
-    writer.writerow(["Points Possible", "", "", "", "", _possible(exercises)])
-    for result in results:
-        submission = result.submission
-        writer.writerow(
-            [_cell(submission.student), _cell(submission.lms_id), "", "", "", _grade(result)]
-        )
-    return buffer.getvalue()
+    rows: list[list[object]] = [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title],
+        ["Points Possible", "", "", "", "", _possible(exercises)],
+    ]
+    rows += [
+        [_cell(r.submission.student), _cell(r.submission.lms_id), "", "", "", _grade(r)]
+        for r in results
+    ]
+    return _csv_text(rows)
 
 
 def moodle_worksheet_csv(
@@ -174,10 +171,8 @@ def moodle_worksheet_csv(
     ``graded_at`` is the grades' "Last modified (grade)": Moodle keeps a grade changed in
     Moodle after it unless the upload is told to overwrite.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     possible = _possible(exercises)
-    writer.writerow(
+    rows: list[list[object]] = [
         [
             "Identifier",
             "Full name",
@@ -187,7 +182,7 @@ def moodle_worksheet_csv(
             "Last modified (grade)",
             "Feedback comments",
         ]
-    )
+    ]
     for result in results:
         submission = result.submission
         grade = _grade(result)
@@ -196,7 +191,7 @@ def moodle_worksheet_csv(
             if submission.problem
             else f"{grade}/{possible} points; see your report"
         )
-        writer.writerow(
+        rows.append(
             [
                 _cell(f"Participant {submission.lms_id}"),
                 _cell(submission.student),
@@ -207,6 +202,13 @@ def moodle_worksheet_csv(
                 comment,
             ]
         )
+    return _csv_text(rows)
+
+
+def _csv_text(rows: list[list[object]]) -> str:
+    """``rows`` as CSV text, one line each."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 

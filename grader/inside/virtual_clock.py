@@ -326,10 +326,16 @@ def _subprocess_at_work(pid: int, age: float) -> bool:
 def _process_state(pid: int) -> str:
     """The one-letter state of process ``pid`` on Linux, or "" where that is not known."""
     try:
-        # "pid (command) state ...": the command may hold spaces and parentheses.
-        return _read(f"/proc/{pid}/stat").rpartition(")")[2].split(maxsplit=1)[0]
-    except (OSError, IndexError):
+        return _state_in(f"/proc/{pid}")
+    except OSError:
         return ""
+
+
+def _state_in(folder: str) -> str:
+    """The one-letter state in a /proc process or thread folder; "" when it has ended."""
+    # "pid (command) state ...": the command may hold spaces and parentheses.
+    fields = _read(f"{folder}/stat").rpartition(")")[2].split(maxsplit=1)
+    return fields[0] if fields else ""
 
 
 # Real seconds of one look at the outside while it has the grace: long enough for a thread
@@ -402,10 +408,10 @@ def _outside_activity() -> Activity | None:
 def _task_activity(folder: str) -> tuple[str, int, int] | None:
     """A thread's state, CPU nanoseconds and times scheduled; None when it has ended."""
     runtime, _, scheduled = _read(f"{folder}/schedstat").split() or ("", "", "")
-    state = _read(f"{folder}/stat").rpartition(")")[2].split(maxsplit=1)[:1]
+    state = _state_in(folder)
     if not runtime or not state:
         return None
-    return state[0], int(runtime), int(scheduled)
+    return state, int(runtime), int(scheduled)
 
 
 # Captured at import: a test may put a slow disk in front of open() (files_off_the_loop).

@@ -93,6 +93,10 @@ class AuditPolicy:
         sys.addaudithook(self._hook)
 
     def _hook(self, event: str, args: tuple[Any, ...]) -> None:
+        if event == "object.__getattr__" and args[1] not in _FRAME_ATTRIBUTES:
+            # The commonest event by far (every read of frame.f_code or a function's
+            # __code__ raises it) and harmless: out before any other work.
+            return
         check = _CHECKS.get(event) or (_ctypes if event.startswith("ctypes.") else None)
         if check is None or getattr(self._busy, "active", False):
             return

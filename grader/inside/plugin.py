@@ -242,14 +242,41 @@ class KitPlugin:
         self.loop = None
         self.audit.refused.clear()
 
-    def _not_started(self, item: pytest.Item) -> bool:
-        """Whether ``item`` tests a learner file the grader found to be the stub as shipped."""
-        attempt = item.stash.get(ATTEMPT, None)
-        return (
-            attempt is not None
-            and attempt.kind == "exercises"
-            and attempt.exercise.id in self.not_started
+    @pytest.hookimpl(tryfirst=True, specname="pytest_runtest_protocol")
+    def pytest_runtest_protocol_not_started(self, item: pytest.Item) -> bool | None:
+        """Report a test of a stub as shipped as failed, without setting up or running it.
+
+        The grade of an untouched stub is "not started" whatever its tests say (see
+        ``grader.host.verdict``), and a class hands in many: each of their tests costs a
+        record, not a run. No learner file is imported, so nothing can interfere.
+        """
+        if not self.not_started or "exercise" not in getattr(item, "fixturenames", ()):
+            return None
+        exercise = self.exercise_of(item)
+        if self.kinds != ["exercises"] or exercise.id not in self.not_started:
+            return None
+        (attempt,) = attempts_for(exercise, self.kinds, self.exercises_root)
+        message = (
+            f"Not started: {attempt.shown_path} is still the stub as shipped, so this test "
+            "was not run."
         )
+        item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+        for when in ("setup", "call", "teardown"):
+            failed = when == "call"
+            report = pytest.TestReport(
+                item.nodeid,
+                item.location,
+                {},
+                "failed" if failed else "passed",
+                message if failed else None,
+                when,  # type: ignore[arg-type]
+            )
+            if self.results is not None:
+                shown = message if failed else ""
+                self.results.phase(item, report, shown, (exercise.id, self.kinds[0]), [])
+            item.ihook.pytest_runtest_logreport(report=report)
+        item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+        return True
 
     # -- the hard backstop ----------------------------------------------------------------
 
@@ -322,25 +349,15 @@ class KitPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
-        """Fail, without running it, a test of a stub as shipped or of code that never ended.
+        """Fail, without running it, a test of code that already never ended.
 
-        Running it would only cost time: a stub's grade is "not started" whatever its tests
-        say, and code that already never ended would run into the same wait again. It fails
-        in its call, so it counts as a failed test (never a pass, a skip or an error); a
-        test that never ended runs first, so its own message is the one a report shows
-        first. The message says it all: no traceback of the plugin's own frames, which
-        would take long to format.
+        It would only run into the same wait again. It fails in its call, so it counts as
+        a failed test (never a pass, a skip or an error); the test that never ended ran
+        first, so its own message is the one a report shows first. The message says it
+        all: no traceback of the plugin's own frames, which would take long to format.
         """
         attempt = pyfuncitem.stash.get(ATTEMPT, None)
-        if attempt is None:
-            return
-        if self._not_started(pyfuncitem):
-            pytest.fail(
-                f"Not started: {attempt.shown_path} is still the stub as shipped, so this "
-                "test was not run.",
-                pytrace=False,
-            )
-        if attempt.path in self.never_ended:
+        if attempt is not None and attempt.path in self.never_ended:
             pytest.fail(self.never_ended[attempt.path], pytrace=False)
 
     def _remember_endless_work(self, item: pytest.Item, report: pytest.TestReport) -> None:
@@ -359,7 +376,7 @@ class KitPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Attach a learner-worded message to every failed phase of a test."""
-        if call.excinfo is not None and call.excinfo.errisinstance(EndlessWorkError):
+        if call.excinfo is not None and _says_it_all(call.excinfo.value):
             # Its message names the learner's line; the frames above the raise are the
             # event loop's own, and pytest would take longer to format them than the test ran.
             call.excinfo.traceback = call.excinfo.traceback[-1:]
@@ -446,6 +463,13 @@ class KitPlugin:
             self.config.hook.pytest_deselected(items=too_new)
             items[:] = [item for item in items if item not in too_new]
         self.items = {item.nodeid: item for item in items}
+
+
+def _says_it_all(error: BaseException) -> bool:
+    """Whether a failure's message is complete without a traceback (the plugin's own)."""
+    return isinstance(error, EndlessWorkError) or (
+        isinstance(error, pytest.fail.Exception) and not error.pytrace
+    )
 
 
 def _attempt_label(item: pytest.Item, kinds: list[str]) -> str:

@@ -269,7 +269,7 @@ class KitPlugin:
                 {},
                 "failed" if failed else "passed",
                 message if failed else None,
-                when,  # type: ignore[arg-type]
+                when,
             )
             if self.results is not None:
                 shown = message if failed else ""

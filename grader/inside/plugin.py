@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Generator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -90,7 +90,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="",
         metavar="IDS",
         help="exercises (comma-separated ids) whose learner file the grader found to be the "
-        "stub as shipped: their tests fail at once without running it (grader use only)",
+        "stub as shipped: their tests are recorded as failed and not run (grader use only)",
     )
 
 
@@ -122,6 +122,7 @@ class KitPlugin:
         # The stub as shipped fails its tests, and its grade is "not started" whatever they
         # say: running them would only cost time.
         self.not_started = set(filter(None, config.getoption("not_started").split(",")))
+        self.untouched: list[pytest.Item] = []
         self.results: Recorder | None = None
         # Where faulthandler writes when the hard backstop ends the process: the results
         # pipe when graded (so the grader can show the learner where it hung), else stderr.
@@ -153,14 +154,17 @@ class KitPlugin:
         """Guard blocking calls before any exercise is imported."""
         self.guard.install()
 
-    def pytest_sessionfinish(self, exitstatus: int) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Put the real blocking functions back and tell the grader the run ended."""
         self.guard.uninstall()
+        if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self.untouched:
+            # Every test was of an untouched stub: recorded as failed, not run.
+            exitstatus = session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.results is not None:
             self.results.finished(exitstatus)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        """Tell the grader which tests will run, before any learner code is imported."""
+        """Tell the grader which tests there are, before any learner code is imported."""
         if self.results is None:
             return
         items = [
@@ -169,7 +173,37 @@ class KitPlugin:
             for item in session.items
             if "exercise" in getattr(item, "fixturenames", ())
         ]  # fmt: skip
-        self.results.collected(items, self.collection_errors)
+        untouched = [
+            {"nodeid": item.nodeid, "exercise": self.exercise_of(item).id, "attempt": "exercises"}
+            for item in self.untouched
+        ]
+        self.results.collected(items + untouched, self.collection_errors)
+        for item in self.untouched:
+            self._report_not_started(item)
+
+    def _report_not_started(self, item: pytest.Item) -> None:
+        """Record a test of a stub as shipped as failed, without setting up or running it.
+
+        The grade of an untouched stub is "not started" whatever its tests say (see
+        ``grader.host.verdict``), and a class hands in many: each of their tests costs a
+        record, not a run. No learner file is imported, so nothing can interfere.
+        """
+        assert self.results is not None
+        exercise = self.exercise_of(item)
+        (attempt,) = attempts_for(exercise, self.kinds, self.exercises_root)
+        message = (
+            f"Not started: {attempt.shown_path} is still the stub as shipped, so this test "
+            "was not run."
+        )
+        self.results.started(item.nodeid, 0.0)
+        for when in ("setup", "call", "teardown"):
+            failed = when == "call"
+            outcome: Literal["failed", "passed"] = "failed" if failed else "passed"
+            report = pytest.TestReport(
+                item.nodeid, item.location, {}, outcome, message if failed else None, when
+            )
+            shown = message if failed else ""
+            self.results.phase(item, report, shown, (exercise.id, "exercises"), [])
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         """Tell the grader a test starts, so a run that dies here is blamed on it."""
@@ -241,42 +275,6 @@ class KitPlugin:
         """Forget the previous test's loop; pytest-asyncio makes a new one during setup."""
         self.loop = None
         self.audit.refused.clear()
-
-    @pytest.hookimpl(tryfirst=True, specname="pytest_runtest_protocol")
-    def pytest_runtest_protocol_not_started(self, item: pytest.Item) -> bool | None:
-        """Report a test of a stub as shipped as failed, without setting up or running it.
-
-        The grade of an untouched stub is "not started" whatever its tests say (see
-        ``grader.host.verdict``), and a class hands in many: each of their tests costs a
-        record, not a run. No learner file is imported, so nothing can interfere.
-        """
-        if not self.not_started or "exercise" not in getattr(item, "fixturenames", ()):
-            return None
-        exercise = self.exercise_of(item)
-        if self.kinds != ["exercises"] or exercise.id not in self.not_started:
-            return None
-        (attempt,) = attempts_for(exercise, self.kinds, self.exercises_root)
-        message = (
-            f"Not started: {attempt.shown_path} is still the stub as shipped, so this test "
-            "was not run."
-        )
-        item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-        for when in ("setup", "call", "teardown"):
-            failed = when == "call"
-            report = pytest.TestReport(
-                item.nodeid,
-                item.location,
-                {},
-                "failed" if failed else "passed",
-                message if failed else None,
-                when,
-            )
-            if self.results is not None:
-                shown = message if failed else ""
-                self.results.phase(item, report, shown, (exercise.id, self.kinds[0]), [])
-            item.ihook.pytest_runtest_logreport(report=report)
-        item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
-        return True
 
     # -- the hard backstop ----------------------------------------------------------------
 
@@ -375,29 +373,25 @@ class KitPlugin:
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """Attach a learner-worded message to every failed phase of a test."""
-        if call.excinfo is not None and _says_it_all(call.excinfo.value):
-            # Its message names the learner's line; the frames above the raise are the
-            # event loop's own, and pytest would take longer to format them than the test ran.
-            call.excinfo.traceback = call.excinfo.traceback[-1:]
+        """Attach a learner-worded message to every failed phase of a test.
+
+        A graded run's records carry that message, and nothing shows pytest's own
+        traceback of the failure: pytest formats only the innermost frame there, which
+        saves it reading and parsing the source of every frame of every failure.
+        """
+        excinfo = call.excinfo
+        message = "" if excinfo is None else self._learner_message(item, excinfo)
+        if excinfo is not None and (self.results is not None or _says_it_all(excinfo.value)):
+            # A never-ending test's message names the learner's line; the frames above
+            # its raise are the event loop's own.
+            excinfo.traceback = excinfo.traceback[-1:]
         report = yield
-        message = ""
-        if call.excinfo is not None and not report.skipped:
-            loop = self.loop
-            loop_time = loop.time() if loop is not None else None
-            attempt = item.stash.get(ATTEMPT, None)
-            found: list[Mistake] = item.stash.get(MISTAKES, [])
-            message = failure_message(
-                call.excinfo,
-                loop_time,
-                loop.waiting_at if loop else None,
-                found,
-                attempt.path if attempt else None,
-            )
-            if call.excinfo.errisinstance(AsyncioMistakeError):
-                report.longrepr = message  # the plugin's own frames would only distract
-            else:
-                report.sections.append(("what went wrong", message))
+        if report.skipped:
+            message = ""
+        elif message and excinfo is not None and excinfo.errisinstance(AsyncioMistakeError):
+            report.longrepr = message  # the plugin's own frames would only distract
+        elif message:
+            report.sections.append(("what went wrong", message))
         if "exercise" not in getattr(item, "fixturenames", ()):
             return report
         exercise = self.exercise_of(item)
@@ -420,6 +414,21 @@ class KitPlugin:
             )
             os._exit(EXIT_INTERFERENCE)
         return report
+
+    def _learner_message(
+        self, item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]
+    ) -> str:
+        """What went wrong in a failed phase, in a learner's words."""
+        loop = self.loop
+        attempt = item.stash.get(ATTEMPT, None)
+        found: list[Mistake] = item.stash.get(MISTAKES, [])
+        return failure_message(
+            excinfo,
+            loop.time() if loop is not None else None,
+            loop.waiting_at if loop else None,
+            found,
+            attempt.path if attempt else None,
+        )
 
     def _interference(self) -> list[str]:
         """What learner code was refused, and the verdict machinery it changed, in this test."""
@@ -459,9 +468,19 @@ class KitPlugin:
             if "exercise" in getattr(item, "fixturenames", ())
             and self.exercise_of(item).min_python > running
         ]
-        if too_new:
-            self.config.hook.pytest_deselected(items=too_new)
-            items[:] = [item for item in items if item not in too_new]
+        # Tests of a stub as shipped are recorded as failed without running at all.
+        self.untouched = [
+            item
+            for item in items
+            if self.kinds == ["exercises"]
+            and item not in too_new
+            and "exercise" in getattr(item, "fixturenames", ())
+            and self.exercise_of(item).id in self.not_started
+        ]
+        if too_new or self.untouched:
+            self.config.hook.pytest_deselected(items=too_new + self.untouched)
+            left_out = set(too_new + self.untouched)
+            items[:] = [item for item in items if item not in left_out]
         self.items = {item.nodeid: item for item in items}
 
 

@@ -224,10 +224,11 @@ def run_pytest(
     os.write(key_write, key)
     os.close(key_write)
     base = command or [sys.executable, "-m", "pytest"]
-    # Records carry what the grade needs; pytest's own summary would only repeat a test's
-    # output into the log file.
+    # Records carry what the grade needs, a failure's learner message included; pytest's
+    # own summary would only repeat a test's output, and its traceback of a failure (one
+    # line here) would cost it a read and a parse of every frame's source.
     full = [*base, *PLUGIN_ARGS, *paths, "--graded", "-q", "--no-header",
-            "--show-capture=no", *args]  # fmt: skip
+            "--show-capture=no", "--tb=line", *args]  # fmt: skip
 
     def prepare_child() -> None:
         # Put the key and results pipes at the agreed descriptors (3 and 4), via spare

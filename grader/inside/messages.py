@@ -151,6 +151,26 @@ def _raises_block(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, st
 
 
 @functools.lru_cache(maxsize=64)
+def test_function_sources(filename: str) -> dict[str, str]:
+    """The source of each top-level function of a test file, decorators included, by name."""
+    parsed = _test_source(filename)
+    if parsed is None:
+        return {}
+    source, tree = parsed
+    lines = source.splitlines(keepends=True)
+    return {
+        node.name: "".join(lines[_first_line(node) - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Where a function's source starts: its first decorator, else its ``def``."""
+    return node.decorator_list[0].lineno if node.decorator_list else node.lineno
+
+
+@functools.lru_cache(maxsize=64)
 def _test_source(filename: str) -> tuple[str, ast.Module] | None:
     try:
         source = Path(filename).read_text(encoding="utf-8")

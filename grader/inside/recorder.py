@@ -15,6 +15,7 @@ from dataclasses import asdict
 import pytest
 
 from grader.inside.channel import Send
+from grader.inside.messages import test_function_sources
 from grader.records import TestRecord
 
 # What a test printed is kept for the learner up to this many characters (Exercism shows
@@ -93,6 +94,10 @@ def _skip_reason(report: pytest.TestReport) -> str:
 
 def _source(function: object) -> str:
     """The test function's source, for formats that show learners the test code."""
+    code = getattr(function, "__code__", None)
+    name = getattr(function, "__name__", None)
+    if code is not None and name in (sources := test_function_sources(code.co_filename)):
+        return sources[name]  # one parse of each test file, not one read per test
     try:
         return inspect.getsource(function)  # type: ignore[arg-type]
     except (OSError, TypeError):

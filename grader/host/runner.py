@@ -181,9 +181,9 @@ def _run_sandboxed(
 def _not_started(exercises: tuple[Exercise, ...], options: RunOptions, tree: Path) -> list[str]:
     """The option naming the exercises whose learner file is the stub as shipped.
 
-    Their tests fail at once without running it: the grade of an untouched stub is "not
-    started" whatever its tests say (see grader.host.verdict), and running them is most of
-    the time of grading a class where many exercises are not started.
+    Their tests are recorded as failed without being set up or run: the grade of an
+    untouched stub is "not started" whatever its tests say (see grader.host.verdict), and
+    running them is most of the time of grading a class where many exercises are not started.
     """
     if options.against != "exercises":
         return []

@@ -39,6 +39,17 @@ def test_untouched_stubs_are_not_started(manifest, make_submission):
     assert all(t.outcome == "failed" and t.message.startswith("Not started:") for t in tests)
 
 
+def test_a_run_of_untouched_stubs_only_is_an_ordinary_run(manifest, make_submission):
+    # No test is set up or run at all, and pytest's "no tests ran" must not read as a crash.
+    stubs = {
+        manifest.by_id(eid).relative_path.as_posix(): original_stub(manifest.by_id(eid))
+        for eid in SELECTED
+    }
+    outcomes = grade(manifest, make_submission(stubs))
+    assert {eid: o.status for eid, o in outcomes.items()} == dict.fromkeys(SELECTED, NOT_STARTED)
+    assert all(o.problem == "" for o in outcomes.values()), [o.problem for o in outcomes.values()]
+
+
 def test_an_edited_but_wrong_exercise_is_failed_with_the_learner_message(manifest, make_submission):
     stub = original_stub(manifest.by_id("fetch_all"))
     outcomes = grade(manifest, make_submission({FETCH_ALL: stub + "\n# still thinking\n"}))

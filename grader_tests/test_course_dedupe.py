@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from grader.course.batch import BatchOptions, _Files, grade_class
-from grader.course.store import ExerciseCache, file_digest
+from grader.course.store import ExerciseCache, ResultStore, file_digest
 from grader.host.credit import Credit
 from grader.host.outcomes import ERROR, FAILED, PASSED, ExerciseOutcome
 from grader.host.runner import RunOptions, run_exercises
@@ -206,3 +206,17 @@ def test_a_stored_outcome_from_another_kit_or_file_is_not_reused(tmp_path, manif
     assert cache.load(exercise, digest, manifest) is None
     path.write_text(json.dumps({**document, "outcome": {}}), encoding="utf-8")
     assert cache.load(exercise, digest, manifest) is None
+
+
+def test_a_stored_submission_from_another_python_or_kit_is_graded_again(
+    tmp_path, manifest, exercises
+):
+    # A class graded on Python 3.11 (where some exercises are not counted) and then on 3.13
+    # must be graded again, not given the 3.11 grades.
+    store = ResultStore(tmp_path)
+    store.save("abc", [ExerciseOutcome(exercise, PASSED) for exercise in exercises])
+    assert [o.status for o in store.load("abc", manifest, exercises) or []] == [PASSED] * 3
+    document = json.loads(store.path("abc").read_text(encoding="utf-8"))
+    for key, other in (("python", "2.7"), ("kit", "0" * 16), ("version", 0)):
+        store.path("abc").write_text(json.dumps({**document, key: other}), encoding="utf-8")
+        assert store.load("abc", manifest, exercises) is None, f"reused with another {key}"

@@ -1,7 +1,8 @@
 """Graded work kept on disk, so a batch can always resume and grades each file only once.
 
 ``DIR/results/<content hash>.json`` holds the outcomes of one submission's content, graded by
-one version of the kit (its fingerprint covers the manifest, the tests and the grader).
+one version of the kit (its fingerprint covers the manifest, the tests and the grader) on
+one Python (exercises may need a newer asyncio).
 ``DIR/exercise-results/<exercise id>/<key>.json`` holds the outcome of one exercise file
 (see :class:`ExerciseCache`), which every submission handing in the same bytes reuses. Each
 file is written to a temporary name, flushed to disk and renamed into place, so a batch
@@ -52,6 +53,15 @@ def kit_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def _graded_by() -> dict[str, Any]:
+    """What a stored outcome must have been graded by to be reused: this store, kit and Python."""
+    return {
+        "version": STORE_VERSION,
+        "kit": kit_fingerprint(),
+        "python": ".".join(map(str, sys.version_info[:2])),
+    }
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` so that readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,14 +93,15 @@ class ResultStore:
     ) -> list[ExerciseOutcome] | None:
         """The stored outcomes of ``exercises`` for this content, or None when not graded yet.
 
-        A result from another version of the kit, or one lacking an exercise, counts as not
-        graded; an unreadable file too (it can only come from tampering: writes are atomic).
+        A result from another version of the kit or another Python, or one lacking an
+        exercise, counts as not graded; an unreadable file too (it can only come from
+        tampering: writes are atomic).
         """
         try:
             data = json.loads(self.path(content_hash).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if data.get("version") != STORE_VERSION or data.get("kit") != kit_fingerprint():
+        if any(data.get(key) != value for key, value in _graded_by().items()):
             return None
         stored = {entry["exercise"]: entry for entry in data.get("outcomes", [])}
         if any(exercise.id not in stored for exercise in exercises):
@@ -99,11 +110,7 @@ class ResultStore:
 
     def save(self, content_hash: str, outcomes: list[ExerciseOutcome]) -> None:
         """Store the outcomes of one submission content."""
-        document = {
-            "version": STORE_VERSION,
-            "kit": kit_fingerprint(),
-            "outcomes": [_outcome_to(outcome) for outcome in outcomes],
-        }
+        document = {**_graded_by(), "outcomes": [_outcome_to(outcome) for outcome in outcomes]}
         write_atomically(self.path(content_hash), json.dumps(document, indent=1) + "\n")
 
 
@@ -125,11 +132,7 @@ class ExerciseCache:
     def __init__(self, out: Path) -> None:
         """Keep outcomes under ``out/exercise-results``."""
         self.folder = out / "exercise-results"
-        self._key = {
-            "version": STORE_VERSION,
-            "kit": kit_fingerprint(),
-            "python": ".".join(map(str, sys.version_info[:2])),
-        }
+        self._key = _graded_by()
 
     def path(self, exercise: Exercise, digest: str) -> Path:
         """Where the outcome of ``exercise``'s file with this digest lives."""

@@ -5,16 +5,17 @@ of them hostile), grades it as ``grade-all`` does into a fresh folder, outputs i
 prints submissions per minute; the batch itself says how many exercise files it graded
 and how many it reused (every file a fake student worked on carries their name, as real work
 would differ, so mostly the untouched stubs are shared). It then times single grades
-(``run_exercises`` on one submission, one after another) of a sample of the same class and
-prints the batch's overhead per submission: the batch's wall time per submission times its
-parallel jobs, minus a single grade's time, negative when reuse saves more than the batch
-costs. The target is the whole class in at most 4 minutes.
+(``run_exercises`` on one submission, one after another) of a random sample of the same
+class and prints the batch's overhead per submission: the batch's wall time per submission
+times its parallel jobs, minus a single grade's time, negative when reuse saves more than
+the batch costs. The target is the whole class in at most 4 minutes.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -50,8 +51,10 @@ def main() -> None:
         results = grade_class(root / "class", manifest, options)
         write_outputs(results, options)
         batch = time.perf_counter() - started
-        # Single grades of ordinary students (the hostile ones are the first few).
-        sample = discover(root / "class", manifest, root / "scratch")[3:][: args.sample]
+        # Single grades of ordinary students (the hostile ones are the first few), drawn at
+        # random from the whole class so that the sample has the class's mix of work.
+        ordinary = discover(root / "class", manifest, root / "scratch")[3:]
+        sample = random.Random(1).sample(ordinary, min(args.sample, len(ordinary)))
         singles = []
         for submission in sample:
             folder = root / "single" / submission.key

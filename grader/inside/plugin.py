@@ -379,7 +379,12 @@ class KitPlugin:
         traceback of the failure: pytest formats only the innermost frame there, which
         saves it reading and parsing the source of every frame of every failure.
         """
-        excinfo = call.excinfo
+        # A skip is reported from where it was raised, so it keeps its traceback.
+        excinfo = (
+            None
+            if call.excinfo is None or call.excinfo.errisinstance(pytest.skip.Exception)
+            else call.excinfo
+        )
         message = "" if excinfo is None else self._learner_message(item, excinfo)
         if excinfo is not None and (self.results is not None or _says_it_all(excinfo.value)):
             # A never-ending test's message names the learner's line; the frames above

@@ -170,14 +170,10 @@ class KitPlugin:
         items = [
             {"nodeid": item.nodeid, "exercise": self.exercise_of(item).id,
              "attempt": _attempt_label(item, self.kinds)}
-            for item in session.items
+            for item in [*session.items, *self.untouched]
             if "exercise" in getattr(item, "fixturenames", ())
         ]  # fmt: skip
-        untouched = [
-            {"nodeid": item.nodeid, "exercise": self.exercise_of(item).id, "attempt": "exercises"}
-            for item in self.untouched
-        ]
-        self.results.collected(items + untouched, self.collection_errors)
+        self.results.collected(items, self.collection_errors)
         for item in self.untouched:
             self._report_not_started(item)
 
@@ -203,7 +199,8 @@ class KitPlugin:
                 item.nodeid, item.location, {}, outcome, message if failed else None, when
             )
             shown = message if failed else ""
-            self.results.phase(item, report, shown, (exercise.id, "exercises"), [])
+            identity = (exercise.id, _attempt_label(item, self.kinds))
+            self.results.phase(item, report, shown, identity, [])
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         """Tell the grader a test starts, so a run that dies here is blamed on it."""

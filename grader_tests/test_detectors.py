@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.inside.detectors import source_nudges
 from grader.manifest import KIT_ROOT
 
 CASES = Path(__file__).with_name("detector_cases") / "cases.py"
@@ -49,3 +50,30 @@ def test_each_mistake_fails_its_test_with_a_learner_message(failures, case, word
 def test_clean_code_passes_and_nothing_else_does(failures):
     assert "test_clean_code_passes" not in failures
     assert "7 failed, 1 passed" in failures["summary"]
+
+
+# A lock or semaphore a function makes, and whether each caller then holds its own.
+_LOCK_PER_CALL = "import asyncio\n\n\nasync def deposit(account):\n    lock = asyncio.Lock()\n    async with lock:\n        account.balance += 1\n"  # noqa: E501
+_FRESH_IN_WITH = "import asyncio\n\n\nasync def deposit(account):\n    async with asyncio.Lock():\n        account.balance += 1\n"  # noqa: E501
+_SHARED_BY_A_CLOSURE = "import asyncio\n\n\nasync def download_all(urls, limit, download):\n    slots = asyncio.Semaphore(limit)\n\n    async def one(url):\n        async with slots:\n            return await download(url)\n\n    return await asyncio.gather(*(one(url) for url in urls))\n"  # noqa: E501
+_SHARED_AS_AN_ARGUMENT = "import asyncio\n\n\nasync def download_all(urls, limit, download):\n    slots = asyncio.Semaphore(limit)\n    return await asyncio.gather(*(fetch(slots, url, download) for url in urls))\n"  # noqa: E501
+_MADE_LAZILY_FOR_THE_MODULE = "import asyncio\n\n_lock = None\n\n\nasync def ask(question):\n    global _lock\n    if _lock is None:\n        _lock = asyncio.Lock()\n    async with _lock:\n        return question\n"  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        (_LOCK_PER_CALL, True),
+        (_FRESH_IN_WITH, True),
+        (_SHARED_BY_A_CLOSURE, False),
+        (_SHARED_AS_AN_ARGUMENT, False),
+        (_MADE_LAZILY_FOR_THE_MODULE, False),
+    ],
+    ids=["local lock", "fresh lock in async with", "semaphore shared by a closure",
+         "semaphore passed to each task", "module lock made lazily"],
+)  # fmt: skip
+def test_a_lock_is_reported_as_made_per_call_only_when_no_one_shares_it(tmp_path, source, flagged):
+    learner_file = tmp_path / "attempt.py"
+    learner_file.write_text(source, encoding="utf-8")
+    nudges = [n for n in source_nudges(learner_file, "took 4 s") if "made on every call" in n]
+    assert bool(nudges) is flagged, nudges

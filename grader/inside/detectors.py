@@ -22,7 +22,7 @@ import time
 import traceback
 import urllib.request
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -564,24 +564,75 @@ def _primitive_call(node: ast.AST) -> str | None:
 
 @functools.lru_cache(maxsize=64)  # one parse of a file, read for every failure
 def _primitive_made_per_call(tree: ast.Module) -> list[tuple[int, str]]:
-    """Locks made into a local name, or straight in ``async with``, inside a function."""
+    """Locks a function makes for itself alone, which no other caller ever waits for.
+
+    That is a fresh lock in ``async with``, or one in a local name that nothing else is given.
+    A local lock that the function hands on (to the tasks it starts, through a closure or
+    an argument, or by storing or returning it) is shared by those, as in one semaphore per
+    call of a function that runs several downloads; a name declared ``global`` or
+    ``nonlocal`` is the shared lock itself, made lazily.
+    """
     found: list[tuple[int, str]] = []
     for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         if function.name in ("__init__", "__post_init__"):
             continue
-        for node in ast.walk(function):
-            made = None
-            if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
-                made = _primitive_call(node.value)
-            elif isinstance(node, ast.AsyncWith):
+        declared = {
+            name
+            for node in _own_nodes(function)
+            if isinstance(node, ast.Global | ast.Nonlocal)
+            for name in node.names
+        }
+        for node in _own_nodes(function):
+            if isinstance(node, ast.AsyncWith):
                 made = next(
                     filter(None, (_primitive_call(i.context_expr) for i in node.items)), None
                 )
-            if made and isinstance(node, ast.stmt):
-                found.append((node.lineno, made))
+                if made:
+                    found.append((node.lineno, made))
+            elif (
+                isinstance(node, ast.Assign)
+                and (made := _primitive_call(node.value))
+                and all(isinstance(t, ast.Name) for t in node.targets)
+            ):
+                names = {t.id for t in node.targets if isinstance(t, ast.Name)}
+                if not names & declared and not any(_handed_on(function, n) for n in names):
+                    found.append((node.lineno, made))
     return found
+
+
+def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of ``function``'s body, without those of the functions defined in it."""
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        yield node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def _handed_on(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Whether ``function`` lets anything else reach its local ``name``.
+
+    Only ``async with name:`` and calls of its own methods (``name.acquire()``) keep it to
+    the function; any other use (an argument, a closure, a stored or returned value, a
+    comprehension that builds tasks) may share it.
+    """
+    kept: set[int] = set()
+    for node in _own_nodes(function):
+        if isinstance(node, ast.AsyncWith | ast.With):
+            kept |= {id(item.context_expr) for item in node.items}
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            kept.add(id(node.value))
+    own = {id(node) for node in _own_nodes(function)}
+    return any(
+        isinstance(node, ast.Name)
+        and node.id == name
+        and isinstance(node.ctx, ast.Load)
+        and (id(node) not in own or id(node) not in kept)
+        for node in ast.walk(function)
+    )
 
 
 _CALLBACK_TAKERS = ("call_soon", "call_later", "call_at", "call_soon_threadsafe")

@@ -184,6 +184,35 @@ async def test_a_thread_that_reports_back_wakes_the_loop():
     thread.join()
 
 
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        lambda loop, future: loop.call_soon(future.set_result, "report"),
+        lambda loop, future: loop.call_later(1, future.set_result, "report"),
+        lambda loop, future: future.set_result("report"),
+    ],
+    ids=["call_soon", "call_later", "a future's set_result"],
+)
+async def test_scheduling_from_a_worker_thread_raises_without_debug_mode(schedule):
+    loop = asyncio.get_running_loop()
+    assert not loop.get_debug()
+    reported = loop.create_future()
+    reported.add_done_callback(lambda _: None)  # set_result then has a callback to schedule
+    raised: list[BaseException] = []
+
+    def report() -> None:
+        try:
+            schedule(loop, reported)
+        except RuntimeError as error:
+            raised.append(error)
+        loop.call_soon_threadsafe(lambda: None)  # the way in from a thread still works
+
+    await asyncio.to_thread(report)
+    assert [str(error) for error in raised] == [
+        "Non-thread-safe operation invoked on an event loop other than the current one"
+    ]
+
+
 async def test_a_thread_that_never_reports_back_is_a_deadlock_once_it_has_ended():
     never_reported = asyncio.get_running_loop().create_future()
     thread = threading.Thread(target=time.sleep, args=(REAL_DELAY,), name="silent")

@@ -468,6 +468,13 @@ def nudge_for_error(error: BaseException) -> str | None:
             "You are already inside a coroutine, on a running event loop: `await` the "
             "coroutine instead of starting a second loop with asyncio.run()."
         )
+    if isinstance(error, RuntimeError) and "Non-thread-safe operation" in text:
+        return (
+            "This ran on another thread than the event loop's. From a worker thread, reach "
+            "the loop only through loop.call_soon_threadsafe(...) or "
+            "asyncio.run_coroutine_threadsafe(...): call_soon, call_later, create_task and a "
+            "future's set_result belong to the loop's own thread."
+        )
     if isinstance(error, RuntimeError) and "no current event loop" in text:
         return (
             "asyncio.get_event_loop() has no loop to give outside a running loop. From "

@@ -256,9 +256,11 @@ def _did_not_raise(
         )
     else:
         lines.append(
-            "Nothing in your code catches it, so the call that raises it never ran, or ran "
-            "fewer times than the test needs (one attempt too many lets a later call "
-            "succeed; a failed winner that is skipped is never looked at)."
+            f"Nothing in your code catches {wanted}, so it was never raised on the way out. "
+            "Read again when the task says this call must raise it, then look for where "
+            "that goes missing: the code that raises it never runs (or runs fewer times "
+            "than needed), the error is handed back as a value (returned, or set as a "
+            "future's result) instead of raised, or it is yours to raise and nothing does."
         )
     return "\n".join(lines)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import concurrent.futures.thread
+import contextvars
 import os
 import selectors
 import socket
@@ -36,7 +37,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVarTuple, Unpack
 
 import looptime
 
@@ -53,6 +54,7 @@ DEADLOCK_ERROR = looptime.IdleTimeoutError
 _EXECUTOR_GRACE = 0.02
 
 SelectResult = list[tuple[selectors.SelectorKey, int]]
+_Arguments = TypeVarTuple("_Arguments")
 
 
 class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
@@ -83,6 +85,33 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
     ) -> None:
         """Keep what asyncio would have logged (e.g. "Task exception was never retrieved")."""
         self.unhandled_errors.append(context)
+
+    # asyncio checks these only in debug mode; debug mode also records a stack for every
+    # future, which the audit hook refuses when learner code made the future.
+    def call_soon(
+        self,
+        callback: Callable[[Unpack[_Arguments]], object],
+        *args: *_Arguments,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.Handle:
+        """Schedule ``callback``; from another thread it raises, as in asyncio's debug mode.
+
+        A future set or a callback scheduled from a worker thread would neither be
+        thread-safe nor wake the loop: call_soon_threadsafe is the way in from a thread.
+        """
+        self._check_thread()  # type: ignore[attr-defined]
+        return super().call_soon(callback, *args, context=context)
+
+    def call_at(
+        self,
+        when: float,
+        callback: Callable[[Unpack[_Arguments]], object],
+        *args: *_Arguments,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.TimerHandle:
+        """Schedule ``callback`` at ``when``; from another thread it raises (see call_soon)."""
+        self._check_thread()  # type: ignore[attr-defined]
+        return super().call_at(when, callback, *args, context=context)
 
     def run_in_executor(  # type: ignore[override]
         self, executor: concurrent.futures.Executor | None, func: Callable[..., Any], *args: Any

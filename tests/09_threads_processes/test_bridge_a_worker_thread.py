@@ -65,14 +65,6 @@ def import_job(library: Any) -> Callable[..., str]:
     return job
 
 
-@pytest.fixture(autouse=True)
-async def debug_mode() -> Any:
-    loop = asyncio.get_running_loop()
-    loop.set_debug(True)
-    yield
-    loop.set_debug(False)
-
-
 SETTINGS: dict[str, str | Exception] = {"host": "db.local", "user": "admin"}
 
 

@@ -8,6 +8,7 @@ so the learner can see, for example, that the downloads ran one after another.
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import linecache
 import socket
@@ -216,7 +217,7 @@ class CancelledRun(Generic[T]):
     ``began`` (0 for point 0), or None when this run never reached that suspension
     (timing-dependent code can suspend less often).
     ``ended`` is :func:`task_outcome` of the task when the scenario returned, and ``state``
-    is what the scenario returned.
+    is a deep copy of what the scenario returned, taken at that moment.
     """
 
     point: int
@@ -251,7 +252,8 @@ async def cancel_at_each_suspension(
 
     ``scenario(start)`` builds fresh fakes, starts the learner's coroutine with
     ``task = start(coro)`` (exactly once), drives it (typically ``await asyncio.wait({task},
-    timeout=...)``) and returns the state the test will check. A first run cancels nothing
+    timeout=...)``) and returns the state the test will check: plain values, copied as the
+    scenario returns (see below). A first run cancels nothing
     and counts how often the task suspended (gave control back to the loop) before the
     scenario returned: n times. Then the scenario runs n + 1 more times; run k cancels the
     task just as it suspends for the k-th time, so the cancellation lands on that ``await``,
@@ -268,6 +270,10 @@ async def cancel_at_each_suspension(
     running when its scenario returns is cancelled (a few times, with virtual time to
     stop) before the next run; one that ignores every cancellation is left to the kit's
     leftover-task detector, which names it at the end of the test.
+
+    Each run's state is copied the moment its scenario returns, before any other run: the
+    runs share one loop, so cleanup a cancelled task handed to a task of its own would
+    otherwise finish during later runs and look as if it had been done in time.
     """
     if most < 2:
         raise ValueError("most must be at least 2: the first and the last suspension")
@@ -307,9 +313,16 @@ async def _run_once(
             task.cancel()
         return task
 
-    state = await scenario(start)
+    returned = await scenario(start)
     if not started:
         raise RuntimeError("the scenario never called start(...) with the learner's coroutine")
+    try:
+        state = copy.deepcopy(returned)
+    except (TypeError, copy.Error) as error:
+        raise RuntimeError(
+            "a cancel_at_each_suspension scenario returns plain values (lists, strings, "
+            f"numbers, dataclasses of them), copied as it returns; this one cannot be: {error}"
+        ) from error
     (task,), (wrapper,) = started, counted
     suspensions = wrapper.suspensions  # what the cleanup below does is not the scenario's
     ended = task_outcome(task)

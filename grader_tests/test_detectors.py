@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from grader.inside.detectors import source_nudges
+from grader.inside.detectors import source_nudges, unretrieved_errors
 from grader.manifest import KIT_ROOT
 
 CASES = Path(__file__).with_name("detector_cases") / "cases.py"
@@ -77,3 +79,25 @@ def test_a_lock_is_reported_as_made_per_call_only_when_no_one_shares_it(tmp_path
     learner_file.write_text(source, encoding="utf-8")
     nudges = [n for n in source_nudges(learner_file, "took 4 s") if "made on every call" in n]
     assert bool(nudges) is flagged, nudges
+
+
+def _callback_named(qualname: str) -> Callable[[], None]:
+    def callback() -> None:
+        pass
+
+    callback.__qualname__ = qualname
+    return callback
+
+
+@pytest.mark.parametrize(
+    ("qualname", "reported"),
+    [("StreamReaderProtocol.connection_made.<locals>.callback", False), ("on_done", True)],
+    ids=["asyncio's own start_server callback", "a callback of the learner's"],
+)
+async def test_a_cancelled_error_from_asyncio_s_start_server_callback_is_not_the_learner_s(
+    qualname, reported
+):
+    handle = asyncio.Handle(_callback_named(qualname), (), asyncio.get_running_loop())
+    context = {"message": "Exception in callback", "exception": asyncio.CancelledError(),
+               "handle": handle}  # fmt: skip
+    assert bool(unretrieved_errors([context])) is reported

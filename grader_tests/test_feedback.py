@@ -247,6 +247,11 @@ ENDLESS = {
         "        await asyncio.sleep(0)\n",
         "without its clock moving",
     ),
+    "polling by microseconds": (
+        "import asyncio\n\n\nasync def fetch_all(urls, download):\n    while True:\n"
+        "        await asyncio.sleep(0.000001)\n",
+        "while its clock moved only",
+    ),
     "endless await loop": (
         "import asyncio\n\n\nasync def fetch_all(urls, download):\n    while True:\n"
         "        await asyncio.sleep(1)\n",
@@ -260,7 +265,7 @@ ENDLESS = {
 }
 
 
-NEVER_ENDS = ("busy loop", "polling", "endless await loop")
+NEVER_ENDS = ("busy loop", "polling", "polling by microseconds", "endless await loop")
 
 
 @pytest.mark.timeout(60)

@@ -58,6 +58,10 @@ _WATCHDOG_TICK = 0.05
 _LINGER = 0.25
 # Loop passes at one instant of loop time, and CPU seconds spent on them, that make a poll.
 _POLL_PASSES, _POLL_SECONDS, _POLL_SECONDS_AGAIN = 2000, 0.25, 0.1
+# Loop time the clock may creep by and still count as one instant: polling with
+# `sleep(0.000001)` moves it a microsecond a pass, which would take hours of real time to
+# reach a test's next event; no exercise needs thousands of passes within 10 ms.
+_POLL_CREEP = 0.01
 
 
 class EndlessWorkError(Exception):
@@ -136,7 +140,7 @@ class EndlessWork:
         """One pass of the loop: raises EndlessWorkError for a poll or a passed horizon."""
         self.in_select = True
         self.last_beat = time.perf_counter()
-        if now != self._clock_seen or jobs_running or timeout is None:
+        if now - self._clock_seen >= _POLL_CREEP or jobs_running or timeout is None:
             self._clock_seen = now
             self._passes_at_this_instant = 0
         else:
@@ -148,7 +152,7 @@ class EndlessWork:
                 patience = _POLL_SECONDS_AGAIN if _seen_before() else _POLL_SECONDS
                 if time.thread_time() - self._instant_began >= patience:
                     self._passes_at_this_instant = 0
-                    self._raise(self._polling(now))
+                    self._raise(self._polling(now, now - self._clock_seen))
         if timeout and not self.horizon_reported and self._past_horizon(now + timeout):
             self.horizon_reported = True  # once: cleaning up may need the time to move on
             self._raise(self._past_the_horizon(now))
@@ -196,13 +200,19 @@ class EndlessWork:
         )
         return Finding("a loop that keeps awaiting forever", places, report)
 
-    def _polling(self, now: float) -> Finding:
+    def _polling(self, now: float, moved: float) -> Finding:
         places = self._places(only_ready=True)
         where = _listed(places)
+        clock = (
+            "without its clock moving"
+            if moved == 0
+            else f"while its clock moved only {moved * 1000:.2g} ms"
+        )
         report = (
-            f"The event loop went round thousands of times at t={now:g} s without its clock "
-            "moving: a loop keeps polling with `await asyncio.sleep(0)` (or another await that "
-            "never waits), so the thing it waits for can never happen in time."
+            f"The event loop went round thousands of times at t={now:g} s {clock}: a loop "
+            "keeps polling with `await asyncio.sleep(0)` (or a sleep too short to matter, or "
+            "another await that never waits), so the thing it waits for can never happen in "
+            "time."
             + (f"\nPolling at:{where}" if where else "")
             + "\nAwait the thing itself (an Event, a Future, a Condition, the task) instead of "
             "checking a flag in a loop."

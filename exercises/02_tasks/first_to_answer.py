@@ -5,9 +5,9 @@
 
 Today it does return the fastest answer, but the slower requests are still running after
 it returns: they keep connections busy, and nobody will ever read their answers. Cancel
-them, and wait until they have finished cancelling before you return. If the first
-request to finish failed, raise its error, again only once the rest have been cancelled
-and have finished.
+them all first, so that they clean up at the same time, then wait until they have finished
+cancelling before you return. If the first request to finish failed, raise its error,
+again only once the rest have been cancelled and have finished.
 """
 
 import asyncio

@@ -114,11 +114,18 @@ def outcome(error: BaseException | None) -> str:
 
 
 async def test_with_odd_times_breakfast_is_ready_the_instant_the_slower_step_is(exercise, clock):
-    kitchen = FakeKitchen(boil_time=2.5, toast_time=1.3)
-    breakfast = await exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread)
-    assert (breakfast, clock.now) == (("hot water", "toast"), 2.5), kitchen.timeline.explain(
-        f"Boiling for 2.5 s and toasting for 1.3 s, make_breakfast returned {breakfast!r} "
-        f"at t={clock.now:g} s; expected ('hot water', 'toast') at t=2.5 s.",
-        "Wait for the steps themselves (asyncio.gather), not for a clock that ticks every "
-        "so often: checking now and then is late by up to one check.",
-    )
+    # Off-grid times, and either step the slower: a loop that checks now and then (every
+    # 1, 0.5, 0.1 or 0.05 s) returns after the slower step, never at the same instant.
+    for boil_time, toast_time in [(2.37, 1.45), (1.13, 2.29)]:
+        kitchen = FakeKitchen(boil_time=boil_time, toast_time=toast_time)
+        start = clock.now
+        breakfast = await exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread)
+        took = round(clock.now - start, 6)
+        slower = max(boil_time, toast_time)
+        assert (breakfast, took) == (("hot water", "toast"), slower), kitchen.timeline.explain(
+            f"Boiling for {boil_time:g} s and toasting for {toast_time:g} s, make_breakfast "
+            f"returned {breakfast!r} after {took:g} s; expected ('hot water', 'toast') after "
+            f"{slower:g} s, the instant the slower step is done.",
+            "Wait for the steps themselves (asyncio.gather), not for a clock that ticks every "
+            "so often: checking now and then is late by up to one check.",
+        )

@@ -2,7 +2,8 @@
 
 These tests are plain functions: asyncio.run refuses to start a loop inside one that is
 already running, so run_job must be called from code with no event loop, as here. The
-coroutines handed in only ever `await asyncio.sleep(0)`, so no real time passes.
+coroutines handed in only ever `await asyncio.sleep(0)`, so no real time passes, but they do
+it several times, so only a loop that runs them to the end sees them finish.
 """
 
 import asyncio
@@ -13,20 +14,26 @@ from typing import Any
 import pytest
 
 
+async def a_few_turns() -> None:
+    """Real suspension points, five of them: a job needs a loop that runs it to the end."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
 async def add(a: int, b: int) -> int:
-    await asyncio.sleep(0)  # a real suspension point: this needs a loop to finish
+    await a_few_turns()
     return a + b
 
 
 async def running_loop() -> asyncio.AbstractEventLoop:
-    await asyncio.sleep(0)
+    await a_few_turns()
     return asyncio.get_running_loop()
 
 
 async def fail(message: str, loops: list[asyncio.AbstractEventLoop]) -> None:
     """Note the loop this runs on in `loops`, then raise ValueError(message)."""
     loops.append(asyncio.get_running_loop())
-    await asyncio.sleep(0)
+    await a_few_turns()
     raise ValueError(message)
 
 
@@ -38,6 +45,15 @@ def run_job(exercise: ModuleType, job: Coroutine[Any, Any, Any]) -> Any:
     """
     try:
         return exercise.run_job(job)
+    except asyncio.InvalidStateError as error:
+        # An AssertionError, not pytest.fail: inside pytest.raises(ValueError) this is
+        # still reported as the test's own finding, not as an error that replaced ValueError.
+        raise AssertionError(
+            f"run_job raised InvalidStateError({error}): it asked for the job's result "
+            "before the job had finished. The job awaits several times, and each await "
+            "needs another pass of the loop: run the loop until the job is done "
+            "(loop.run_until_complete(job), or asyncio.run(job), which also closes the loop)."
+        ) from error
     finally:
         job.close()
 

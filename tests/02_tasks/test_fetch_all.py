@@ -24,6 +24,30 @@ async def test_ten_one_second_downloads_take_one_second(exercise, clock):
     )
 
 
+async def test_forty_downloads_all_run_at_the_same_time(exercise, clock):
+    network = FakeNetwork({str(n): 1.37 for n in range(40)})
+    pages = await exercise.fetch_all([str(n) for n in range(40)], network.download)
+    at_once = network.timeline.most_at_once()
+    assert (len(pages), at_once, clock.now) == (40, 40, 1.37), network.timeline.explain(
+        f"Forty 1.37 s downloads gave {len(pages)} pages after {clock.now:g} s of event-loop "
+        f"time, with at most {at_once} running at once; expected 40 pages after 1.37 s, all "
+        "forty downloads running at the same time.",
+        "The task sets no limit on how many run at once: start every download "
+        "(asyncio.gather, asyncio.create_task or a TaskGroup), then wait for all of them.",
+    )
+
+
+async def test_a_slow_download_is_waited_for_however_long_it_takes(exercise, clock):
+    network = FakeNetwork({"quick": 0.29, "slow": 61.3})
+    pages = await exercise.fetch_all(["slow", "quick"], network.download)
+    assert (pages, clock.now) == (["slow!", "quick!"], 61.3), network.timeline.explain(
+        f"With one download taking 61.3 s, fetch_all(['slow', 'quick']) returned {pages!r} "
+        f"at t={clock.now:g} s; expected ['slow!', 'quick!'] at t=61.3 s.",
+        "fetch_all returns every page, however long the slowest download takes: wait for "
+        "all of them, with no timeout to guess.",
+    )
+
+
 async def test_no_urls_means_no_pages(exercise, clock):
     network = FakeNetwork()
     assert await exercise.fetch_all([], network.download) == []

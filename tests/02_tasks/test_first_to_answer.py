@@ -10,24 +10,31 @@ from grader.inside.testing import Timeline
 class FakeMirrors:
     """Mirrors that answer "<page> from <mirror>" after a per-mirror delay of virtual time.
 
-    A cancelled request takes `cleanup` seconds to close its connection before it stops.
+    A cancelled request takes `cleanups[mirror]` seconds (0 if not given) to close its
+    connection before it stops.
     """
 
     def __init__(
-        self, delays: dict[str, float], broken: str | None = None, cleanup: float = 0
+        self,
+        delays: dict[str, float],
+        broken: str | None = None,
+        cleanups: dict[str, float] | None = None,
     ) -> None:
         self.delays = delays
         self.broken = broken
-        self.cleanup = cleanup
+        self.cleanups = cleanups or {}
         self.timeline = Timeline()
+        self.cancelled_at: dict[str, float] = {}
 
     async def fetch(self, mirror: str) -> str:
         async with self.timeline.track(f"fetch from {mirror}"):
             try:
                 await asyncio.sleep(self.delays[mirror])
             except asyncio.CancelledError:
-                if self.cleanup:
-                    await asyncio.sleep(self.cleanup)  # closing the connection takes a while
+                self.cancelled_at[mirror] = asyncio.get_running_loop().time()
+                if self.cleanups.get(mirror):
+                    # closing the connection takes a while
+                    await asyncio.sleep(self.cleanups[mirror])
                 raise
             if mirror == self.broken:
                 raise ConnectionError(f"{mirror} is down")
@@ -43,24 +50,62 @@ class FakeMirrors:
             if span.label != f"fetch from {winner}" and span.outcome != "cancelled"
         ]
 
+    def last_stop(self) -> float:
+        """When the last request stopped (the tests call it once every request has)."""
+        return max(span.end for span in self.timeline.spans if span.end is not None)
+
+
+def returned_late(mirrors: FakeMirrors, now: float, expected: float, winner: str) -> str:
+    """A failure message for first_answer returning at `now` instead of at `expected`."""
+    answered = min(span.end for span in mirrors.timeline.spans if span.end is not None)
+    cancels = sorted(set(mirrors.cancelled_at.values()))
+    what = f"first_answer returned at t={now:g} s; expected t={expected:g} s."
+    if mirrors.not_cancelled(winner):
+        what += " The slower requests ran to the end."
+        nudge = (
+            "Wait only for the first request to finish "
+            "(asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)), then cancel the rest."
+        )
+    elif cancels and cancels[0] > answered:
+        what += (
+            f" {winner!r} answered at t={answered:g} s, but the other requests were "
+            f"cancelled only at t={cancels[0]:g} s."
+        )
+        nudge = (
+            "Checking now and then whether a task is done is late by up to one check, each "
+            "time you check. Await instead (asyncio.wait with FIRST_COMPLETED for the first "
+            "answer, asyncio.gather for the cancelled ones): that wakes you the instant they "
+            "are done."
+        )
+    elif len(cancels) > 1:
+        what += f" The other requests were cancelled one after another, at t={cancels} s."
+        nudge = (
+            "Cancelling and awaiting the requests one at a time adds their cleanups up. "
+            "Cancel every slower request first, so that they clean up at the same time, "
+            "then wait for all of them together."
+        )
+    else:
+        what += f" Every request had stopped by t={mirrors.last_stop():g} s."
+        nudge = (
+            "first_answer went on waiting after that. Checking now and then whether tasks "
+            "are done is late by up to one check: await them instead (asyncio.gather or "
+            "asyncio.wait), which wakes you the instant they are done."
+        )
+    return mirrors.timeline.explain(what, nudge)
+
 
 async def test_the_fastest_mirror_s_page_is_returned_as_soon_as_it_arrives(exercise, clock):
-    mirrors = FakeMirrors({"eu": 3, "us": 1, "asia": 2})
+    mirrors = FakeMirrors({"eu": 3.2, "us": 1.13, "asia": 2.6})
     page = await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
     assert page == "page from us", (
         f"first_answer(['eu', 'us', 'asia']) returned {page!r}; expected 'page from us', "
-        "the answer of the fastest mirror (1 s; the others take 2 s and 3 s)."
+        "the answer of the fastest mirror (1.13 s; the others take 2.6 s and 3.2 s)."
     )
-    assert clock.now == 1, mirrors.timeline.explain(
-        f"first_answer returned at t={clock.now:g} s; expected t=1 s, when the fastest "
-        "mirror answered.",
-        "Wait only for the first request to finish: "
-        "asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED).",
-    )
+    assert clock.now == 1.13, returned_late(mirrors, clock.now, 1.13, winner="us")
 
 
 async def test_the_slower_requests_are_cancelled_and_finished_before_it_returns(exercise, clock):
-    mirrors = FakeMirrors({"eu": 3, "us": 1, "asia": 2})
+    mirrors = FakeMirrors({"eu": 3.2, "us": 1.13, "asia": 2.6})
     await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
     still_running = mirrors.still_running()
     assert not still_running, mirrors.timeline.explain(
@@ -76,36 +121,63 @@ async def test_the_slower_requests_are_cancelled_and_finished_before_it_returns(
     )
 
 
+STILL_CLOSING = (
+    "Giving the cancelled tasks one turn (asyncio.sleep(0)) or a guessed timeout is not the "
+    "same as waiting for them, and asyncio.gather without return_exceptions=True stops "
+    "waiting at the first request that ends cancelled. Cancel every slower request, then "
+    "await them all (asyncio.gather(*pending, return_exceptions=True) or "
+    "asyncio.wait(pending)) before you return."
+)
+
+
 async def test_it_returns_only_once_the_cancelled_requests_have_cleaned_up(exercise, clock):
-    mirrors = FakeMirrors({"eu": 3, "us": 1, "asia": 2}, cleanup=0.5)
+    # Each cancelled request needs its own, off-grid time to stop: returning at the first
+    # one's stop, after a guessed second, or at the next tick of a poll is caught.
+    mirrors = FakeMirrors({"eu": 3.2, "us": 1.13, "asia": 2.6}, cleanups={"eu": 1.45, "asia": 0.37})
     page = await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
     still_running = mirrors.still_running()
     assert not still_running, mirrors.timeline.explain(
         f"first_answer returned {page!r} at t={clock.now:g} s, but {still_running} were "
-        "still closing their connections: a cancelled request here needs 0.5 s to stop.",
-        "Giving the cancelled tasks one turn (asyncio.sleep(0)) is not the same as waiting "
-        "for them. Cancel every slower request, then await them (asyncio.gather(*pending, "
-        "return_exceptions=True) or asyncio.wait(pending)) before you return.",
+        "still closing their connections: cancelled, 'eu' needs 1.45 s to stop and "
+        "'asia' 0.37 s.",
+        STILL_CLOSING,
     )
-    assert clock.now == 1.5, mirrors.timeline.explain(
-        f"first_answer returned at t={clock.now:g} s; expected t=1.5 s: 'us' answered at "
-        "1 s, and the cancelled requests took 0.5 s to stop, all at the same time.",
-        "Cancel every slower request first, then wait for all of them together.",
+    # 'us' answers at 1.13 s; cancelled together, the others stop with the slower cleanup.
+    assert clock.now == 2.58, returned_late(mirrors, clock.now, 2.58, winner="us")
+
+
+async def test_a_slow_cleanup_is_waited_for_however_long_it_takes(exercise, clock):
+    mirrors = FakeMirrors({"eu": 3.2, "us": 1.13, "asia": 2.6}, cleanups={"eu": 61.3, "asia": 0.37})
+    page = await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
+    still_running = mirrors.still_running()
+    assert not still_running, mirrors.timeline.explain(
+        f"first_answer returned {page!r} at t={clock.now:g} s, but {still_running} were "
+        "still closing their connections: cancelled, 'eu' needs 61.3 s to stop.",
+        "There is no safe guess for how long a cancelled task takes to stop. " + STILL_CLOSING,
     )
+    assert clock.now == 62.43, returned_late(mirrors, clock.now, 62.43, winner="us")
 
 
 async def test_a_single_mirror_is_enough(exercise, clock):
-    mirrors = FakeMirrors({"home": 2})
+    mirrors = FakeMirrors({"home": 2.37})
     page = await exercise.first_answer(["home"], mirrors.fetch)
-    assert (page, clock.now) == ("page from home", 2), (
+    assert (page, clock.now) == ("page from home", 2.37), (
         f"first_answer(['home']) returned {page!r} at t={clock.now:g} s; expected "
-        "'page from home' at t=2 s. With one mirror there is nothing left to cancel: "
+        "'page from home' at t=2.37 s. With one mirror there is nothing left to cancel: "
         "asyncio.wait() refuses an empty set, asyncio.gather() does not mind."
+        + (
+            " And checking now and then whether a task is done is late by up to one check: "
+            "await it instead."
+            if clock.now > 2.37
+            else ""
+        )
     )
 
 
 async def test_a_failed_first_answer_raises_after_the_others_are_stopped(exercise, clock):
-    mirrors = FakeMirrors({"eu": 3, "us": 1, "asia": 2}, broken="us", cleanup=0.5)
+    mirrors = FakeMirrors(
+        {"eu": 3.2, "us": 1.13, "asia": 2.6}, broken="us", cleanups={"eu": 1.45, "asia": 0.37}
+    )
     with pytest.raises(ConnectionError, match="us is down"):
         await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
     still_running = mirrors.still_running()

@@ -10,19 +10,22 @@ from grader.inside.testing import FakeNetwork
 class HandlingNetwork(FakeNetwork):
     """The fake network, plus a handler that records when each page was handled.
 
-    Every url in `broken` fails with ConnectionError when its delay is over.
+    Every url in `broken` fails with its own error when its delay is over; the errors are of
+    several types (not only ConnectionError), as a real download's are.
     """
 
-    def __init__(self, delays: dict[str, float], broken: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, delays: dict[str, float], broken: dict[str, Exception] | None = None
+    ) -> None:
         super().__init__(delays)
-        self.broken_urls = broken
+        self.errors = broken or {}
         self.handled: list[tuple[float, str, str]] = []
 
     async def download(self, url: str) -> str:
         async with self.timeline.track(f"download {url}"):
             await asyncio.sleep(self.delays.get(url, 1))
-            if url in self.broken_urls:
-                raise ConnectionError(f"{url} is unreachable")
+            if url in self.errors:
+                raise self.errors[url]
             return f"{url}!"
 
     def handle(self, url: str, page: str) -> None:
@@ -31,9 +34,19 @@ class HandlingNetwork(FakeNetwork):
     def handled_at(self) -> list[str]:
         return [f"{url} at t={when:g} s" for when, url, _ in self.handled]
 
+    def nudge(self, expected_urls: list[str], otherwise: str) -> str:
+        """The polling nudge if the right pages were handled late, else `otherwise`."""
+        if [url for _, url, _ in self.handled] == expected_urls:
+            return (
+                "The right pages, in the right order, but each handled late. Checking now and "
+                "then which downloads are done is late by up to one check: await them "
+                "(asyncio.as_completed), which hands you each one the instant it is done."
+            )
+        return otherwise
+
 
 async def test_every_page_is_handled_once_with_its_own_url(exercise):
-    network = HandlingNetwork({"a": 3, "b": 1, "c": 2})
+    network = HandlingNetwork({"a": 3.17, "b": 1.13, "c": 2.41})
     await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
     pairs = sorted((url, page) for _, url, page in network.handled)
     assert pairs == [("a", "a!"), ("b", "b!"), ("c", "c!")], (
@@ -45,59 +58,78 @@ async def test_every_page_is_handled_once_with_its_own_url(exercise):
 
 
 async def test_each_page_is_handled_the_moment_it_arrives(exercise, clock):
-    network = HandlingNetwork({"a": 3, "b": 1, "c": 2})
+    network = HandlingNetwork({"a": 3.17, "b": 1.13, "c": 2.41})
     await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
-    expected = ["b at t=1 s", "c at t=2 s", "a at t=3 s"]
+    # Off-grid times: checking every so often whether a download is done is caught.
+    expected = ["b at t=1.13 s", "c at t=2.41 s", "a at t=3.17 s"]
     assert network.handled_at() == expected, network.timeline.explain(
         f"The pages were handled {network.handled_at()}; expected {expected}, each one as "
         "soon as its download finished.",
-        "Handle a page when its own download is done: asyncio.as_completed(...) hands you "
-        "the downloads in the order they finish.",
+        network.nudge(
+            ["b", "c", "a"],
+            "Handle a page when its own download is done: asyncio.as_completed(...) hands you "
+            "the downloads in the order they finish.",
+        ),
     )
-    assert clock.now == 3, network.timeline.explain(
-        f"process_as_completed returned at t={clock.now:g} s; expected t=3 s, when the "
+    assert clock.now == 3.17, network.timeline.explain(
+        f"process_as_completed returned at t={clock.now:g} s; expected t=3.17 s, when the "
         "slowest download finished.",
         "All the downloads must run at the same time.",
     )
 
 
 async def test_a_failed_download_does_not_stop_the_others(exercise, clock):
-    network = HandlingNetwork({"a": 3, "b": 1, "c": 2}, broken=("b",))
-    with pytest.raises(ConnectionError, match="b is unreachable"):
+    # A corrupt page, not a ConnectionError: a download can fail in more ways than one.
+    corrupt = ValueError("b sent a corrupt page")
+    network = HandlingNetwork({"a": 3.17, "b": 1.13, "c": 2.41}, broken={"b": corrupt})
+    with pytest.raises(ValueError, match="b sent a corrupt page") as raised:
         await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
-    expected = ["c at t=2 s", "a at t=3 s"]
+    expected = ["c at t=2.41 s", "a at t=3.17 s"]
     assert network.handled_at() == expected, network.timeline.explain(
-        f"With 'b' failing at t=1 s, the pages were handled {network.handled_at()}; "
-        f"expected {expected}.",
-        "Catch a failed download's error where you await it, keep it, carry on with the "
-        "other downloads, and raise it once they have all finished.",
+        f"With 'b' failing at t=1.13 s with {corrupt!r}, the pages were handled "
+        f"{network.handled_at()}; expected {expected}.",
+        network.nudge(
+            ["c", "a"],
+            "Catch a failed download's error where you await it, whatever its type (except "
+            "Exception), keep it, carry on with the other downloads, and raise it once they "
+            "have all finished.",
+        ),
     )
-    assert clock.now == 3, network.timeline.explain(
-        f"process_as_completed raised at t={clock.now:g} s; expected t=3 s, once every "
+    assert raised.value is corrupt, (
+        f"process_as_completed raised {raised.value!r}; expected the download's own error "
+        "object, not a copy or a replacement."
+    )
+    assert clock.now == 3.17, network.timeline.explain(
+        f"process_as_completed raised at t={clock.now:g} s; expected t=3.17 s, once every "
         "download had finished.",
         "Raise the error only after the last download is done.",
     )
 
 
 async def test_when_several_fail_the_first_to_fail_is_raised(exercise, clock):
-    network = HandlingNetwork({"a": 3, "b": 1, "c": 2}, broken=("a", "c"))
+    timed_out = TimeoutError("c timed out")
+    unreachable = ConnectionError("a is unreachable")
+    network = HandlingNetwork(
+        {"a": 3.17, "b": 1.13, "c": 2.41}, broken={"a": unreachable, "c": timed_out}
+    )
     try:
         await exercise.process_as_completed(["a", "b", "c"], network.download, network.handle)
-    except ConnectionError as raised:
-        error: ConnectionError | None = raised
+    except Exception as raised:
+        error: Exception | None = raised
     else:
         error = None
     got = "returned normally" if error is None else f"raised {error!r}"
-    assert str(error) == "c is unreachable", network.timeline.explain(
-        f"With 'c' failing at t=2 s and 'a' at t=3 s, process_as_completed {got}; expected "
-        "ConnectionError('c is unreachable'), the error of the first download to fail.",
-        "Keep the first error that arrives and don't let a later one replace it; the order "
-        "of `urls` does not matter, the order the downloads fail does.",
+    assert error is timed_out, network.timeline.explain(
+        f"With 'c' failing at t=2.41 s with {timed_out!r} and 'a' at t=3.17 s with "
+        f"{unreachable!r}, process_as_completed {got}; expected {timed_out!r}, the error of "
+        "the first download to fail.",
+        "Keep the first error that arrives, whatever its type, and don't let a later one "
+        "replace it; the order of `urls` does not matter, the order the downloads fail does.",
     )
-    assert (network.handled_at(), clock.now) == (["b at t=1 s"], 3), network.timeline.explain(
+    assert (network.handled_at(), clock.now) == (["b at t=1.13 s"], 3.17), network.timeline.explain(
         f"With 'c' and 'a' failing, the pages were handled {network.handled_at()} and "
-        f"process_as_completed raised at t={clock.now:g} s; expected ['b at t=1 s'], then "
-        "the error at t=3 s, once every download had finished.",
+        f"process_as_completed raised at t={clock.now:g} s; expected ['b at t=1.13 s'], "
+        "then the error at t=3.17 s, once every download had finished.",
         "Handle each page that does arrive, and raise only after the last download is done.",
     )
 
@@ -112,9 +144,9 @@ async def test_no_urls_means_nothing_to_handle(exercise, clock):
 
 
 async def test_the_same_url_twice_is_downloaded_and_handled_twice(exercise, clock):
-    network = HandlingNetwork({"a": 1.3, "b": 0.25})
+    network = HandlingNetwork({"a": 1.37, "b": 0.29})
     await exercise.process_as_completed(["a", "b", "a"], network.download, network.handle)
-    expected = ["b at t=0.25 s", "a at t=1.3 s", "a at t=1.3 s"]
+    expected = ["b at t=0.29 s", "a at t=1.37 s", "a at t=1.37 s"]
     assert network.handled_at() == expected, network.timeline.explain(
         f"process_as_completed(['a', 'b', 'a']) handled {network.handled_at()}; expected "
         f"{expected}: a url listed twice is downloaded and handled twice.",

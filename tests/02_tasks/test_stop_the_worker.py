@@ -8,19 +8,27 @@ from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension, 
 
 
 class FakeItems:
-    """Processing an item takes one second; a cancelled item takes `cleanup` seconds to undo."""
+    """Processing an item takes one second; a cancelled item takes `cleanup` seconds to undo.
+
+    A second cancel() during the cleanup cuts it short: `interrupted` records the item and when.
+    """
 
     def __init__(self, cleanup: float = 0, crash_on: int | None = None) -> None:
         self.cleanup = cleanup
         self.crash_on = crash_on
         self.timeline = Timeline()
+        self.interrupted: list[tuple[int, float]] = []
 
     async def process(self, item: int) -> None:
         async with self.timeline.track(f"item {item}"):
             try:
                 await asyncio.sleep(1)
             except asyncio.CancelledError:
-                await asyncio.sleep(self.cleanup)  # putting the item back takes a while
+                try:
+                    await asyncio.sleep(self.cleanup)  # putting the item back takes a while
+                except asyncio.CancelledError:
+                    self.interrupted.append((item, asyncio.get_running_loop().time()))
+                    raise
                 raise
             if item == self.crash_on:
                 raise ValueError(f"item {item} is corrupt")
@@ -49,14 +57,16 @@ async def test_the_report_names_the_worker_and_counts_the_items_it_finished(exer
 
 
 async def test_it_returns_only_once_the_worker_has_stopped(exercise, clock):
-    items = FakeItems(cleanup=0.5)
-    report = await run_worker_for(exercise, 3.5, "indexer", items)
+    # Off-grid times: a loop that checks every 0.5, 0.25, 0.1 or 0.05 s whether the worker
+    # is done, or a timeout of a second, misses the instant it stops (3.37 + 1.29 = 4.66 s).
+    items = FakeItems(cleanup=1.29)
+    report = await run_worker_for(exercise, 3.37, "indexer", items)
     last = items.timeline.spans[-1]
     assert last.end is not None, items.timeline.explain(
         f"run_worker_for returned at t={clock.now:g} s while the task 'indexer' was still "
         f"running: {last.label} had not finished cleaning up after the cancel.",
         "worker.cancel() only asks the task to stop. Await the task after cancelling it: "
-        "that waits until it has really finished.",
+        "that waits until it has really finished, however long that takes.",
     )
     running = [
         task.get_name() for task in asyncio.all_tasks() if task is not asyncio.current_task()
@@ -65,10 +75,38 @@ async def test_it_returns_only_once_the_worker_has_stopped(exercise, clock):
         f"run_worker_for returned at t={clock.now:g} s, but the tasks {running} were still "
         "running. Await the worker after cancelling it, so that it is done when you return."
     )
-    assert (clock.now, report.processed) == (4, 3), items.timeline.explain(
+    assert not items.interrupted, cleanup_cut_short(items, 3.37)
+    assert (clock.now, report.processed) == (4.66, 3), items.timeline.explain(
         f"run_worker_for returned {report!r} at t={clock.now:g} s; expected processed=3 at "
-        "t=4 s (cancelled at 3.5 s, plus 0.5 s for item 3 to clean up).",
-        "Cancel the worker once, then await it until it is done; don't guess how long that takes.",
+        "t=4.66 s (cancelled at 3.37 s, plus 1.29 s for item 3 to clean up).",
+        "Cancel the worker once, then await it: it wakes you the instant the worker is done. "
+        "Checking now and then is late by up to one check.",
+    )
+
+
+async def test_a_slow_cleanup_is_waited_for_however_long_it_takes(exercise, clock):
+    items = FakeItems(cleanup=61.3)
+    report = await run_worker_for(exercise, 2.5, "indexer", items)
+    assert not items.interrupted, cleanup_cut_short(items, 2.5)
+    last = items.timeline.spans[-1]
+    assert (clock.now, last.end, report.processed) == (63.8, 63.8, 2), items.timeline.explain(
+        f"With item 2 taking 61.3 s to clean up after the cancel at t=2.5 s, run_worker_for "
+        f"returned {report!r} at t={clock.now:g} s; expected processed=2 at t=63.8 s, the "
+        "instant the worker stopped.",
+        "A timeout or a sleep guesses how long the worker needs to stop, and a slow cleanup "
+        "outlasts the guess. Await the worker itself: there is no time to guess.",
+    )
+
+
+def cleanup_cut_short(items: FakeItems, cancelled_at: float) -> str:
+    """The failure message for a worker whose cleanup a second cancel() interrupted."""
+    item, when = items.interrupted[0]
+    return items.timeline.explain(
+        f"The worker was cancelled at t={cancelled_at:g} s and item {item} began its "
+        f"{items.cleanup:g} s cleanup, but a second cancel() cut the cleanup short at "
+        f"t={when:g} s.",
+        "Cancelling again does not hurry the task along: it interrupts the cleanup the task "
+        "is doing. Cancel the worker once, then await it until it is done.",
     )
 
 

@@ -293,8 +293,9 @@ def unretrieved_errors(contexts: list[dict[str, Any]]) -> list[Mistake]:
                 Mistake(
                     "unretrieved-exception",
                     f"A task failed with {error!r}{at}, and no one ever awaited it or asked "
-                    "for its result, so the error vanished. Await every task you create (or "
-                    "use gather/TaskGroup) so its errors reach you.",
+                    "for its result: asyncio reports it as 'Task exception was never "
+                    "retrieved'. Await every task you create (or use gather/TaskGroup), or read "
+                    "task.exception() in its done-callback, so its errors reach you.",
                 )
             )
         elif error is not None:

@@ -36,7 +36,10 @@ async def test_the_price_comes_back_when_the_service_answers(exercise, clock):
     assert service.calls == ["tea"], (
         f"fetch_price was called with {service.calls!r}; expected exactly one call, for 'tea'."
     )
-    assert clock.now == 1
+    assert clock.now == 1, (
+        f"The service answered at t=1 s, but price_or_fallback returned at t={clock.now:g} s; "
+        "expected t=1 s. Return as soon as the awaited call gives its answer."
+    )
 
 
 @pytest.mark.parametrize(
@@ -95,4 +98,9 @@ async def test_a_cancelled_call_ends_cancelled_instead_of_falling_back(exercise,
         f"{task_outcome(task)}; expected it to end cancelled. asyncio.CancelledError is how "
         "cancellation travels: never catch it (no bare `except:`, no `except BaseException`)."
     )
-    assert clock.now == 1
+    assert clock.now == 1, (
+        f"price_or_fallback was cancelled at t=1 s, but it ended only at t={clock.now:g} s: "
+        "it went on waiting for the 10 s fetch_price. Being cancelled means stopping now: "
+        "await fetch_price directly (no shield, no waiting for it in a handler), so the "
+        "cancellation stops it at once."
+    )

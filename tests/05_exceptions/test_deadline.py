@@ -71,16 +71,43 @@ async def test_a_slow_fetch_gives_the_fallback_exactly_at_the_deadline(exercise,
 
 
 async def test_the_slow_fetch_has_stopped_when_the_fallback_comes_back(exercise, clock):
-    service = FakeService(delay=10)
-    await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
+    # The cancelled fetch takes 0.37 s to close its connection: a moment or two is not enough.
+    service = FakeService(delay=10, cleanup=0.37)
+    answer = await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
     span = service.span
-    stopped = span.outcome == "cancelled" and span.end == 3
+    stopped = span.outcome == "cancelled" and span.end == 3.37
     assert stopped, service.timeline.explain(
         f"When fetch_with_deadline returned the fallback at t={clock.now:g} s, the fetch "
-        f"{describe(span)}; expected it cancelled at t=3 s, its cleanup done.",
+        f"{describe(span)}; expected it cancelled at t=3 s and its 0.37 s of cleanup done, "
+        "at t=3.37 s.",
         "Giving up must stop the work: cancel the fetch and wait for it to finish "
         "unwinding before you return. asyncio.timeout and asyncio.wait_for do both; "
-        "task.cancel() on its own only asks.",
+        "task.cancel() on its own only asks, and a sleep(0) or two does not wait for it.",
+    )
+    assert (answer, clock.now) == ("cached quote", 3.37), service.timeline.explain(
+        f"fetch_with_deadline returned {answer!r} at t={clock.now:g} s; expected the "
+        "fallback at t=3.37 s, as soon as the cancelled fetch had unwound.",
+        "Return the fallback once the fetch has finished its cleanup, not later.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("delay", "expected", "at"),
+    [(10, "cached quote", 3.95), (1.3, "fresh quote", 2.75)],
+    ids=["slow fetch", "fast fetch"],
+)
+async def test_the_deadline_counts_from_the_call_not_from_the_start_of_the_loop(
+    exercise, clock, delay, expected, at
+):
+    await asyncio.sleep(1.45)
+    service = FakeService(delay=delay)
+    answer = await exercise.fetch_with_deadline(service.fetch, 2.5, "cached quote")
+    assert (answer, clock.now) == (expected, at), service.timeline.explain(
+        f"At t=1.45 s, fetch_with_deadline(fetch, 2.5, 'cached quote') was called with a "
+        f"fetch needing {delay:g} s; it returned {answer!r} at t={clock.now:g} s, expected "
+        f"{expected!r} at t={at:g} s (2.5 s after the call at the latest).",
+        "`seconds` is a duration from now: asyncio.timeout(seconds). asyncio.timeout_at "
+        "takes a point on the loop's clock (loop.time() + seconds), not a duration.",
     )
 
 

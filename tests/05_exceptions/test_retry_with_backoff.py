@@ -68,9 +68,13 @@ async def test_after_the_last_attempt_its_error_is_raised_without_waiting(exerci
         if len(service.starts) != 3
         else "Double the wait after each failure: 1 s, then 2 s.",
     )
-    assert str(raised.value) == "failure 3", (
-        f"All three attempts failed and retry_with_backoff raised {raised.value!r}; expected "
-        "the last attempt's error, ConnectionError('failure 3')."
+    copied = raised.value is not failures[-1] and repr(raised.value) == repr(failures[-1])
+    assert raised.value is failures[-1], (
+        f"All three attempts failed and retry_with_backoff raised {raised.value!r}"
+        + (", a new error made to look like the last one" if copied else "")
+        + "; expected the last attempt's error itself, ConnectionError('failure 3'). Let it "
+        "reach the caller as it is (make the last call outside any try, or end the handler "
+        "with a bare `raise`)."
     )
     assert clock.now == 3, (
         f"The last attempt failed at t=3 s, but its error came out at t={clock.now:g} s. "
@@ -156,9 +160,17 @@ async def test_exactly_attempts_calls_are_made_when_every_one_fails(
         f"at t = {service.starts!r}; expected {starts!r}: {attempts} call(s) in all, each "
         "retry waiting 1 s, 2 s, 4 s, ... after the failure before it.",
         "`attempts` counts every call, the first one included: attempts=1 means one call "
-        "and no retry.",
+        "and no retry."
+        if len(service.starts) != attempts
+        else "The calls are right, their times are not: each wait starts when the attempt "
+        "before it has failed, and doubles every time (1 s, 2 s, 4 s, ...).",
     )
-    assert (str(raised.value), clock.now) == (f"failure {attempts}", raised_at), (
-        f"retry_with_backoff raised {raised.value!r} at t={clock.now:g} s; expected the last "
-        f"attempt's error, ConnectionError('failure {attempts}'), at t={raised_at:g} s."
+    last = failures[attempts - 1]
+    copied = raised.value is not last and repr(raised.value) == repr(last)
+    assert (raised.value is last, clock.now) == (True, raised_at), (
+        f"retry_with_backoff raised {raised.value!r}"
+        + (", a new error made to look like the last one," if copied else "")
+        + f" at t={clock.now:g} s; expected the last attempt's own error, {last!r}, at "
+        f"t={raised_at:g} s, when it failed."
+        + (" Let that error reach the caller as it is." if copied else "")
     )

@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 
 import pytest
 
@@ -13,11 +13,21 @@ PATIENCE = 60
 
 
 class Stages:
-    """A fake parse (upper-cases a line in a per-line time) and store (0.25 s each)."""
+    """A fake parse (upper-cases a line in a per-line time) and store (0.25 s each).
 
-    def __init__(self, seconds: dict[str, float] | None = None, broken: str = "") -> None:
+    Parsing the line ``broken`` raises ValueError; storing the record ``unstorable`` raises
+    OSError once its 0.25 s are over.
+    """
+
+    def __init__(
+        self,
+        seconds: dict[str, float] | None = None,
+        broken: str | None = None,
+        unstorable: str | None = None,
+    ) -> None:
         self.seconds = seconds or {}
         self.broken = broken
+        self.unstorable = unstorable
         self.timeline = Timeline()
         self.stored: list[str] = []
         self.raised: Exception | None = None
@@ -33,6 +43,9 @@ class Stages:
     async def store(self, record: str) -> None:
         async with self.timeline.track(f"store {record}"):
             await asyncio.sleep(0.25)
+            if record == self.unstorable:
+                self.raised = OSError(f"no room left to store {record!r}")
+                raise self.raised
             self.stored.append(record)
 
 
@@ -49,6 +62,15 @@ async def finish(call: Awaitable[int], stages: Stages) -> int:
                 "every parser has stopped; a consumer that takes a sentinel returns.",
             )
         ) from None
+
+
+def leaves(error: BaseException) -> Iterator[BaseException]:
+    """The exceptions inside ``error``, a (possibly nested) exception group, or ``error`` itself."""
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            yield from leaves(inner)
+    else:
+        yield error
 
 
 def assert_nothing_left_running(what: str) -> None:
@@ -106,6 +128,21 @@ async def test_parsers_work_at_once_and_it_returns_when_the_last_record_is_store
     )
 
 
+async def test_a_blank_line_and_its_empty_record_are_items_not_sentinels(exercise, clock):
+    stages = Stages({"": 0.25, "a": 1.3, "b": 0.25})
+    lines = ["", "a", "", "b"]
+    count = await finish(exercise.run_pipeline(lines, stages.parse, stages.store, 2), stages)
+    assert (Counter(stages.stored), count) == (Counter({"": 2, "A": 1, "B": 1}), 4), (
+        stages.timeline.explain(
+            f"run_pipeline({lines!r}, parsers=2) stored {stages.stored!r} and returned "
+            f"{count!r}; expected '' twice, 'A' and 'B', and 4.",
+            "An empty line is a line like any other, and its record '' a record: only None "
+            "is the sentinel. Test for it with `is None`, not with `not item`.",
+        )
+    )
+    assert_nothing_left_running("After run_pipeline returned")
+
+
 @pytest.mark.parametrize(
     ("lines", "parsers", "expected_time"),
     [([], 3, 0), (["x"], 4, 0.5), (["x", "x"], 1, 0.75)],
@@ -128,21 +165,49 @@ async def test_no_lines_one_line_and_more_parsers_than_lines(
     assert_nothing_left_running(f"After run_pipeline({lines!r}, parsers={parsers}) returned")
 
 
+async def run_expecting_an_error(call: Awaitable[int], stages: Stages) -> str:
+    """Await run_pipeline, which should raise; say how it ended instead if it was not that."""
+    try:
+        count = await finish(call, stages)
+    except (ValueError, OSError, ExceptionGroup) as error:
+        if all(leaf is stages.raised for leaf in leaves(error)):
+            return ""
+        return f"raised {error!r}"
+    return f"returned {count!r}"
+
+
 async def test_a_failing_parse_raises_its_error_and_stops_every_stage(exercise, clock):
     stages = Stages({"a": 2.5, "b": 1.3, "c": 0.25}, broken="b")
-    try:
-        await finish(exercise.run_pipeline(list("abcd"), stages.parse, stages.store, 2), stages)
-    except (ValueError, ExceptionGroup) as error:
-        raised: BaseException | None = error
-    else:
-        raised = None
-    leaves = list(raised.exceptions) if isinstance(raised, ExceptionGroup) else [raised]
-    the_parse_error = bool(leaves) and all(leaf is stages.raised for leaf in leaves)
-    assert the_parse_error, (
-        f"parse('b') raised {stages.raised!r} at t=1.3 s, and run_pipeline ended with "
-        f"{raised!r}; expected that error (alone, or in a TaskGroup's ExceptionGroup)."
+    pipeline = exercise.run_pipeline(list("abcd"), stages.parse, stages.store, 2)
+    instead = await run_expecting_an_error(pipeline, stages)
+    assert not instead, stages.timeline.explain(
+        f"parse('b') raised {stages.raised!r} at t=1.3 s, and run_pipeline {instead} at "
+        f"t={clock.now:g} s; expected it to raise that error (alone, or in a TaskGroup's "
+        "ExceptionGroup).",
+        "Run the stages in a TaskGroup and let a stage's error out of it.",
     )
     assert clock.now == 1.3, f"run_pipeline raised at t={clock.now:g} s; expected t=1.3 s."
+    running = [span.label for span in stages.timeline.spans if span.end is None]
+    assert not running, stages.timeline.explain(
+        f"After the error, {running} kept running.",
+        "Run the stages in a TaskGroup: it cancels the others when one fails.",
+    )
+    assert_nothing_left_running("After run_pipeline raised")
+
+
+async def test_a_failing_store_raises_its_error_and_stops_every_stage(exercise, clock):
+    # c is parsed at 1.55 s, after b; its store fails at 1.8 s while a and d are parsing.
+    stages = Stages({"a": 2.5, "b": 1.3, "c": 0.25}, unstorable="C")
+    pipeline = exercise.run_pipeline(list("abcd"), stages.parse, stages.store, 2)
+    instead = await run_expecting_an_error(pipeline, stages)
+    assert not instead, stages.timeline.explain(
+        f"store('C') raised {stages.raised!r} at t=1.8 s, and run_pipeline {instead} at "
+        f"t={clock.now:g} s; expected it to raise that error (alone, or in a TaskGroup's "
+        "ExceptionGroup).",
+        "A failed store is not a record to skip: let the storer's error end it, and the "
+        "TaskGroup passes it on to the caller.",
+    )
+    assert clock.now == 1.8, f"run_pipeline raised at t={clock.now:g} s; expected t=1.8 s."
     running = [span.label for span in stages.timeline.spans if span.end is None]
     assert not running, stages.timeline.explain(
         f"After the error, {running} kept running.",

@@ -3,6 +3,8 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import pytest
+
 from grader.inside.testing import Timeline, cancel_at_each_suspension, task_outcome
 
 
@@ -57,23 +59,36 @@ async def test_waiting_jobs_run_most_urgent_first_and_ties_in_submission_order(e
     )
 
 
-async def test_an_urgent_job_submitted_later_overtakes_the_waiting_ones(exercise, clock):
+@pytest.mark.parametrize(
+    "others_at",
+    [0.25, 0],
+    ids=["others_submitted_while_the_first_runs", "all_waiting_before_the_worker_starts"],
+)
+async def test_an_urgent_job_submitted_later_overtakes_the_waiting_ones(exercise, clock, others_at):
     dispatcher, jobs = exercise.Dispatcher(), Jobs()
-    worker = asyncio.create_task(dispatcher.run())
     dispatcher.submit(5, jobs.job("slow", seconds=1.3))
-    await asyncio.sleep(0.25)
-    dispatcher.submit(5, jobs.job("routine"))
-    dispatcher.submit(9, jobs.job("later"))
-    await asyncio.sleep(0.25)
+    if others_at == 0:
+        # All three wait together before the worker takes any: a worker that takes the whole
+        # lot and runs it in one sorted batch is caught out by the urgent one coming later.
+        dispatcher.submit(5, jobs.job("routine"))
+        dispatcher.submit(9, jobs.job("later"))
+    worker = asyncio.create_task(dispatcher.run())
+    await asyncio.sleep(others_at)
+    if others_at:
+        dispatcher.submit(5, jobs.job("routine"))
+        dispatcher.submit(9, jobs.job("later"))
+    await asyncio.sleep(0.5 - others_at)
     dispatcher.submit(0, jobs.job("urgent"))
     await asyncio.sleep(5)
     await stop(worker)
     starts = {span.label: span.start for span in jobs.timeline.spans}
     assert jobs.order() == ["slow", "urgent", "routine", "later"], jobs.timeline.explain(
-        f"While 'slow' (priority 5) ran, 'routine' (5) and 'later' (9) were submitted at "
-        f"t=0.25 s and 'urgent' (0) at t=0.5 s; they ran as {jobs.order()}. Expected slow, "
-        "urgent, routine, later: a running job finishes, then the most urgent waiting one.",
-        "Take the next job from a PriorityQueue each time the worker is free.",
+        f"'slow' (priority 5) was submitted at t=0 s, 'routine' (5) and 'later' (9) at "
+        f"t={others_at:g} s, and 'urgent' (0) at t=0.5 s while slow ran; they ran as "
+        f"{jobs.order()}. Expected slow, urgent, routine, later: a running job finishes, "
+        "then the most urgent job waiting at that moment.",
+        "Take the next job from a PriorityQueue each time the worker is free, one at a "
+        "time: a batch taken and sorted earlier misses the jobs submitted since.",
     )
     assert starts == {"slow": 0, "urgent": 1.3, "routine": 1.55, "later": 1.8}, (
         jobs.timeline.explain(
@@ -118,22 +133,25 @@ async def test_a_failing_job_is_recorded_and_the_worker_carries_on(exercise, clo
 async def test_cancelled_at_any_point_the_worker_cancels_its_job_and_ends_cancelled(
     exercise, clock
 ):
-    async def scenario(start) -> Jobs:
+    async def scenario(start) -> tuple[Jobs, list[str]]:
         dispatcher, jobs = exercise.Dispatcher(), Jobs()
         dispatcher.submit(1, jobs.job("first", seconds=0.5))
         dispatcher.submit(1, jobs.job("second", seconds=1.3))
         worker = start(dispatcher.run())
         await asyncio.wait([worker], timeout=2.5)
-        return jobs
+        # Read now, when the worker has ended: a job left running on its own ends later.
+        running = [span.label for span in jobs.timeline.spans if span.outcome == "running"]
+        return jobs, running
 
     for run in await cancel_at_each_suspension(scenario):
-        jobs = run.state
+        jobs, running = run.state
         assert run.ended_cancelled, (
             f"The worker was {run.describe()} and {run.ended}; expected it to end cancelled. "
             "Catch only Exception around a job: asyncio.CancelledError must leave run()."
         )
-        running = [span.label for span in jobs.timeline.spans if span.outcome == "running"]
         assert not running, jobs.timeline.explain(
-            f"The worker was {run.describe()}, but job {running[0]!r} kept running.",
-            "The job runs inside the worker task, so the cancellation reaches it.",
+            f"The worker was {run.describe()}; it had ended, but job {running[0]!r} was "
+            "still running.",
+            "Run the job inside the worker task (`await job()`), so the cancellation reaches "
+            "it: a job started as a task of its own is not cancelled with the worker.",
         )

@@ -82,3 +82,36 @@ async def test_a_task_cancelled_while_waiting_takes_no_connection(exercise, cloc
         f"s the other {task_outcome(staying)}; expected it to get c1 then. A cancelled "
         "waiter must not take the connection."
     )
+
+
+@pytest.mark.parametrize("order", ["release_then_cancel", "cancel_then_release"])
+async def test_a_waiter_cancelled_as_its_connection_comes_back_leaves_it_to_the_next(
+    exercise, clock, order
+):
+    pool = exercise.Pool(["c1"])
+    await pool.acquire()
+    leaving = asyncio.create_task(pool.acquire())
+    staying = asyncio.create_task(pool.acquire())
+    await asyncio.sleep(0.25)
+    # Both in the same step of the loop: the first waiter has not resumed when it is cancelled.
+    if order == "release_then_cancel":
+        pool.release("c1")
+        leaving.cancel()
+    else:
+        leaving.cancel()
+        pool.release("c1")
+    await asyncio.wait([leaving, staying], timeout=1)
+    outcomes, at = (task_outcome(leaving), task_outcome(staying)), clock.now
+    staying.cancel()  # a waiter left without a connection would wait forever
+    await asyncio.wait([staying])
+    assert outcomes == ("ended cancelled", "returned 'c1'"), (
+        f"Two tasks waited in acquire(); at t=0.25 s c1 was given back and the first waiter "
+        f"was cancelled in the same instant ({order.replace('_', ' ')}). The first "
+        f"{outcomes[0]} and the second {outcomes[1]}; expected the first to end cancelled "
+        "and the second to get c1. A connection handed to a waiter that is cancelled "
+        "before it resumes must go on to the next waiter (or back to the pool), not be "
+        "lost: asyncio.LifoQueue's get() takes care of that."
+    )
+    assert at == 0.25, (
+        f"The second waiter got c1 at t={at:g} s; expected t=0.25 s, when it came back."
+    )

@@ -17,6 +17,13 @@ HANG = (
 )
 
 
+EARLY = (
+    "join() returns once every item taken has been marked finished, so task_done() means "
+    "'handled': call it after handle(item) has returned or raised (in a `finally`), not as "
+    "soon as the item is taken."
+)
+
+
 class FakeHandler:
     """Handles an item in a per-item time of virtual time; items in `broken` raise."""
 
@@ -25,6 +32,12 @@ class FakeHandler:
         self.broken = broken
         self.timeline = Timeline()
         self.raised: dict[str, Exception] = {}
+
+    def unfinished(self) -> list[str]:
+        """The items whose call of handle was cancelled or is still running."""
+        return [
+            span.label for span in self.timeline.spans if span.outcome not in ("done", "raised")
+        ]
 
     async def handle(self, item: str) -> None:
         async with self.timeline.track(item):
@@ -82,6 +95,12 @@ async def test_the_workers_share_the_items_and_it_returns_when_the_last_is_done(
     )
     # Two workers take a, b; the one that finishes first takes the next item: c at 0.25,
     # d at 0.5, e at 1.3, f at 2.3; d, the last, ends at 3.0.
+    unfinished = handler.unfinished()
+    assert not unfinished, handler.timeline.explain(
+        f"handle_all returned at t={clock.now:g} s, before the work was done: the calls for "
+        f"{unfinished} had not finished.",
+        EARLY,
+    )
     assert clock.now == 3, handler.timeline.explain(
         f"handle_all returned at t={clock.now:g} s; the last call finished at t=3 s.",
         "Return as soon as the work is done: `await queue.join()` wakes at the moment the "
@@ -94,8 +113,11 @@ async def test_more_workers_than_items_and_no_items_at_all(exercise, clock):
     handler = FakeHandler({"a": 0.25, "b": 0.25})
     await within_patience(exercise.handle_all(["a", "b"], handler.handle, 5))
     assert clock.now == 0.25, handler.timeline.explain(
-        f"Two 0.25 s items with workers=5 took until t={clock.now:g} s; expected 0.25 s.",
-        "Several items finishing at the same instant must all be marked finished.",
+        f"Two 0.25 s items with workers=5: handle_all returned at t={clock.now:g} s; "
+        "expected 0.25 s, when both calls had finished.",
+        EARLY
+        if clock.now < 0.25
+        else "Several items finishing at the same instant must all be marked finished.",
     )
     assert_nothing_left_running("With five workers and two items, after handle_all returned")
     errors = await within_patience(exercise.handle_all([], handler.handle, 3))
@@ -114,6 +136,13 @@ async def test_a_failing_call_is_returned_and_the_others_still_run(exercise, clo
         "expected every item.",
         "An error in one call must not stop the consumer: catch it, keep it, go on.",
     )
+    unfinished = handler.unfinished()
+    assert not unfinished, handler.timeline.explain(
+        f"handle_all returned {errors!r} at t={clock.now:g} s, before the work was done: "
+        f"the calls for {unfinished} had not finished (b and d were to raise at t=0.25 s "
+        "and t=1.55 s).",
+        EARLY,
+    )
     expected = [handler.raised["b"], handler.raised["d"]]
     assert sorted(map(id, errors)) == sorted(map(id, expected)), (
         f"handle raised {expected!r} and handle_all returned {errors!r}; expected exactly "
@@ -127,7 +156,17 @@ async def test_a_failing_call_is_returned_and_the_others_still_run(exercise, clo
 async def test_cancelling_handle_all_cancels_the_calls_and_every_consumer(exercise, clock, at):
     handler = FakeHandler({"a": 1.3, "b": 0.25, "c": 2.5, "d": 0.25, "e": 1})
     task = asyncio.create_task(exercise.handle_all(list("abcde"), handler.handle, 2))
+    ended_at: list[float] = []
+    task.add_done_callback(lambda _: ended_at.append(clock.now))
     await asyncio.sleep(at)
+    # The calls run until t=2.75 s (a, b; then c, d; then e), so handle_all is still at work.
+    assert not task.done(), handler.timeline.explain(
+        f"handle_all {task_outcome(task)} at t={ended_at[0]:g} s, before it could be "
+        f"cancelled at t={at:g} s; its calls were to run until t=2.75 s.",
+        EARLY
+        if task_outcome(task).startswith("returned")
+        else "handle_all keeps going until every item has been handled.",
+    )
     task.cancel()
     await asyncio.wait([task], timeout=PATIENCE)
     outcome = task_outcome(task)

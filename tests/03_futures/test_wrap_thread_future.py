@@ -29,7 +29,7 @@ import hashlib
 import threading
 import traceback
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
@@ -48,6 +48,9 @@ BUSY_WAIT_POLLS = 1000
 # stops a poller at once. The tests fail any poll at two moments or more; this only spares
 # the time a tiny interval (asyncio.sleep(1e-6)) would take to reach the job's end.
 POLLING_MOMENTS = 100
+
+# Worker threads of a fake pool: more than any answer here submits jobs.
+WORKERS = 4
 
 # Real seconds a worker thread waits for the loop's timer that ends its job; only a loop
 # that stopped first (a test torn down early) leaves it waiting that long.
@@ -140,9 +143,12 @@ def _where() -> str:
 class FakePool(Executor):
     """A thread pool whose every job holds a real worker thread for `seconds` of loop time.
 
-    Each job gets a thread of its own. The thread waits until a loop timer says the job's
-    time is up, then runs the job and completes its future there, so the future's done
-    callbacks run on the worker thread, as they do with a real pool.
+    A job's worker waits until a loop timer says the job's time is up, then runs the job
+    and completes its future there, so the future's done callbacks run on the worker
+    thread, as they do with a real pool. The workers are a real ThreadPoolExecutor's,
+    all started before the test hands the pool over: learner code may not start threads
+    in this exercise, and the kit's loop knows an idle worker of such a pool can't wake
+    it, so a deadlock is still found at once.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
@@ -150,8 +156,19 @@ class FakePool(Executor):
         self.seconds = seconds
         self.submitted: list[tuple[Callable[..., str], tuple[Any, ...]]] = []
         self.jobs: list[NonBlockingFuture] = []
-        self.workers: list[threading.Thread] = []
         self.timeline = Timeline()
+        self._threads = ThreadPoolExecutor(WORKERS, thread_name_prefix="fake pool worker")
+        self.workers: set[threading.Thread] = set()
+        # Jobs that wait for one another make the executor start every worker now.
+        all_started = threading.Barrier(WORKERS + 1)
+
+        def arrive() -> None:
+            self.workers.add(threading.current_thread())
+            all_started.wait(REAL_LIMIT)
+
+        for _ in range(WORKERS):
+            self._threads.submit(arrive)
+        all_started.wait(REAL_LIMIT)
         # Where a worker thread's done callback touched the loop without call_soon_threadsafe.
         self.unsafe_calls: list[str] = []
         self._loop_thread = threading.get_ident()
@@ -171,7 +188,10 @@ class FakePool(Executor):
             span.end = self.loop.time()
             time_up.set()
 
+        picked_up = threading.Event()
+
         def work() -> None:
+            picked_up.set()
             if not time_up.wait(REAL_LIMIT) or self._closed:
                 return
             if not job.set_running_or_notify_cancel():
@@ -190,9 +210,11 @@ class FakePool(Executor):
 
         # Thread-safe, so that a job submitted from another thread is timed the same way.
         self.loop.call_soon_threadsafe(self.loop.call_later, self.seconds, end_of_the_work)
-        worker = threading.Thread(target=work, name=f"fake pool worker {len(self.workers)}")
-        self.workers.append(worker)
-        worker.start()
+        self._threads.submit(work)
+        # A worker still on its way out of the executor's queue looks idle to the kit's
+        # loop, which could take the quiet for a deadlock; it picks the job up in
+        # microseconds, and from then on it counts as busy until the job is complete.
+        picked_up.wait(REAL_LIMIT)
         return job
 
     def on_a_worker(self) -> bool:
@@ -235,8 +257,7 @@ class FakePool(Executor):
         self._closed = True
         for time_up in self._time_up:
             time_up.set()
-        for worker in self.workers:
-            worker.join(REAL_LIMIT)
+        self._threads.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.fixture

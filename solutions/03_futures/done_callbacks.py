@@ -5,9 +5,11 @@ A build dashboard shows one line per job as soon as the job finishes.
 `report` to be called with exactly one line at the moment `job` (a future or a task)
 finishes, however it finishes:
 
-- it produced a result:  "build done: 42"
+- it produced a result:  "build done: 42"   (the result as str() shows it)
 - it raised:             "build failed: ValueError('disk full')"   (the error's repr)
 - it was cancelled:      "build cancelled"
+
+A job that has already finished when `track` is called is reported too, straight away.
 
 `job.add_done_callback(fn)` makes the event loop call `fn(job)` once the job is done.
 Careful: `job.result()` raises if the job failed or was cancelled, so ask how it

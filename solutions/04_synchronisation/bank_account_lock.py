@@ -11,7 +11,9 @@ money disappears. Make the deposits of one account take turns: from the moment a
 starts its read until its write has finished, no other deposit of that account may start.
 
 If the store raises, the error must reach the caller of `deposit`. Whether a deposit fails
-or is cancelled, the account must keep working for the deposits that come after it.
+or is cancelled, the account must keep working for the deposits that come after it. A
+cancelled deposit stops where it is: its caller is told it did not happen, so it must not
+go on to write its sum anyway.
 """
 
 import asyncio

@@ -1,9 +1,10 @@
 """Allow at most N downloads at once.
 
-`download_all(urls, download, limit)` downloads every url and returns a list in the order of
-`urls`. The server allows no more than `limit` downloads at the same time, so never have more
-than `limit` calls to `download` running at once; but whenever fewer are running and urls
-are left, start the next one straight away (don't wait for a whole batch to finish).
+`download_all(urls, download, limit)` downloads every url (one listed twice, twice) and
+returns a list in the order of `urls`. The server allows no more than `limit` downloads at
+the same time, so never have more than `limit` calls to `download` running at once; but
+whenever fewer are running and urls are left, start another one straight away (don't wait
+for a whole batch to finish). Which waiting url goes first is up to you.
 
 A download that fails must not stop the others: its place in the list holds the exception
 it raised, and the slot it used is free again for the next url.

@@ -2,7 +2,9 @@
 
 The service calls back at irregular moments (1.234567 s, not 1.5 s): an answer that polls
 every 0.1 s or 0.5 s wakes at a multiple of its interval, so it can't land on the callback's
-moment by luck. The virtual clock counts in microseconds, so these times are exact.
+moment by luck. The virtual clock counts in microseconds, so these times are exact. One
+answer takes twenty minutes, longer than any "safety" timeout an answer might add, and one
+query is asked twice at once, which catches futures looked up by the query.
 """
 
 import asyncio
@@ -12,18 +14,24 @@ import pytest
 
 from grader.inside.testing import Span, Timeline
 
+# What the service reports for the first, second and third request of the same query.
+WEATHER = ["sunny", "cloudy", "rain"]
+
 
 class FakeWeatherService:
-    """A callback-style service: answers "<query>: sunny" after a per-query delay.
+    """A callback-style service: answers "<query>: <weather>" after a per-request delay.
 
-    It calls back from the event loop (loop.call_later), never from inside `request`,
-    and records each request on a timeline from the moment it was sent to the callback.
+    `delays` maps a query to its delay, or to one delay per request when the same query is
+    sent more than once; the n-th request for a query reports the n-th of WEATHER. It calls
+    back from the event loop (loop.call_later), never from inside `request`, and records
+    each request on a timeline from the moment it was sent to the callback.
     """
 
-    def __init__(self, delays: dict[str, float], failing: str | None = None) -> None:
+    def __init__(self, delays: dict[str, float | list[float]], failing: str | None = None) -> None:
         self.delays = delays
         self.failing = failing
         self.timeline = Timeline()
+        self._sent: dict[str, int] = {}
 
     def request(
         self,
@@ -32,7 +40,10 @@ class FakeWeatherService:
         on_error: Callable[[Exception], None],
     ) -> None:
         loop = asyncio.get_running_loop()
-        span = Span(f"request {query}", loop.time())
+        n = self._sent[query] = self._sent.get(query, 0) + 1
+        delay = self.delays[query]
+        repeated = isinstance(delay, list)
+        span = Span(f"request {query}" + (f" #{n}" if repeated else ""), loop.time())
         self.timeline.spans.append(span)
 
         def call_back() -> None:
@@ -42,9 +53,9 @@ class FakeWeatherService:
                 on_error(LookupError(f"no station knows {query!r}"))
             else:
                 span.outcome = "done"
-                on_done(f"{query}: sunny")
+                on_done(f"{query}: {WEATHER[n - 1]}")
 
-        loop.call_later(self.delays[query], call_back)
+        loop.call_later(delay[n - 1] if repeated else delay, call_back)
 
 
 async def test_the_answer_arrives_the_moment_the_service_calls_back(exercise, clock):
@@ -92,4 +103,49 @@ async def test_three_questions_wait_together_and_each_gets_its_own_answer(exerci
         f"The three asks returned at {returned_at}; expected each one the moment its own "
         f"answer arrived: {expected}.",
         "Each ask should await its own future; nothing else should hold it up.",
+    )
+
+
+async def test_a_slow_answer_is_waited_for_however_long_it_takes(exercise, clock):
+    service = FakeWeatherService({"Ushuaia": 1234.567891})
+    try:
+        outcome = f"returned {await exercise.ask('Ushuaia', service.request)!r}"
+    except Exception as error:
+        outcome = f"raised {error!r}"
+    assert (outcome, clock.now) == ("returned 'Ushuaia: sunny'", 1234.567891), (
+        f"ask('Ushuaia') {outcome} at t={clock.now} s; the service called back with "
+        "'Ushuaia: sunny' at t=1234.567891 s. The task sets no time limit, so ask waits for "
+        "the answer however long it takes; a caller who wants a deadline can wrap the call "
+        "in asyncio.timeout() themselves."
+    )
+
+
+async def test_the_same_question_asked_twice_at_once_gets_both_answers(exercise, clock):
+    # The second request for Oslo is answered first, with other weather.
+    service = FakeWeatherService({"Oslo": [3.141593, 1.414213]})
+
+    async def ask_oslo() -> str:
+        answer: str = await exercise.ask("Oslo", service.request)
+        return answer
+
+    first, second = asyncio.create_task(ask_oslo()), asyncio.create_task(ask_oslo())
+    _, waiting = await asyncio.wait([first, second], timeout=10)
+    for task in waiting:
+        task.cancel()
+    await asyncio.gather(first, second, return_exceptions=True)
+    outcomes = [
+        "still waiting at t=10 s"
+        if task in waiting
+        else repr(task.exception())
+        if task.exception()
+        else repr(task.result())
+        for task in (first, second)
+    ]
+    assert outcomes == ["'Oslo: sunny'", "'Oslo: cloudy'"], service.timeline.explain(
+        "Two asks for 'Oslo' at the same time ended with: "
+        f"first {outcomes[0]}, second {outcomes[1]}; expected the first to get 'Oslo: "
+        "sunny' (its answer, at t=3.141593 s) and the second 'Oslo: cloudy' (at "
+        "t=1.414213 s).",
+        "Each call to ask needs a future of its own, tied to that call's callbacks, not one "
+        "looked up by the query: the same query can be asked twice at once.",
     )

@@ -23,21 +23,47 @@ class Dashboard:
     def explain(self, expected: list[tuple[float, str]]) -> str:
         got = "\n".join(f"  t={t} s  {line!r}" for t, line in self.lines) or "  (nothing)"
         wanted = "\n".join(f"  t={t} s  {line!r}" for t, line in expected)
-        if sorted(line for _, line in self.lines) == sorted(line for _, line in expected):
+        reported = [line for _, line in self.lines]
+        wanted_lines = [line for _, line in expected]
+        if sorted(reported) == sorted(wanted_lines):
             nudge = (
                 "The lines are right but they came at the wrong moments. Don't poll: "
-                "job.add_done_callback(...) makes the loop call you the moment the job finishes."
+                "job.add_done_callback(...) makes the loop call you the moment the job "
+                "finishes, and calls you soon even for a job that is already done."
+            )
+        elif any(_as_str(line) in reported for line in wanted_lines if " failed: " in line):
+            nudge = (
+                "An error is shown as str(error), its message only; the task asks for its "
+                "repr, which names the type too: f'{error!r}' gives ValueError('disk full')."
+            )
+        elif any(_as_repr(line) in reported for line in wanted_lines if " done: " in line):
+            nudge = (
+                "A result is shown with its repr (text in quotes); the task asks for the "
+                "result as str() shows it: f'{result}'. Only the error line uses the repr."
             )
         else:
             nudge = (
-                "Register a done callback with job.add_done_callback(...). Inside it, check "
-                "job.cancelled() and job.exception() before you read job.result(), which "
-                "raises for a failed or cancelled job."
+                "Register a done callback with job.add_done_callback(...), for every job, "
+                "even one already done. Inside it, check job.cancelled() and "
+                "job.exception() before you read job.result(), which raises for a failed "
+                "or cancelled job."
             )
         return f"The dashboard received:\n{got}\nexpected:\n{wanted}\n{nudge}"
 
 
-async def work(seconds: float, outcome: int | Exception) -> int:
+def _as_str(line: str) -> str:
+    """A "failed: ValueError('disk full')" line as an answer using str(error) would put it."""
+    head, _, error = line.partition(" failed: ")
+    return f"{head} failed: {error[error.index('(') + 2 : -2]}"
+
+
+def _as_repr(line: str) -> str:
+    """A "done: ok" line as an answer using the result's repr would put it."""
+    head, _, result = line.partition(" done: ")
+    return f"{head} done: {result!r}"
+
+
+async def work(seconds: float, outcome: object) -> object:
     """A job that takes `seconds` of loop time, then returns or raises `outcome`."""
     await asyncio.sleep(seconds)
     if isinstance(outcome, Exception):
@@ -46,7 +72,9 @@ async def work(seconds: float, outcome: int | Exception) -> int:
 
 
 @asynccontextmanager
-async def running(**jobs: Coroutine[Any, Any, int]) -> AsyncIterator[dict[str, asyncio.Task[int]]]:
+async def running(
+    **jobs: Coroutine[Any, Any, object],
+) -> AsyncIterator[dict[str, asyncio.Task[object]]]:
     """Run each job as a task for the duration of the block.
 
     On the way out, stop those still running and collect every outcome, so the test leaves
@@ -99,8 +127,8 @@ async def test_a_job_that_is_cancelled_is_reported_as_cancelled(exercise):
 async def test_each_job_is_reported_the_moment_it_finishes(exercise):
     loop = asyncio.get_running_loop()
     dashboard = Dashboard()
-    lint: asyncio.Future[int] = loop.create_future()
-    loop.call_later(2.302585, lint.set_result, 0)
+    lint: asyncio.Future[str] = loop.create_future()
+    loop.call_later(2.302585, lint.set_result, "no warnings")
     async with running(docs=work(60, 0), tests=work(0.693147, AssertionError("2 failed"))) as jobs:
         loop.call_later(1.618033, jobs["docs"].cancel)
         exercise.track("lint", lint, dashboard.report)
@@ -110,6 +138,25 @@ async def test_each_job_is_reported_the_moment_it_finishes(exercise):
     expected = [
         (0.693147, "tests failed: AssertionError('2 failed')"),
         (1.618033, "docs cancelled"),
-        (2.302585, "lint done: 0"),
+        (2.302585, "lint done: no warnings"),
+    ]
+    assert dashboard.lines == expected, dashboard.explain(expected)
+
+
+async def test_a_job_already_finished_when_tracked_is_reported_straight_away(exercise):
+    loop = asyncio.get_running_loop()
+    dashboard = Dashboard()
+    async with running(
+        lint=work(0.25, "clean"), tests=work(0.5, ConnectionError("runner lost")), docs=work(60, 0)
+    ) as jobs:
+        loop.call_later(0.75, jobs["docs"].cancel)
+        await asyncio.sleep(1.414214)
+        for name in ["lint", "tests", "docs"]:
+            exercise.track(name, jobs[name], dashboard.report)
+        await asyncio.sleep(5)
+    expected = [
+        (1.414214, "lint done: clean"),
+        (1.414214, "tests failed: ConnectionError('runner lost')"),
+        (1.414214, "docs cancelled"),
     ]
     assert dashboard.lines == expected, dashboard.explain(expected)

@@ -6,20 +6,51 @@ from types import ModuleType
 import pytest
 
 
+class Mailbox(asyncio.Future[str]):
+    """An asyncio future that notes an outcome set on it after it was done.
+
+    Only calls made outside `settle` are noted here (Mirrors notes what `settle` itself
+    raises, and an error it catches is its own business): such a call comes from something
+    `settle` handed to the loop to run later, and crashes in the loop instead.
+    """
+
+    def __init__(self, mirrors: "Mirrors") -> None:
+        super().__init__(loop=mirrors.loop)
+        self._mirrors = mirrors
+
+    def set_result(self, result: str) -> None:
+        self._note_a_late_call(f"set_result({result!r})")
+        super().set_result(result)
+
+    def set_exception(self, exception: type | BaseException) -> None:
+        self._note_a_late_call(f"set_exception({exception!r})")
+        super().set_exception(exception)
+
+    def _note_a_late_call(self, call: str) -> None:
+        if self.done() and not self._mirrors.settling:
+            self._mirrors.crashes.append(
+                f"at t={self._mirrors.loop.time():g} s, mailbox.{call} was called by the "
+                f"event loop, after settle had returned (settle handed it over to run later), "
+                f"and raised InvalidStateError: the mailbox was already {_describe(self)}"
+            )
+
+
 class Mirrors:
     """Mirrors that call `settle` on one mailbox from loop callbacks, noting any crash."""
 
     def __init__(self, exercise: ModuleType) -> None:
         self.loop = asyncio.get_running_loop()
         self.exercise = exercise
-        self.mailbox: asyncio.Future[str] = self.loop.create_future()
         self.crashes: list[str] = []
+        self.settling = False
+        self.mailbox: asyncio.Future[str] = Mailbox(self)
 
     def answer_at(self, when: float, outcome: str | Exception) -> None:
         self.loop.call_at(when, self._deliver, outcome)
 
     def _deliver(self, outcome: str | Exception) -> None:
         before = _describe(self.mailbox)
+        self.settling = True
         try:
             self.exercise.settle(self.mailbox, outcome)
         except Exception as error:  # noted, so the test can explain it to the learner
@@ -27,14 +58,18 @@ class Mirrors:
                 f"at t={self.loop.time():g} s, settle(mailbox, {outcome!r}) raised {error!r}; "
                 f"the mailbox was already {before}"
             )
+        finally:
+            self.settling = False
 
     def explain_crashes(self) -> str:
         return (
             "settle crashed on a late outcome:\n  "
             + "\n  ".join(self.crashes)
-            + "\nA future can be resolved only once, and a cancelled future not at all. Before "
-            "setting the mailbox, check whether it is already done (mailbox.done()), and "
-            "ignore outcomes that come too late."
+            + "\nA future can be resolved only once, and a cancelled future not at all. "
+            "Before setting the mailbox, check whether it is already done (mailbox.done()), "
+            "and ignore outcomes that come too late. Check and set in the same call: "
+            "several outcomes can arrive in the same instant, and a set put off until later "
+            "lets every one of them pass the check."
         )
 
 
@@ -99,3 +134,14 @@ async def test_outcomes_after_the_waiter_gave_up_are_ignored(exercise):
         f"The waiter gave up at t=0.5 s, cancelling the mailbox, but afterwards it was "
         f"{_describe(mirrors.mailbox)}. A cancelled future must stay cancelled."
     )
+
+
+async def test_outcomes_arriving_in_the_same_instant_settle_the_mailbox_once(exercise, clock):
+    mirrors = Mirrors(exercise)
+    mirrors.answer_at(1.5, ConnectionError("mirror A is down"))
+    mirrors.answer_at(1.5, "mirror B's reply")
+    mirrors.answer_at(1.5, "mirror C's reply")
+    with pytest.raises(ConnectionError, match="mirror A is down"):
+        await mirrors.mailbox
+    await asyncio.sleep(10)
+    assert not mirrors.crashes, mirrors.explain_crashes()

@@ -1,10 +1,15 @@
 """Tests for exercises/03_futures/wrap_thread_future.py.
 
-The pool handed to `checksum` is a fake: its "worker thread" is a callback on the event
-loop, run `seconds` of loop time after `submit`, so the test stays on the virtual clock.
-Its futures refuse to block the loop's thread: a real `job.result()` would freeze the loop
-until the worker finished, and here the worker could then never run, so the test would
-hang until the timeout. Instead they fail at once and say why; so does a busy-wait on
+The pool handed to `checksum` is a fake with real worker threads: a worker holding a job
+waits until a loop timer, `seconds` of loop time after `submit`, says the work is done,
+then runs it and completes the job's future on its thread, so the future's done callbacks
+run on the worker thread as with a real pool. A callback there that uses the loop without
+call_soon_threadsafe (completing an asyncio future straight from the worker, say) is
+noted: on a real loop asleep in select() it would never be run.
+
+The futures refuse to block the loop's thread: a real `job.result()` would freeze the loop
+until the worker finished, and here the worker's timer could then never fire, so the test
+would hang until the timeout. Instead they fail at once and say why; so does a busy-wait on
 `job.done()`, which would hang the same way.
 
 Jobs take irregular times (1.234567 s, not 1 s), so an answer that polls `job.done()` every
@@ -12,18 +17,21 @@ Jobs take irregular times (1.234567 s, not 1 s), so an answer that polls `job.do
 the virtual clock counts in microseconds, so these times are exact. Such an answer is also
 caught directly: it asks done() of the unfinished job at several moments.
 
-Margins: an answer using `loop.run_in_executor(executor, ...)` gets this fake pool's future
-wrapped, so its job also finishes on the virtual clock. The kit's loop gives executor jobs
-no virtual time; while one is pending it waits only a short real-time grace each time
-before the clock moves on, so every answer here takes milliseconds of real time.
+Margins: the kit's loop waits for threads started during the test in short real-time
+slices before its clock moves on, and moves on as soon as they all rest; a worker rests
+on its timer until the loop fires it, then reports back within microseconds. The timer is
+set on the loop's thread at the moment of `submit`, so the job's times are exact, and
+`submit` returns only once a worker holds the job (microseconds), so the loop never sees
+an idle pool while a job is under way. Every answer here takes milliseconds of real time.
 """
 
 import asyncio
 import hashlib
+import threading
 import traceback
-from collections.abc import AsyncIterator, Callable, Coroutine
-from concurrent.futures import Executor, Future
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import pytest
@@ -37,6 +45,17 @@ from grader.inside.testing import Span, Timeline
 # A coroutine that polls with `await asyncio.sleep(0.01)` lets the clock move between polls
 # and never gets near this; the tests catch it by the moments it polls at (`polled_at`).
 BUSY_WAIT_POLLS = 1000
+# How many distinct moments of loop time done() may report "still running" before the test
+# stops a poller at once. The tests fail any poll at two moments or more; this only spares
+# the time a tiny interval (asyncio.sleep(1e-6)) would take to reach the job's end.
+POLLING_MOMENTS = 100
+
+# Worker threads of a fake pool: more than any answer here submits jobs.
+WORKERS = 4
+
+# Real seconds a worker thread waits for the loop's timer that ends its job; only a loop
+# that stopped first (a test torn down early) leaves it waiting that long.
+REAL_LIMIT = 5.0
 
 
 class BlockedEventLoopError(AssertionError):
@@ -95,6 +114,15 @@ class NonBlockingFuture(Future[str]):
             self._polled_at, self._polls = now, 0
             self.polled_at.append(now)
         self._polls += 1
+        if len(self.polled_at) >= POLLING_MOMENTS:
+            raise BlockedEventLoopError(
+                f"job.{method}() was asked at {len(self.polled_at)} different moments while the "
+                f"job was still running (t={', '.join(f'{t:g}' for t in self.polled_at[:4])}, "
+                "... s): checksum polls, so it would notice the finish only at its next check "
+                "(the test stopped it here). Don't poll: await the pool's future itself "
+                "(asyncio.wrap_future(job)), so checksum resumes when the worker is done."
+                f"{_where()}"
+            )
         if self._polls >= BUSY_WAIT_POLLS:
             raise BlockedEventLoopError(
                 f"job.{method}() was asked {self._polls} times at t={now:g} s while the job was "
@@ -104,30 +132,69 @@ class NonBlockingFuture(Future[str]):
             )
 
 
+# Held while a worker completes its job, so two workers never swap loop.call_soon at once.
+_COMPLETING = threading.Lock()
+
+
 def _where() -> str:
     where = learner_location(traceback.extract_stack())
     return f"\n  at {where}" if where else ""
 
 
 class FakePool(Executor):
-    """A thread pool whose jobs each take `seconds` of loop time, recorded on a timeline."""
+    """A thread pool whose every job holds a real worker thread for `seconds` of loop time.
 
-    def __init__(self, seconds: float) -> None:
+    A job's worker waits until a loop timer says the job's time is up, then runs the job
+    and completes its future there, so the future's done callbacks run on the worker
+    thread, as they do with a real pool. The workers are a real ThreadPoolExecutor's,
+    all started before the test hands the pool over: learner code may not start threads
+    in this exercise, and the kit's loop knows an idle worker of such a pool can't wake
+    it, so a deadlock is still found at once.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+        self.loop = loop
         self.seconds = seconds
         self.submitted: list[tuple[Callable[..., str], tuple[Any, ...]]] = []
         self.jobs: list[NonBlockingFuture] = []
         self.timeline = Timeline()
+        self._threads = ThreadPoolExecutor(WORKERS, thread_name_prefix="fake pool worker")
+        self.workers: set[threading.Thread] = set()
+        # Jobs that wait for one another make the executor start every worker now.
+        all_started = threading.Barrier(WORKERS + 1)
+
+        def arrive() -> None:
+            self.workers.add(threading.current_thread())
+            all_started.wait(REAL_LIMIT)
+
+        for _ in range(WORKERS):
+            self._threads.submit(arrive)
+        all_started.wait(REAL_LIMIT)
+        # Where a worker thread's done callback touched the loop without call_soon_threadsafe.
+        self.unsafe_calls: list[str] = []
+        self._loop_thread = threading.get_ident()
+        self._time_up: list[threading.Event] = []
+        self._closed = False
 
     def submit(self, fn: Callable[..., str], /, *args: Any, **kwargs: Any) -> Future[str]:
-        loop = asyncio.get_running_loop()
         self.submitted.append((fn, args))
-        job = NonBlockingFuture(loop)
+        job = NonBlockingFuture(self.loop)
         self.jobs.append(job)
-        span = Span(f"pool: {getattr(fn, '__name__', 'job')}", loop.time())
+        span = Span(f"pool: {getattr(fn, '__name__', 'job')}", self.loop.time())
         self.timeline.spans.append(span)
+        time_up = threading.Event()
+        self._time_up.append(time_up)
 
-        def finish() -> None:
-            span.end = loop.time()
+        def end_of_the_work() -> None:
+            span.end = self.loop.time()
+            time_up.set()
+
+        picked_up = threading.Event()
+
+        def work() -> None:
+            picked_up.set()
+            if not time_up.wait(REAL_LIMIT) or self._closed:
+                return
             if not job.set_running_or_notify_cancel():
                 span.outcome = "cancelled"
                 return
@@ -135,17 +202,95 @@ class FakePool(Executor):
                 result = fn(*args, **kwargs)
             except Exception as error:
                 span.outcome = "raised"
-                job.set_exception(error)
+                with self._watching_the_loop():
+                    job.set_exception(error)
             else:
                 span.outcome = "done"
-                job.set_result(result)
+                with self._watching_the_loop():
+                    job.set_result(result)
 
-        loop.call_later(self.seconds, finish)
+        # Thread-safe, so that a job submitted from another thread is timed the same way.
+        self.loop.call_soon_threadsafe(self.loop.call_later, self.seconds, end_of_the_work)
+        self._threads.submit(work)
+        # A worker still on its way out of the executor's queue looks idle to the kit's
+        # loop, which could take the quiet for a deadlock; it picks the job up in
+        # microseconds, and from then on it counts as busy until the job is complete.
+        picked_up.wait(REAL_LIMIT)
         return job
+
+    def on_a_worker(self) -> bool:
+        """Whether the calling thread is one of this pool's workers."""
+        return threading.current_thread() in self.workers
+
+    def on_the_loop_thread(self) -> bool:
+        """Whether the calling thread is the event loop's."""
+        return threading.get_ident() == self._loop_thread
+
+    @contextmanager
+    def _watching_the_loop(self) -> Iterator[None]:
+        """Note every loop.call_soon made by the job's done callbacks on this worker thread.
+
+        asyncio's own futures schedule their callbacks with loop.call_soon, so this also
+        catches an asyncio future completed straight from the worker (future.set_result).
+        call_soon only queues the callback and does not wake the loop; a real loop asleep
+        in select() would never run it. The call is passed on thread-safely, so the test
+        can go on and say what happened. The loop is watched only while the callbacks run
+        on this thread, and calls from the loop's own thread pass straight through.
+        """
+        loop = self.loop
+        original = type(loop).call_soon
+
+        def call_soon(callback: Callable[..., Any], *args: Any, context: Any = None) -> Any:
+            if self.on_the_loop_thread():
+                return original(loop, callback, *args, context=context)
+            self.unsafe_calls.append(learner_location(traceback.extract_stack()) or "")
+            return loop.call_soon_threadsafe(callback, *args, context=context)
+
+        with _COMPLETING:
+            loop.call_soon = call_soon  # type: ignore[method-assign]
+            try:
+                yield
+            finally:
+                del loop.call_soon
+
+    def close(self) -> None:
+        """Let every worker still waiting go without finishing its job (the test is over)."""
+        self._closed = True
+        for time_up in self._time_up:
+            time_up.set()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        # Joined before the kit checks, after teardown, that no loop method is still
+        # replaced: a worker leaves _watching_the_loop before it ends.
+        for worker in self.workers:
+            worker.join(REAL_LIMIT)
+
+
+@pytest.fixture
+def make_pool() -> Iterator[Callable[[float], FakePool]]:
+    """Makes fake pools on the running loop; their worker threads are let go at the end."""
+    pools: list[FakePool] = []
+
+    def make(seconds: float) -> FakePool:
+        pool = FakePool(asyncio.get_running_loop(), seconds)
+        pools.append(pool)
+        return pool
+
+    yield make
+    for pool in pools:
+        pool.close()
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def assert_the_pool_got_a_job(pool: FakePool) -> None:
+    """Fail first, and say so, when checksum never handed the pool any work."""
+    assert pool.submitted, (
+        "checksum never submitted a job to the executor it was given: the pool received "
+        "nothing, so the work ran somewhere else. Submit hash_bytes(data) to that executor "
+        "(executor.submit or loop.run_in_executor(executor, ...)), then await its future."
+    )
 
 
 @asynccontextmanager
@@ -159,13 +304,14 @@ async def alongside(coro: Coroutine[Any, Any, None]) -> AsyncIterator[asyncio.Ta
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def test_the_checksum_arrives_when_the_worker_finishes(exercise, clock):
-    pool = FakePool(seconds=1.234567)
+async def test_the_checksum_arrives_when_the_worker_finishes(exercise, clock, make_pool):
+    pool = make_pool(1.234567)
     digest = await exercise.checksum(b"big file", pool, sha256)
     assert digest == sha256(b"big file"), (
         f"checksum(b'big file') returned {digest!r}; expected {sha256(b'big file')!r}, "
         "the value hash_bytes computed on the pool."
     )
+    assert_the_pool_got_a_job(pool)
     polled_at = [moment for job in pool.jobs for moment in job.polled_at]
     assert len(polled_at) <= 1, pool.timeline.explain(
         f"checksum asked whether the job was done at {len(polled_at)} moments while the "
@@ -181,19 +327,48 @@ async def test_the_checksum_arrives_when_the_worker_finishes(exercise, clock):
     )
 
 
-async def test_the_work_runs_on_the_executor_you_were_given(exercise):
-    pool = FakePool(seconds=1.234567)
+async def test_the_worker_thread_hands_the_result_over_thread_safely(exercise, make_pool):
+    pool = make_pool(1.234567)
     await exercise.checksum(b"big file", pool, sha256)
-    calls = [(getattr(fn, "__name__", fn), args) for fn, args in pool.submitted]
-    assert calls == [("sha256", (b"big file",))], (
-        f"The pool received these jobs: {calls}; expected one job, hash_bytes(b'big file'). "
-        "Submit the work to the executor you were given (executor.submit or "
-        "loop.run_in_executor(executor, ...)), not to asyncio's default threads."
+    assert_the_pool_got_a_job(pool)
+    assert not pool.unsafe_calls, (
+        "When the job finished, its done callback ran on the pool's worker thread (as it "
+        "does with a real pool) and scheduled work on the event loop with loop.call_soon, "
+        f"at {pool.unsafe_calls[0] or 'a line outside your file'}. Completing an asyncio "
+        "future there (future.set_result or set_exception) does that too. call_soon is "
+        "not thread-safe: it does not wake the loop, so with a real pool checksum could "
+        "wait forever. From another thread, use loop.call_soon_threadsafe(...), or let "
+        "asyncio.wrap_future(job) copy the outcome over for you."
     )
 
 
-async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock):
-    pool = FakePool(seconds=1.234567)
+async def test_the_work_runs_on_the_executor_you_were_given(exercise, make_pool):
+    pool = make_pool(1.234567)
+    ran: list[str] = []
+
+    def hash_bytes(data: bytes) -> str:
+        where = (
+            "on the pool you were given"
+            if pool.on_a_worker()
+            else "on the event loop's thread"
+            if pool.on_the_loop_thread()
+            else "on a thread that is not the pool's (asyncio's default threads?)"
+        )
+        ran.append(f"hash_bytes({data!r}) {where}")
+        return sha256(data)
+
+    await exercise.checksum(b"big file", pool, hash_bytes)
+    expected = "hash_bytes(b'big file') on the pool you were given"
+    assert ran == [expected], (
+        f"hash_bytes ran {len(ran)} time(s): {ran}; expected it to run once: {expected}. "
+        f"The pool received {len(pool.submitted)} job(s). Submit the work to the executor "
+        "you were given, once (executor.submit or loop.run_in_executor(executor, ...)), "
+        "and await that job's future."
+    )
+
+
+async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock, make_pool):
+    pool = make_pool(1.234567)
     beats: list[float] = []
 
     async def heartbeat() -> None:
@@ -205,6 +380,7 @@ async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock)
     async with alongside(heartbeat()), pool.timeline.track("checksum"):
         await exercise.checksum(b"big file", pool, sha256)
         returned_at, beats_by_then = clock.now, list(beats)
+    assert_the_pool_got_a_job(pool)
     assert beats_by_then == [0.25, 0.5, 0.75], pool.timeline.explain(
         f"While checksum waited for the pool (t=0 to t={returned_at} s), a heartbeat task "
         f"ticked at {beats_by_then}; expected a tick every 0.25 s: [0.25, 0.5, 0.75].",
@@ -212,14 +388,15 @@ async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock)
     )
 
 
-async def test_an_error_in_the_worker_is_raised_by_checksum(exercise, clock):
-    pool = FakePool(seconds=2.718281)
+async def test_an_error_in_the_worker_is_raised_by_checksum(exercise, clock, make_pool):
+    pool = make_pool(2.718281)
 
     def broken_hash(data: bytes) -> str:
         raise OSError("unreadable block at offset 4096")
 
     with pytest.raises(OSError, match="unreadable block"):
         await exercise.checksum(b"big file", pool, broken_hash)
+    assert_the_pool_got_a_job(pool)
     assert clock.now == 2.718281, (
         f"checksum raised at t={clock.now} s; the worker failed at t=2.718281 s. Let the "
         "job's own exception come out of the await rather than checking on the job now "

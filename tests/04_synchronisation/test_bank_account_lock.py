@@ -1,14 +1,32 @@
-"""Tests for exercises/04_synchronisation/bank_account_lock.py."""
+"""Tests for exercises/04_synchronisation/bank_account_lock.py.
+
+The store's calls take irregular times (a read 0.734213 s, a write 1.290127 s), so a
+deposit that waits by checking a flag every 0.1 s or 0.25 s wakes at a multiple of its
+interval and can't start the moment the one before it ends; the virtual clock counts in
+microseconds, so the times the tests expect are exact.
+"""
 
 import asyncio
+import contextvars
+from typing import Any
 
 import pytest
 
 from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspension
 
+READ = 0.734213
+WRITE = 1.290127
+# One deposit's turn: its read, then its write.
+TURN = 2.02434
+
+# The span of the deposit under way in this context: set by its read, ended by its write.
+# A context variable, not the current task, so that a write the deposit runs in another task
+# (asyncio.shield or create_task copy the context into it) still ends the deposit's span.
+_deposit: contextvars.ContextVar[Span | None] = contextvars.ContextVar("deposit", default=None)
+
 
 class SlowStore:
-    """Keeps a balance; read() and write() each take one second of event-loop time.
+    """Keeps a balance; read() takes READ and write() WRITE seconds of event-loop time.
 
     Every deposit shows on the timeline as one span, from the start of its read to the end
     of its write: while one span is open, the deposit is in its critical section.
@@ -18,7 +36,6 @@ class SlowStore:
         self.balance = 0
         self.timeline = Timeline()
         self.fail_writes = 0
-        self._open: dict[asyncio.Task[object] | None, Span] = {}
 
     def fail_next_write(self) -> None:
         """Make the next write raise ConnectionError instead of saving."""
@@ -27,10 +44,10 @@ class SlowStore:
     async def read(self) -> int:
         span = Span(f"deposit {len(self.timeline.spans) + 1}", asyncio.get_running_loop().time())
         self.timeline.spans.append(span)
-        self._open[asyncio.current_task()] = span
+        _deposit.set(span)
         balance = self.balance
         try:
-            await asyncio.sleep(1)
+            await asyncio.sleep(READ)
         except asyncio.CancelledError:
             self._close(outcome="cancelled")
             raise
@@ -38,30 +55,39 @@ class SlowStore:
 
     async def write(self, balance: int) -> None:
         try:
-            await asyncio.sleep(1)
+            await asyncio.sleep(WRITE)
         except asyncio.CancelledError:
             self._close(outcome="cancelled")
             raise
-        span = self._open.pop(asyncio.current_task(), None)
-        if span is not None:
-            span.end = asyncio.get_running_loop().time()
         if self.fail_writes:
             self.fail_writes -= 1
-            if span is not None:
-                span.outcome = "raised"
+            self._close(outcome="raised")
             raise ConnectionError("the store went away")
-        if span is not None:
-            span.outcome = "done"
+        self._close(outcome="done")
         self.balance = balance
 
     def _close(self, outcome: str) -> None:
-        """End the current deposit's span: it left its critical section early."""
-        span = self._open.pop(asyncio.current_task(), None)
-        if span is not None:
+        """End the current deposit's span: its write is over, or it left early."""
+        span = _deposit.get()
+        _deposit.set(None)
+        if span is not None and span.end is None:
             span.end, span.outcome = asyncio.get_running_loop().time(), outcome
 
 
-async def test_ten_deposits_at_once_all_count(exercise):
+async def deposits_after(account: Any, *amounts: int) -> None:
+    """Run deposits of `amounts` at once; fail with a clear message if they never finish."""
+    try:
+        async with asyncio.timeout(600):
+            await asyncio.gather(*(account.deposit(amount) for amount in amounts))
+    except TimeoutError:
+        raise AssertionError(
+            f"The deposits of {' and '.join(map(str, amounts))} after it were still waiting "
+            "600 s later, so the one before them kept the lock. Release the lock however "
+            "the deposit ends, errors and cancellation included: `async with lock:` does it."
+        ) from None
+
+
+async def test_ten_deposits_at_once_all_count(exercise, clock):
     store = SlowStore()
     account = exercise.Account(store)
     balances = await asyncio.gather(*(account.deposit(10) for _ in range(10)))
@@ -75,6 +101,13 @@ async def test_ten_deposits_at_once_all_count(exercise):
     assert sorted(balances) == list(range(10, 101, 10)), (
         f"The ten deposits returned {sorted(balances)}; expected each to return the balance "
         "it wrote: 10, 20, ..., 100."
+    )
+    assert clock.now == 10 * TURN, store.timeline.explain(
+        f"Ten deposits took {clock.now:g} s; expected {10 * TURN:g} s, ten turns of a "
+        f"{READ} s read and a {WRITE} s write, each starting the moment the one before it "
+        "ended.",
+        "A waiting deposit that checks a flag now and then starts late. Wait on an "
+        "asyncio.Lock: releasing it wakes the next deposit at once.",
     )
 
 
@@ -101,17 +134,20 @@ async def test_a_failed_deposit_raises_and_the_next_deposits_still_work(exercise
         f"A deposit whose write failed changed the balance to {store.balance}."
     )
     started = clock.now
-    # If the failed deposit kept the lock, these two wait forever: a deadlock.
-    await asyncio.gather(account.deposit(7), account.deposit(11))
+    await deposits_after(account, 7, 11)
+    elapsed = round(clock.now - started, 6)  # the clock counts in microseconds
     assert store.balance == 18, store.timeline.explain(
         f"After a failed deposit of 5, deposits of 7 and 11 left a balance of "
         f"{store.balance}; expected 18.",
         "The deposits after a failure must still take turns.",
     )
-    assert clock.now - started == 4, store.timeline.explain(
-        f"Two deposits after the failure took {clock.now - started:g} s; expected 4 s "
-        "(two turns of a 1 s read and a 1 s write).",
-        "Release the lock however the deposit ends: `async with lock:` does it for you.",
+    assert elapsed == 2 * TURN, store.timeline.explain(
+        f"Two deposits after the failure took {elapsed:g} s; expected "
+        f"{2 * TURN:g} s, two turns of a {READ} s read and a {WRITE} s write, the second "
+        "starting the moment the first ended.",
+        "The second deposit started late: a deposit that waits by checking a flag now and "
+        "then notices the turn only at its next check. Wait on an asyncio.Lock instead: "
+        "releasing it wakes the next deposit at once.",
     )
 
 
@@ -119,23 +155,19 @@ async def test_a_cancelled_deposit_lets_the_next_deposits_through(exercise, cloc
     store = SlowStore()
     account = exercise.Account(store)
     cancelled = asyncio.create_task(account.deposit(5))
-    await asyncio.sleep(0.5)  # halfway through its read
+    await asyncio.sleep(0.5)  # during its read
     cancelled.cancel()
     await asyncio.gather(cancelled, return_exceptions=True)
     started = clock.now
-    try:
-        async with asyncio.timeout(60):
-            await asyncio.gather(account.deposit(7), account.deposit(11))
-    except TimeoutError:
-        raise AssertionError(
-            "A deposit was cancelled halfway through its read; the deposits after it were "
-            "still waiting 60 s later, so the cancelled one kept the lock. Release the lock "
-            "however the deposit ends, cancellation included: `async with lock:` does it."
-        ) from None
-    assert (store.balance, clock.now - started) == (18, 4), store.timeline.explain(
-        f"After a cancelled deposit, deposits of 7 and 11 left a balance of {store.balance} "
-        f"after {clock.now - started:g} s; expected 18 after 4 s.",
-        "A cancelled deposit writes nothing; the ones after it still take turns.",
+    await deposits_after(account, 7, 11)
+    elapsed = round(clock.now - started, 6)  # the clock counts in microseconds
+    assert (store.balance, elapsed) == (18, 2 * TURN), store.timeline.explain(
+        f"After a deposit of 5 was cancelled during its read, deposits of 7 and 11 left a "
+        f"balance of {store.balance} after {elapsed:g} s; expected 18 after "
+        f"{2 * TURN:g} s.",
+        "A cancelled deposit stops where it is and writes nothing (don't shield it from "
+        "the cancellation); the ones after it still take turns, each starting the moment "
+        "the one before it ends.",
     )
 
 
@@ -160,13 +192,15 @@ async def test_a_deposit_cancelled_at_any_await_leaves_the_lock_working(exercise
             f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
             f"{run.describe()}. Then {most} deposits were between their read and their write "
             f"at once (at t={when - run.began:g} s of that run).",
-            "A deposit cancelled while it waits for the lock never got it, so it must not "
-            "release it: acquire before the `try` whose `finally` releases, or use "
-            "`async with lock:`.",
+            "Keep the lock until the deposit is really over. A deposit cancelled while it "
+            "waits for the lock never got it, so it must not release it: acquire before "
+            "the `try` whose `finally` releases, or use `async with lock:`. And a write "
+            "shielded from the cancellation goes on after the lock is released.",
         )
         assert store.balance == 11, store.timeline.explain(
             f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
             f"{run.describe()}; the balance ended at {store.balance}, expected 11 (the "
             "cancelled deposit writes nothing, the other two both count).",
-            "Release the lock however a deposit ends, cancellation included.",
+            "Release the lock however a deposit ends, cancellation included. A cancelled "
+            "deposit must not go on to write in the background: don't shield it.",
         )

@@ -125,7 +125,14 @@ async def test_close_hands_out_what_is_left_then_raises_closed_everywhere(exerci
     handoff = exercise.Handoff()
     await handoff.put("a")
     await handoff.close()
-    first = await within_patience(handoff.get(), "get() after close() with 'a' left waited.")
+    try:
+        first = await within_patience(handoff.get(), "get() after close() with 'a' left waited.")
+    except exercise.Closed:
+        raise AssertionError(
+            "get() after put('a'), close() raised Closed; expected it to return 'a'. Items "
+            "already put are still handed out after close(): get() raises Closed only once "
+            "the handoff is closed AND `_items` is empty (and close() must not drop them)."
+        ) from None
     assert first == "a", f"get() after put('a'), close() returned {first!r}; expected 'a'."
     with pytest.raises(exercise.Closed):
         await within_patience(handoff.get(), "get() on a closed, empty handoff waited.")

@@ -24,6 +24,19 @@ def fire(gun) -> None:
         ) from error
 
 
+def nudge(starts: dict[str, float], expected: dict[str, float], otherwise: str) -> str:
+    """The nudge for runners that started at `starts`: lateness first, else `otherwise`."""
+    late = [name for name in expected if starts.get(name, 0) > expected[name]]
+    if starts.keys() == expected.keys() and late and all(starts[n] >= expected[n] for n in starts):
+        return (
+            f"{', '.join(late)} started late: after the gun fired, not in that instant. "
+            "fire() must start every waiting runner the moment it is called: set the event "
+            "right there (Event.set() is a plain method, fine to call from a callback), "
+            "and let wait() await the event rather than check a flag now and then."
+        )
+    return otherwise
+
+
 async def test_every_waiting_runner_starts_the_moment_the_gun_fires(exercise, clock):
     gun = exercise.StartingGun()
     timeline = Timeline()
@@ -38,10 +51,15 @@ async def test_every_waiting_runner_starts_the_moment_the_gun_fires(exercise, cl
         )
         fire(gun)
     starts = {span.label: span.start for span in timeline.spans}
-    assert starts == dict.fromkeys(arrivals, 5), timeline.explain(
+    expected = dict.fromkeys(arrivals, 5.0)
+    assert starts == expected, timeline.explain(
         f"The gun fired at t=5 s, but the runners started at {starts}.",
-        "Every runner waiting must wake the moment the gun fires, not the next time it "
-        "checks a flag. asyncio.Event.wait() returns as soon as someone calls set().",
+        nudge(
+            starts,
+            expected,
+            "Every runner waiting must wake the moment the gun fires, not the next time it "
+            "checks a flag. asyncio.Event.wait() returns as soon as someone calls set().",
+        ),
     )
 
 
@@ -69,10 +87,11 @@ async def test_firing_twice_changes_nothing(exercise, clock):
         fire(gun)
         race.create_task(run(gun, timeline, "Bo", 0))
     starts = {span.label: span.start for span in timeline.spans}
-    assert starts == {"Ada": 1, "Bo": 2}, timeline.explain(
+    expected = {"Ada": 1, "Bo": 2}
+    assert starts == expected, timeline.explain(
         f"The gun fired at t=1 s and again at t=2 s; runners started at {starts}, "
         "expected Ada at 1 s and Bo (who arrived at 2 s) at 2 s.",
-        "Firing a gun that has already fired must change nothing.",
+        nudge(starts, expected, "Firing a gun that has already fired must change nothing."),
     )
 
 
@@ -90,10 +109,36 @@ async def test_a_cancelled_runner_does_not_hold_back_the_others(exercise, clock)
         f"{outcomes[1]!r}. Let CancelledError out of wait()."
     )
     starts = {span.label: span.start for span in timeline.spans}
-    assert starts == {"A": 2, "C": 2}, timeline.explain(
+    expected = {"A": 2, "C": 2}
+    assert starts == expected, timeline.explain(
         f"Runner B was cancelled at t=1 s and the gun fired at t=2 s; the others started "
         f"at {starts}, expected A and C at 2 s. A ended with {outcomes[0]!r}, C with "
         f"{outcomes[2]!r}.",
-        "A runner who leaves must not stop the gun from starting everyone else: don't let "
-        "one runner's cancellation reach something the others wait on too.",
+        nudge(
+            starts,
+            expected,
+            "A runner who leaves must not stop the gun from starting everyone else: don't "
+            "let one runner's cancellation reach something the others wait on too.",
+        ),
+    )
+
+
+async def test_a_runner_waits_however_long_the_gun_takes(exercise, clock):
+    gun = exercise.StartingGun()
+    timeline = Timeline()
+    async with asyncio.TaskGroup() as race:
+        race.create_task(run(gun, timeline, "Ada", 0))
+        await asyncio.sleep(1234.567891)
+        fire(gun)
+    starts = {span.label: span.start for span in timeline.spans}
+    expected = {"Ada": 1234.567891}
+    assert starts == expected, timeline.explain(
+        f"Ada reached the line at t=0 s and the gun fired at t=1234.567891 s, but she "
+        f"started at {starts}.",
+        nudge(
+            starts,
+            expected,
+            "wait() returns only when the gun has fired, however long that takes: no time "
+            "limit of its own, and a timeout is not a start signal.",
+        ),
     )

@@ -1,0 +1,40 @@
+"""Wrong: close() throws away the items still waiting, so they are never handed out."""
+
+import asyncio
+from collections import deque
+
+
+class Closed(Exception):
+    """Raised by get() once the handoff is closed and empty, and by put() after close()."""
+
+
+class Handoff:
+    """Passes items from producers to consumers, oldest first."""
+
+    def __init__(self) -> None:
+        self._items: deque[str] = deque()
+        self._closed = False
+        self._changed = asyncio.Condition()
+
+    async def put(self, item: str) -> None:
+        """Add `item` and wake a consumer waiting for one; raise Closed after close()."""
+        async with self._changed:
+            if self._closed:
+                raise Closed()
+            self._items.append(item)
+            self._changed.notify()
+
+    async def get(self) -> str:
+        """Wait until there is an item and return the oldest; raise Closed if none will come."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: self._items or self._closed)
+            if not self._items:
+                raise Closed()
+            return self._items.popleft()
+
+    async def close(self) -> None:
+        """No more items will come: wake every waiting consumer."""
+        async with self._changed:
+            self._closed = True
+            self._items.clear()  # the items already put were promised to consumers
+            self._changed.notify_all()

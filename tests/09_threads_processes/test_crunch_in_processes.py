@@ -42,7 +42,8 @@ class RecordingPool(ProcessPoolExecutor):
     far has finished in its process, and then they all come back at once, the latest
     first: answers that hand back the results in the order they finish get them in
     reverse, however fast the processes compute. Code that submits one job and awaits it
-    before the next still gets each one back (it is all that was submitted).
+    before the next still gets each one back (it is all that was submitted). With
+    `stagger` set, they come back that many seconds of loop time apart instead.
 
     A job counts as back once the event loop has heard that it finished: the pool tells
     the loop before asyncio's own future does, so code that awaited a job has always heard
@@ -56,6 +57,7 @@ class RecordingPool(ProcessPoolExecutor):
         self.back_before_submit: list[int] = []
         self.submitted_directly = 0
         self.holding = False
+        self.stagger = 0.0
         self._back: list[Future[Any]] = []
         self._held: list[tuple[Future[Any], Future[Any]]] = []
 
@@ -83,16 +85,24 @@ class RecordingPool(ProcessPoolExecutor):
         if self.holding or not all(future.done() for future, _ in self._held):
             return
         held, self._held = self._held, []
-        for future, shown in reversed(held):
-            self._back.append(future)
-            if shown.cancelled():
-                continue
-            if future.cancelled():
-                shown.cancel()
-            elif (error := future.exception()) is not None:
-                shown.set_exception(error)
+        loop = asyncio.get_running_loop()
+        for n, (future, shown) in enumerate(reversed(held)):
+            if self.stagger:
+                loop.call_later(n * self.stagger, self._hand_back, future, shown)
             else:
-                shown.set_result(future.result())
+                self._hand_back(future, shown)
+
+    def _hand_back(self, future: Future[Any], shown: Future[Any]) -> None:
+        """Give the job's outcome to the future that run_in_executor is waiting on."""
+        self._back.append(future)
+        if shown.cancelled():
+            return
+        if future.cancelled():
+            shown.cancel()
+        elif (error := future.exception()) is not None:
+            shown.set_exception(error)
+        else:
+            shown.set_result(future.result())
 
 
 def _tell(loop: asyncio.AbstractEventLoop, callback: Callable[..., Any], *args: Any) -> None:
@@ -219,6 +229,7 @@ async def test_no_blobs_means_no_jobs(exercise, pool, clock):
 
 
 async def test_a_job_s_error_comes_back_from_its_process(exercise, pool):
+    pool.stagger = 0.25  # the failed job comes back first, the other one 0.25 s later
     with pytest.raises(ValueError, match="nothing to fingerprint") as raised:
         await fingerprints(exercise, [b"fine", b""], pool)
     assert type(raised.value) is ValueError, (

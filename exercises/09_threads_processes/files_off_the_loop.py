@@ -6,11 +6,11 @@ coroutine that touches files freezes every other task meanwhile.
 
 - `save_reports(folder, reports)` writes each report `name -> text` to the file
   `folder / f"{name}.txt"`, replacing what was there.
-- `load_reports(folder)` reads every `*.txt` file in `folder` into a dict
-  `name -> text`, keyed by the file name without `.txt`.
+- `load_reports(folder)` reads every `*.txt` file in `folder` (not in its subfolders)
+  into a dict `name -> text`, keyed by the file name without `.txt`.
 
 Both do their file work in worker threads (asyncio.to_thread), every file at the same
-time. An error from the disk (a missing folder, say) is raised as it is.
+time. An error from the disk (saving into a missing folder, say) is raised as it is.
 """
 
 from pathlib import Path

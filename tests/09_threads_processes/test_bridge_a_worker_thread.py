@@ -3,8 +3,8 @@
 The job is a fake blocking library call (see conftest.py): it really blocks its worker
 thread while it "imports", for 1.3 s of the event loop's clock, and the kit's
 blocking-call detector refuses it on the loop's own thread. Each lookup takes 0.25 s on
-the loop. The loop runs in asyncio's debug mode, in which loop.call_soon() made from
-another thread raises RuntimeError instead of working now and then by luck.
+the loop. The kit's loop refuses loop.call_soon() made from another thread (RuntimeError)
+instead of letting it work now and then by luck.
 """
 
 import asyncio
@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 
 LOOKUP_SECONDS, IMPORT_SECONDS = 0.25, 1.3
+# Real seconds on_progress waits, on the loop's thread, for the job to get past report():
+# a thread that only has to come back from call_soon_threadsafe does it in microseconds.
+REPORT_PATIENCE = 2.0
 ADVICE = "the import job blocks while it works; run it with asyncio.to_thread(job, ask, report)"
 
 
@@ -29,6 +32,9 @@ class Settings:
         self.lookups: list[tuple[str, bool]] = []
         self.progress: list[tuple[float, str]] = []
         self.progress_off_the_loop: list[str] = []
+        self.progress_before_report_returned: list[str] = []
+        self.hold_progress_until_report_returns = False
+        self._reports_returned = threading.Semaphore(0)
 
     async def lookup(self, key: str) -> str:
         self.lookups.append((key, asyncio.get_running_loop() is self.loop))
@@ -41,17 +47,29 @@ class Settings:
     def on_progress(self, message: str) -> None:
         if threading.get_ident() != self.loop_thread:
             self.progress_off_the_loop.append(message)
+        # Holds the loop until the job's report() has returned: a report that waits for
+        # on_progress to run never returns meanwhile.
+        elif self.hold_progress_until_report_returns and not self._reports_returned.acquire(
+            timeout=REPORT_PATIENCE
+        ):
+            self.progress_before_report_returned.append(message)
         self.progress.append((self.clock.now, message))
 
+    def report_returned(self) -> None:
+        """Called by the job (in its thread) each time report() has returned."""
+        self._reports_returned.release()
 
-def import_job(library: Any) -> Callable[..., str]:
+
+def import_job(library: Any, settings: Settings) -> Callable[..., str]:
     """The blocking job: asks for the host, imports for 1.3 s, asks for the user."""
 
     def body(ask: Callable[[str], str], report: Callable[[str], None]) -> str:
         host = ask("host")
         report(f"connected to {host}")
+        settings.report_returned()
         library.hold("importing rows", IMPORT_SECONDS)
         report("imported 3 rows")
+        settings.report_returned()
         try:
             user = ask("user")
         except KeyError:
@@ -70,7 +88,9 @@ SETTINGS: dict[str, str | Exception] = {"host": "db.local", "user": "admin"}
 
 async def test_the_job_runs_in_a_thread_and_its_answer_comes_back(exercise, library, clock):
     settings = Settings(clock, SETTINGS)
-    result = await exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
+    result = await exercise.run_job(
+        import_job(library, settings), settings.lookup, settings.on_progress
+    )
     assert result == "admin@db.local: 3 rows", (
         f"run_job returned {result!r}; expected 'admin@db.local: 3 rows', what the job "
         "returns once ask('host') and ask('user') gave it the looked-up values."
@@ -86,7 +106,7 @@ async def test_the_job_runs_in_a_thread_and_its_answer_comes_back(exercise, libr
 
 async def test_every_lookup_runs_on_run_job_s_own_event_loop(exercise, library, clock):
     settings = Settings(clock, SETTINGS)
-    await exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
+    await exercise.run_job(import_job(library, settings), settings.lookup, settings.on_progress)
     assert settings.lookups == [("host", True), ("user", True)], (
         f"The lookups ran as {settings.lookups} (key, on run_job's loop?); expected "
         "[('host', True), ('user', True)]. asyncio.run() in the worker thread starts a "
@@ -97,11 +117,18 @@ async def test_every_lookup_runs_on_run_job_s_own_event_loop(exercise, library, 
 
 async def test_progress_reaches_the_loop_thread_as_soon_as_it_is_reported(exercise, library, clock):
     settings = Settings(clock, SETTINGS)
-    await exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
+    settings.hold_progress_until_report_returns = True
+    await exercise.run_job(import_job(library, settings), settings.lookup, settings.on_progress)
     assert not settings.progress_off_the_loop, (
         f"on_progress was called from the worker thread for {settings.progress_off_the_loop}; "
         "expected every call on the event loop's thread. Hand it over with "
         "loop.call_soon_threadsafe(on_progress, message)."
+    )
+    assert not settings.progress_before_report_returned, (
+        f"report({settings.progress_before_report_returned[0]!r}) did not return until "
+        "on_progress had run on the loop; expected report to hand the call over and return "
+        "at once, without waiting for it. loop.call_soon_threadsafe(on_progress, message) "
+        "queues the call and returns; run_coroutine_threadsafe(...).result() waits."
     )
     imported = LOOKUP_SECONDS + IMPORT_SECONDS
     expected = [(LOOKUP_SECONDS, "connected to db.local"), (imported, "imported 3 rows")]
@@ -114,7 +141,9 @@ async def test_progress_reaches_the_loop_thread_as_soon_as_it_is_reported(exerci
 async def test_a_failed_lookup_raises_its_own_error_inside_the_job(exercise, library, clock):
     missing = KeyError("user")
     settings = Settings(clock, {**SETTINGS, "user": missing})
-    result = await exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
+    result = await exercise.run_job(
+        import_job(library, settings), settings.lookup, settings.on_progress
+    )
     assert result == "nobody@db.local: 3 rows", (
         f"With lookup('user') raising {missing!r}, run_job returned {result!r}; expected "
         "'nobody@db.local: 3 rows': the job catches the KeyError that ask('user') must "
@@ -126,7 +155,7 @@ async def test_an_error_the_job_does_not_catch_comes_out_of_run_job(exercise, li
     outage = ConnectionError("settings store down")
     settings = Settings(clock, {**SETTINGS, "host": outage})
     with pytest.raises(ConnectionError) as raised:
-        await exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
+        await exercise.run_job(import_job(library, settings), settings.lookup, settings.on_progress)
     assert (raised.value, clock.now) == (outage, LOOKUP_SECONDS), (
         f"With lookup('host') raising {outage!r}, run_job raised {raised.value!r} at "
         f"t={clock.now:g} s; expected that very error at t=0.25 s, passed through ask "
@@ -140,7 +169,7 @@ async def test_an_error_the_job_does_not_catch_comes_out_of_run_job(exercise, li
 async def test_cancelling_run_job_ends_it_at_once(exercise, library, clock, cancel_at):
     settings = Settings(clock, SETTINGS)
     task = asyncio.create_task(
-        exercise.run_job(import_job(library), settings.lookup, settings.on_progress)
+        exercise.run_job(import_job(library, settings), settings.lookup, settings.on_progress)
     )
     asyncio.get_running_loop().call_at(cancel_at, task.cancel)
     await asyncio.wait([task])

@@ -75,11 +75,14 @@ async def test_loading_reads_every_txt_report_back_at_the_same_time(
     for name, text in REPORTS.items():
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     (tmp_path / "notes.md").write_text("not a report", encoding="utf-8")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "december.txt").write_text("last year\n", encoding="utf-8")
     with slow_disk(library):
         loaded = await exercise.load_reports(tmp_path)
     assert loaded == REPORTS, (
-        f"load_reports(folder) returned {loaded!r}; expected {REPORTS!r}: every *.txt file, "
-        "keyed by its name without '.txt' (notes.md is not a report)."
+        f"load_reports(folder) returned {loaded!r}; expected {REPORTS!r}: every *.txt file "
+        "in the folder itself, keyed by its name without '.txt' (notes.md is not a report, "
+        "and archive/december.txt is in a subfolder: glob, not rglob)."
     )
     assert clock.now == OPEN_SECONDS, library.timeline.explain(
         f"Loading three reports took {clock.now:g} s of event-loop time; expected "
@@ -113,7 +116,7 @@ async def test_nothing_to_save_or_load_takes_no_time(exercise, library, tmp_path
     )
 
 
-async def test_a_missing_folder_raises_the_disk_s_error(exercise, library, tmp_path):
+async def test_saving_into_a_missing_folder_raises_the_disk_s_error(exercise, library, tmp_path):
     missing = tmp_path / "no-such-folder"
     with slow_disk(library), pytest.raises(FileNotFoundError) as raised:
         await exercise.save_reports(missing, {"june": "hot\n"})

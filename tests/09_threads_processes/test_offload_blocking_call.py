@@ -163,3 +163,19 @@ async def test_cancelling_forecasts_stops_waiting_at_once(
         "cancelled at once. A thread cannot be stopped, but nobody has to wait for it: "
         "let the CancelledError out."
     )
+
+
+@pytest.mark.parametrize("cancel_at", [0, 0.25])
+async def test_cancelling_forecast_stops_waiting_at_once(exercise, library, clock, cancel_at):
+    client = Client(library, WEATHER)
+    task = asyncio.create_task(exercise.forecast(client, "Oslo"))
+    asyncio.get_running_loop().call_at(cancel_at, task.cancel)
+    await asyncio.wait([task])
+    ended_at = clock.now
+    await library.finished()  # the abandoned thread runs out on its own
+    assert (task.cancelled(), ended_at) == (True, cancel_at), (
+        f"forecast(client, 'Oslo'), a 1.3 s call, was cancelled at t={cancel_at:g} s and "
+        f"ended at t={ended_at:g} s, {'cancelled' if task.cancelled() else 'not cancelled'}; "
+        "expected it to end cancelled at once. Its thread goes on alone; nobody has to "
+        "wait for it."
+    )

@@ -9,7 +9,9 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,15 +21,17 @@ from grader.inside.testing import task_outcome
 PATIENCE = 60
 # -S skips the site module: the programs start in half the time.
 PYTHON = [sys.executable, "-S", "-X", "utf8", "-c"]
-SHOUT = "import sys; sys.stdout.write(sys.stdin.read().upper()); sys.exit(3)"
+# Also writes a warning to its standard error, which is not part of the output.
+SHOUT = (
+    "import sys; sys.stderr.write('a warning\\n'); sys.stdout.write(sys.stdin.read().upper()); "
+    "sys.exit(3)"
+)
 # Answers line by line, as it reads: its output fills the pipe while input still comes in.
 SHOUT_EACH_LINE = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line.upper())"
 
 
-def hangs(pid_file: Path) -> list[str]:
-    """A program that notes its process id in `pid_file`, then sleeps for a minute."""
-    code = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
-    return [*PYTHON, code]
+# Sleeps for a minute.
+HANGS = [*PYTHON, "import time; time.sleep(60)"]
 
 
 def still_running(pid: int) -> bool:
@@ -41,6 +45,62 @@ def still_running(pid: int) -> bool:
     except OSError:
         return True
     return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+class Programs:
+    """Records each process that asyncio.create_subprocess_exec starts, and whether it was killed.
+
+    Whether run waited for a killed program is read from its Process object: its returncode
+    is set only once asyncio has collected the exit, which `await process.wait()` waits for.
+    Looking at the process from outside would race the kernel, which takes a moment to end
+    a killed process.
+    """
+
+    def __init__(self) -> None:
+        self.started: list[asyncio.subprocess.Process] = []
+        self.signalled: set[int] = set()
+
+    async def exec(self, *args: Any, **kwargs: Any) -> asyncio.subprocess.Process:
+        process = await CREATE_SUBPROCESS_EXEC(*args, **kwargs)
+        self.started.append(process)
+        for name in ("kill", "terminate", "send_signal"):
+            setattr(process, name, self._noting(process, getattr(process, name)))
+        return process
+
+    def _noting(self, process: asyncio.subprocess.Process, stop: Callable[..., None]) -> Any:
+        def stopping(*args: Any) -> None:
+            self.signalled.add(process.pid)
+            stop(*args)
+
+        return stopping
+
+    def check_stopped(self, how: str) -> None:
+        """Fail unless every program started was stopped and its exit collected by run."""
+        for process in self.started:
+            pid, ended = process.pid, process.returncode is not None
+            stop_for_good(pid)
+            assert ended or pid in self.signalled, (
+                f"run {how}, but the program is still running. Giving up on a program does "
+                "not stop it: process.kill(), then `await process.wait()`, in a `finally` (or "
+                "an `except` that re-raises), so that it stops however run ends."
+            )
+            assert ended, (
+                f"run {how} and killed the program, but did not wait until it had ended: "
+                "process.kill() only sends a signal, and the program takes a moment to go. "
+                "`await process.wait()` after the kill, so that run ends after the program."
+            )
+
+
+CREATE_SUBPROCESS_EXEC = asyncio.create_subprocess_exec
+
+
+@pytest.fixture
+def programs(monkeypatch: pytest.MonkeyPatch) -> Programs:
+    """Every program the test starts, through asyncio.create_subprocess_exec."""
+    made = Programs()
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", made.exec)
+    monkeypatch.setattr(asyncio.subprocess, "create_subprocess_exec", made.exec)
+    return made
 
 
 STUCK_ON_A_PIPE = (
@@ -73,10 +133,13 @@ def stop_for_good(pid: int) -> None:
 
 
 async def test_the_exit_code_and_the_output_come_back(exercise, clock):
-    result = await run_in_time(exercise, [*PYTHON, SHOUT], "héllo, wörld\n", 10)
-    assert result == (3, "HÉLLO, WÖRLD\n"), (
-        f"A program that prints its input in capitals and exits with 3 was given "
-        f"'héllo, wörld\\n'; run returned {result!r}, expected (3, 'HÉLLO, WÖRLD\\n')."
+    text = "  héllo, wörld\n\n"
+    result = await run_in_time(exercise, [*PYTHON, SHOUT], text, 10)
+    assert result == (3, text.upper()), (
+        "A program that prints its input in capitals (and 'a warning' to its standard "
+        f"error) and exits with 3 was given {text!r}; run returned {result!r}, expected "
+        f"{(3, text.upper())!r}: the exit code, and the standard output exactly as written, "
+        "decoded from UTF-8 (what the program writes to stderr is not part of it)."
     )
     assert clock.now == 0, f"The program ran and exited, yet run returned at t={clock.now:g} s."
 
@@ -96,10 +159,9 @@ async def test_a_large_input_and_output_do_not_get_stuck(exercise):
     )
 
 
-async def test_a_program_that_hangs_is_killed_at_the_deadline(exercise, clock, tmp_path):
-    pid_file = tmp_path / "pid"
+async def test_a_program_that_hangs_is_killed_at_the_deadline(exercise, clock, programs):
     try:
-        result = await run_in_time(exercise, hangs(pid_file), "", 2.5, NOT_STOPPED)
+        result = await run_in_time(exercise, HANGS, "", 2.5, NOT_STOPPED)
     except TimeoutError:
         pass
     else:
@@ -110,28 +172,15 @@ async def test_a_program_that_hangs_is_killed_at_the_deadline(exercise, clock, t
     assert clock.now == 2.5, (
         f"The deadline was 2.5 s, and run gave up at t={clock.now:g} s; expected t=2.5 s."
     )
-    pid = int(pid_file.read_text())
-    running = still_running(pid)
-    stop_for_good(pid)
-    assert not running, (
-        "run raised TimeoutError, but the program is still running. Giving up on a program "
-        "does not stop it: process.kill(), then `await process.wait()`."
-    )
+    programs.check_stopped("raised TimeoutError")
 
 
-async def test_cancelling_run_kills_the_program(exercise, tmp_path):
-    pid_file = tmp_path / "pid"
-    task = asyncio.create_task(exercise.run(hangs(pid_file), "", 30))
+async def test_cancelling_run_kills_the_program(exercise, programs):
+    task = asyncio.create_task(exercise.run(HANGS, "", 30))
     await asyncio.sleep(1.3)
     task.cancel()
     await asyncio.wait({task})
     assert task.cancelled(), (
         f"run was cancelled at t=1.3 s and {task_outcome(task)}; expected it to end cancelled."
     )
-    pid = int(pid_file.read_text())
-    running = still_running(pid)
-    stop_for_good(pid)
-    assert not running, (
-        "run was cancelled, but its program is still running. Kill it, and wait for it, in "
-        "a `finally` (or an `except` that re-raises), so that it stops however run ends."
-    )
+    programs.check_stopped("was cancelled")

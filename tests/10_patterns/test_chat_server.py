@@ -113,15 +113,31 @@ async def test_a_message_reaches_everyone_else_but_not_its_sender(exercise):
         alice = await room.join("alice")
         bob = await room.join("bob")
         carol = await room.join("carol")
-        alice.say("hello, room")
+        alice.say("  hello, room ")
         heard = [await bob.hear(), await carol.hear()]
         echo = await alice.hear_nothing_more()
-    assert heard == ["alice: hello, room"] * 2, (
-        f"alice said 'hello, room'; bob and carol heard {heard!r}, expected 'alice: hello, "
-        "room' each (None: nothing came)."
+    assert heard == ["alice:   hello, room "] * 2, (
+        f"alice said '  hello, room '; bob and carol heard {heard!r}, expected "
+        "'alice:   hello, room ' each (None: nothing came): the message as it was sent, "
+        "spaces and all, without its newline."
     )
     assert echo is None, (
-        f"alice said 'hello, room' and heard {echo!r} back; the sender hears nothing."
+        f"alice said '  hello, room ' and heard {echo!r} back; the sender hears nothing."
+    )
+
+
+async def test_a_last_line_without_a_newline_goes_out_as_a_whole_line(exercise):
+    async with chat_room(exercise) as room:
+        alice = await room.join("alice")
+        bob = await room.join("bob")
+        bob.stream.writer.write(b"bye")
+        bob.stream.writer.write_eof()  # "bye" is bob's last line, and it has no newline
+        heard = [await alice.hear(), await alice.hear()]
+    assert heard == ["bob: bye", "* bob left"], (
+        f"bob sent 'bye' with no newline and ended his stream; alice heard {heard!r}, "
+        "expected 'bob: bye' and then '* bob left' ('': a line without its newline). Every "
+        "line the server sends ends with a newline: take the message without its newline, "
+        "if it has one, and add one to what you send."
     )
 
 
@@ -202,6 +218,33 @@ async def test_a_client_that_never_reads_is_cut_off_and_holds_up_nobody(exercise
     assert heard_at == 0.25 * (bursts - 1), (
         f"alice's last burst came at t={0.25 * (bursts - 1):g} s, and bob heard its last line "
         f"at t={heard_at:g} s."
+    )
+
+
+async def test_a_queue_holds_queue_limit_lines_and_one_more_cuts_its_client_off(exercise):
+    # Lines that arrive in one piece are shared out before any client's sender runs, so
+    # each of bob's and carol's queues holds every line of a burst at once.
+    async with chat_room(exercise, queue_limit=3) as room:
+        alice = await room.join("alice")
+        bob = await room.join("bob")
+        carol = await room.join("carol")
+        alice.say("one", "two", "three")
+        full = [[await chatter.hear() for _ in range(3)] for chatter in (bob, carol)]
+        quiet = await alice.hear_nothing_more()
+        alice.say("1", "2", "3", "4")
+        over = sorted([await alice.hear(), await alice.hear()], key=str)
+    three = ["alice: one", "alice: two", "alice: three"]
+    assert (full, quiet) == ([three, three], None), (
+        f"With queue_limit=3, alice sent three lines at once; bob and carol heard {full!r}, "
+        f"and alice heard {quiet!r} (None: nothing); expected all three lines each, and "
+        "nobody cut off: a queue of at most 3 lines has room for three."
+    )
+    assert over == ["* bob left", "* carol left"], (
+        f"With queue_limit=3, alice then sent four lines at once, and heard {over!r}; "
+        "expected '* bob left' and '* carol left' (None: nothing came): the fourth line "
+        "found each of their queues full with 3 lines, so both are cut off. A queue holds "
+        "at most queue_limit lines: asyncio.Queue(queue_limit), and QueueFull from "
+        "put_nowait means cut off."
     )
 
 

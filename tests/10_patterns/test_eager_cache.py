@@ -28,9 +28,15 @@ class Cache(dict[str, Any]):
     def __init__(self, events: list[str], *args: Any) -> None:
         super().__init__(*args)
         self.events = events
+        # Each lookup: the key, the task that made it, and whether the loop's task
+        # factory was asyncio.eager_task_factory at that moment.
+        self.lookups: list[tuple[object, asyncio.Task[Any] | None, bool]] = []
 
     def __contains__(self, key: object) -> bool:
         self.events.append(f"looked up {key}")
+        factory = asyncio.get_running_loop().get_task_factory()
+        eager = factory is asyncio.eager_task_factory  # type: ignore[attr-defined]  # 3.12+
+        self.lookups.append((key, asyncio.current_task(), eager))
         return super().__contains__(key)
 
 
@@ -72,6 +78,22 @@ async def test_cached_keys_are_answered_inside_create_task(exercise, clock):
         "asyncio.eager_task_factory before creating them."
     )
     assert (source.fetched, cache["c"], clock.now) == (["c"], "fetched c", 1.3)
+    caller = asyncio.current_task()
+    in_caller = [key for key, task, _ in cache.lookups if task is caller]
+    tasks = {task for _, task, _ in cache.lookups if task is not caller}
+    one_task_per_key = (
+        f"lookup_all looked up {in_caller} in its own task and the rest in {len(tasks)} "
+        "task(s); expected every key looked up in a task of its own, one per key in the "
+        "TaskGroup: a cache hit gets a task too, and the eager factory lets it finish at once."
+    )
+    assert not in_caller, one_task_per_key
+    assert len(tasks) == 3, one_task_per_key
+    not_eager = [key for key, _, eager in cache.lookups if not eager]
+    assert not not_eager, (
+        f"When {not_eager} were looked up, the loop's task factory was not "
+        "asyncio.eager_task_factory; expected it set while lookup_all creates its tasks "
+        "(loop.set_task_factory(asyncio.eager_task_factory))."
+    )
 
 
 async def test_misses_are_fetched_at_the_same_time(exercise, clock):

@@ -30,6 +30,8 @@ class Pool:
         self.timeline = Timeline()
         self.handled_by: dict[str, str] = {}
         self.signal_missing_at: list[float] = []
+        self.handled_inside_kill_at: list[float] = []
+        self.serving: asyncio.Task[Any] | None = None
         self.errors = {"bad": ValueError("bad request")}
 
     def submit(self, payload: str) -> asyncio.Future[Any]:
@@ -52,18 +54,42 @@ class Pool:
         def send() -> None:
             if signal.getsignal(signal.SIGUSR1) in (signal.SIG_DFL, None):
                 self.signal_missing_at.append(asyncio.get_running_loop().time())
-            else:
-                os.kill(os.getpid(), signal.SIGUSR1)
+                return
+            before = self.serving.cancelling() if self.serving else 0
+            os.kill(os.getpid(), signal.SIGUSR1)
+            # A loop's signal handler runs later, as a callback of the loop; a handler
+            # installed with signal.signal() runs right here, before os.kill returns.
+            if self.serving and self.serving.cancelling() > before:
+                self.handled_inside_kill_at.append(asyncio.get_running_loop().time())
 
         asyncio.get_running_loop().call_at(when, send)
 
+    def check_handler_at(self, when: float) -> None:
+        """At loop time `when`, note it if serve has no SIGUSR1 handler installed."""
+
+        def check() -> None:
+            if signal.getsignal(signal.SIGUSR1) in (signal.SIG_DFL, None):
+                self.signal_missing_at.append(asyncio.get_running_loop().time())
+
+        asyncio.get_running_loop().call_at(when, check)
+
     async def serve(self, workers: int) -> int:
+        self.serving = asyncio.current_task()
         try:
             answered: int = await self.exercise.serve(self.requests, self.handle, workers)
         finally:
             assert not self.signal_missing_at, (
                 f"At t={self.signal_missing_at[0]:g} s serve had no handler for SIGUSR1 "
-                "installed. Install one with loop.add_signal_handler(signal.SIGUSR1, ...)."
+                "installed. Install one with loop.add_signal_handler(signal.SIGUSR1, ...), "
+                "and keep it until serve ends: meanwhile a SIGUSR1 with no handler ends the "
+                "whole process."
+            )
+            assert not self.handled_inside_kill_at, (
+                f"At t={self.handled_inside_kill_at[0]:g} s SIGUSR1's handler ran the moment "
+                "the signal arrived, in the middle of whatever the loop was doing: it was "
+                "installed with signal.signal(). Install it with "
+                "loop.add_signal_handler(signal.SIGUSR1, ...), as the task says: the loop "
+                "then runs it as one of its own callbacks, where asyncio calls are safe."
             )
             assert not asyncio.get_running_loop().remove_signal_handler(signal.SIGUSR1), (
                 "serve left its SIGUSR1 handler installed. Remove it when serve ends, "
@@ -119,6 +145,7 @@ async def test_the_signal_lets_requests_in_hand_finish_and_starts_no_more(exerci
     pool = Pool(exercise)
     replies = [pool.submit(payload) for payload in "abcd"]
     pool.signal_at(1.3)
+    pool.check_handler_at(1.75)  # while 'a' and 'b' are still being answered
     answered = await pool.serve(workers=2)
     assert replies_of(replies) == ["'A'", "'B'", "waiting", "waiting"], pool.timeline.explain(
         f"With SIGUSR1 at t=1.3 s while two workers handled 'a' and 'b' (2.5 s each), the "

@@ -13,28 +13,77 @@ from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension
 
 
 class Requests:
-    """Requests through one limiter, recording when each got in."""
+    """Requests through one limiter, recording when each arrived and when it got in."""
 
     def __init__(self, limiter: object) -> None:
         self.limiter = limiter
         self.timeline = Timeline()
+        self.arrived: list[str] = []
         self.started: dict[str, float] = {}
 
     async def request(self, label: str, arrive_at: float = 0, seconds: float = 0.25) -> None:
         await asyncio.sleep(arrive_at)
+        self.arrived.append(label)
         async with self.limiter:  # type: ignore[attr-defined]
             self.started[label] = round(asyncio.get_running_loop().time(), 6)
             async with self.timeline.track(label):
                 await asyncio.sleep(seconds)
 
-    def explain(self, expected: dict[str, float], rate: int, per: float) -> str:
+    def explain(
+        self, expected: dict[str, float], rate: int, per: float, hint: str | None = None
+    ) -> str:
+        """The timeline, and a hint chosen by what went wrong (or the one given)."""
         return self.timeline.explain(
-            f"With {rate} requests allowed per {per:g} s, the requests started at "
-            f"{self.started}; expected {expected}.",
+            f"With {rate} request{'s' * (rate != 1)} allowed per {per:g} s, the requests "
+            f"started at {self.started}; expected {expected}.",
+            hint or self._crowded(rate, per) or self._overtaken() or self._late(per),
+        )
+
+    def _crowded(self, rate: int, per: float) -> str:
+        """A hint if more than `rate` requests started within `per` seconds."""
+        starts = sorted(self.started.values())
+        for first, last in zip(starts, starts[rate:], strict=False):
+            if last - first < per - 1e-9:
+                when = (
+                    f"at t={first:g} s"
+                    if first == last
+                    else (f"between t={first:g} s and t={last:g} s")
+                )
+                return (
+                    f"{rate + 1} requests started {when}, within {per:g} s; at most {rate} "
+                    "may. A permission comes back "
+                    f"{per:g} s after it was taken, not at the start of a new window nor "
+                    "when its request ends."
+                )
+        return ""
+
+    def _overtaken(self) -> str:
+        """A hint if a request got in before one that had arrived earlier and was waiting."""
+        got_in = [label for label in self.arrived if label in self.started]
+        for n, earlier in enumerate(got_in):
+            for later in got_in[n + 1 :]:
+                if self.started[later] < self.started[earlier]:
+                    return (
+                        f"{later!r} got in at t={self.started[later]:g} s, ahead of "
+                        f"{earlier!r}, which had arrived before it and got in only at "
+                        f"t={self.started[earlier]:g} s. Waiting requests start in the order "
+                        "they arrived: hand a permission that comes back to the request "
+                        "that has waited longest, so a newcomer cannot take it first "
+                        "(asyncio.Semaphore is fair; a Queue.get() can be overtaken)."
+                    )
+        return ""
+
+    def _late(self, per: float) -> str:
+        return (
             f"A permission must come back {per:g} s after it was taken, not when its "
             "request ends: schedule its release when you take it (loop.call_at or "
-            "loop.call_later).",
+            "loop.call_later)."
         )
+
+    async def all_given_back(self, per: float) -> None:
+        """Wait until the last permission taken has come back, so no release is left over."""
+        last = max(self.started.values(), default=0)
+        await asyncio.sleep(max(0, last + per - asyncio.get_running_loop().time()))
 
 
 async def run_all(*requests: object) -> None:
@@ -48,6 +97,7 @@ async def test_seven_requests_at_once_start_three_per_window(exercise):
     await run_all(*(requests.request(f"r{n}") for n in range(7)))
     expected = {"r0": 0, "r1": 0, "r2": 0, "r3": 2.5, "r4": 2.5, "r5": 2.5, "r6": 5.0}
     assert requests.started == expected, requests.explain(expected, 3, 2.5)
+    await requests.all_given_back(2.5)
 
 
 async def test_a_slow_request_does_not_hold_its_permission(exercise):
@@ -55,6 +105,7 @@ async def test_a_slow_request_does_not_hold_its_permission(exercise):
     await run_all(*(requests.request(f"r{n}", seconds=4) for n in range(5)))
     expected = {"r0": 0, "r1": 0, "r2": 1.3, "r3": 1.3, "r4": 2.6}
     assert requests.started == expected, requests.explain(expected, 2, 1.3)
+    await requests.all_given_back(1.3)
 
 
 async def test_irregular_arrivals_wait_for_the_oldest_permission(exercise):
@@ -64,6 +115,7 @@ async def test_irregular_arrivals_wait_for_the_oldest_permission(exercise):
     await run_all(*(requests.request(label, at) for label, at in arrivals.items()))
     expected = {"a": 0, "b": 0.25, "c": 1.3, "d": 1.55, "e": 2.6, "f": 2.85}
     assert requests.started == expected, requests.explain(expected, 2, 1.3)
+    await requests.all_given_back(1.3)
 
 
 async def test_a_request_that_fails_still_uses_up_its_permission(exercise):
@@ -73,7 +125,15 @@ async def test_a_request_that_fails_still_uses_up_its_permission(exercise):
             raise OSError("refused")
     requests = Requests(limiter)
     await requests.request("retry")
-    assert requests.started == {"retry": 2.5}, requests.explain({"retry": 2.5}, 1, 2.5)
+    given_back_early = (
+        "A request that raised used up its permission all the same: it comes back 2.5 s "
+        "after it was taken, however the request ends. Do not give it back in __aexit__."
+    )
+    early = requests.started.get("retry", 2.5) < 2.5
+    assert requests.started == {"retry": 2.5}, requests.explain(
+        {"retry": 2.5}, 1, 2.5, given_back_early if early else None
+    )
+    await requests.all_given_back(2.5)
 
 
 async def test_a_request_cancelled_at_any_await_gives_back_only_what_it_took(exercise):
@@ -86,6 +146,7 @@ async def test_a_request_cancelled_at_any_await_gives_back_only_what_it_took(exe
         await asyncio.sleep(0)
         last = asyncio.create_task(requests.request("c"))
         await asyncio.wait([first, cancelled, last], timeout=30)
+        await requests.all_given_back(2.5)
         return {label: round(at - began, 6) for label, at in requests.started.items()}
 
     for run in await cancel_at_each_suspension(three_requests_one_per_2_5_seconds):

@@ -53,6 +53,25 @@ def failures(group: BaseExceptionGroup[Any]) -> list[BaseException]:
     return list(group.exceptions)
 
 
+def attempts_of(site: FakeSite, url: str) -> list[tuple[float, float | None, str]]:
+    """(start, end, outcome) of each attempt to fetch `url`, rounded to the microsecond."""
+    return [
+        (round(span.start, 6), None if span.end is None else round(span.end, 6), span.outcome)
+        for span in site.timeline.spans
+        if span.label.startswith(f"{url} #")
+    ]
+
+
+def group_message(group: BaseExceptionGroup[Any], failed: int) -> str:
+    """Why the group's message is wrong, or '' when it reads '<failed> pages failed'."""
+    expected = f"{failed} pages failed"
+    if group.message == expected:
+        return ""
+    return (
+        f"crawl raised an ExceptionGroup with the message {group.message!r}; expected {expected!r}."
+    )
+
+
 async def test_every_reachable_page_is_fetched_exactly_once(exercise, clock):
     site = FakeSite(
         {"home": ["a", "b", "a"], "a": ["b", "home", "c"], "b": ["c", "c"], "c": ["home"]}
@@ -134,6 +153,14 @@ async def test_a_page_that_keeps_failing_is_tried_attempts_times_then_reported(e
         f"{failures(raised.value)!r}; expected an ExceptionGroup holding just the last "
         f"attempt's error, {errors[2]!r}."
     )
+    assert not group_message(raised.value, 1), group_message(raised.value, 1)
+    down = attempts_of(site, "down")
+    expected_down = [(1, 1.25, "raised"), (1.25, 1.5, "raised"), (1.5, 1.75, "raised")]
+    assert down == expected_down, site.timeline.explain(
+        f"The attempts to fetch 'down' ran as {down} (start, end, outcome); expected "
+        f"{expected_down}: each ConnectionError retried at once.",
+        "Retry straight away, without sleeping first: the task asks for no back-off.",
+    )
     assert site.calls == {"home": 1, "down": 3, "a": 1, "b": 1}, site.timeline.explain(
         f"The pages were fetched this many times: {site.calls}; expected 'down' 3 times "
         "(attempts=3) and every other page once: one failed page must not stop the crawl.",
@@ -156,6 +183,18 @@ async def test_only_network_errors_and_timeouts_are_retried(exercise):
         "(a ValueError is not worth retrying), 'flaky' and 'slow' twice (attempts=2)."
     )
     assert len(got) == 2, f"crawl raised {raised.value!r}; expected two failed pages."
+    assert not group_message(raised.value, 2), group_message(raised.value, 2)
+    retried = {url: attempts_of(site, url) for url in ("flaky", "slow")}
+    expected_retries = {
+        "flaky": [(1, 1.25, "raised"), (1.25, 2.25, "done")],
+        "slow": [(1, 2.3, "cancelled"), (2.3, 3.6, "cancelled")],
+    }
+    assert retried == expected_retries, site.timeline.explain(
+        f"The attempts ran as {retried} (start, end, outcome); expected {expected_retries}: "
+        "a failed attempt is tried again at once, and every attempt gets the same "
+        "fetch_timeout=1.3 s.",
+        "Retry straight away, with a fresh `asyncio.timeout(fetch_timeout)` around each call.",
+    )
     assert bug in got, f"crawl raised {got!r}; expected the ValueError itself among them."
     assert any(type(error) is TimeoutError for error in got), (
         f"crawl raised {got!r}; expected a TimeoutError for 'slow', whose two fetches hung."

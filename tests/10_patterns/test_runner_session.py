@@ -8,6 +8,7 @@ made. Coroutines handed in as steps but never run are closed by the test, so tha
 """
 
 import asyncio
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,11 +21,16 @@ from grader.inside.virtual_clock import VirtualClockLoop
 class LoopFactory:
     """Makes virtual-clock loops and remembers them."""
 
-    def __init__(self) -> None:
+    def __init__(self, task_order: str | None = None) -> None:
         self.loops: list[VirtualClockLoop] = []
+        self.task_order = task_order
 
     def __call__(self) -> VirtualClockLoop:
         loop = VirtualClockLoop()
+        if self.task_order == "creation":
+            # A set of this loop's tasks lists them in the order they were created (see
+            # grader.inside.testing.set_order_of_new_tasks), not sorted by luck.
+            loop.task_hashes = itertools.cycle(range(8))
         self.loops.append(loop)
         return loop
 
@@ -92,7 +98,27 @@ def test_a_background_task_keeps_running_through_the_later_steps(exercise):
     assert started[0].cancelled(), "Closing the loop should have cancelled the heartbeat."
 
 
-def test_errors_nobody_can_catch_go_to_your_handler(exercise):
+def test_still_running_lists_the_tasks_left_by_name_sorted(exercise):
+    factory = LoopFactory(task_order="creation")
+    started: list[asyncio.Task[Any]] = []
+
+    async def start_tasks() -> None:
+        for name in ("watcher", "heartbeat", "done-soon", "cleanup"):
+            idle = asyncio.sleep(0.25) if name == "done-soon" else asyncio.Event().wait()
+            started.append(asyncio.create_task(idle, name=name))
+
+    with closing_unrun([start_tasks(), asyncio.sleep(1.3)]) as steps:
+        report = exercise.run_steps(steps, factory)
+    expected = ["cleanup", "heartbeat", "watcher"]
+    assert report.still_running == expected, (
+        "The first step started tasks named 'watcher', 'heartbeat', 'done-soon' (done at "
+        f"t=0.25 s) and 'cleanup'; after the last step still_running was "
+        f"{report.still_running}; expected {expected}: the names of the tasks still "
+        "running, sorted (asyncio.all_tasks(loop) is a set, in no useful order)."
+    )
+
+
+def test_errors_nobody_can_catch_go_to_your_handler(exercise, caplog):
     factory = LoopFactory()
     late, early = KeyError("late callback"), ValueError("early callback")
 
@@ -118,6 +144,12 @@ def test_errors_nobody_can_catch_go_to_your_handler(exercise):
         "each one as context['exception']."
     )
     assert report.results == ["done"]
+    logged = [record.getMessage() for record in caplog.records if record.name == "asyncio"]
+    assert not logged, (
+        f"The loop still logged {logged!r}. Your handler replaces the default one, which "
+        "logs; keep each error in complaints instead of also passing it on to "
+        "loop.default_exception_handler(context)."
+    )
 
 
 def test_a_failing_step_is_raised_and_the_rest_do_not_run(exercise):

@@ -2,7 +2,7 @@
 
 The job sleeps through a list of gaps, calling progress() after each, and then either
 returns a result object or goes quiet for good. Gaps and limits are odd numbers (0.25,
-1.3, 1.5 s) so that an answer that checks on the job now and then misses the moment.
+1.3, 1.5, 3.37 s) so that an answer that checks on the job now and then misses the moment.
 """
 
 import asyncio
@@ -84,13 +84,15 @@ async def test_a_job_that_goes_quiet_is_stopped_idle_seconds_after_its_last_prog
 
 async def test_the_deadline_stops_a_job_however_busy_it_is(exercise, clock):
     await asyncio.sleep(1)
-    job = Job([0.25] * 40)
-    when = await timed_out_at(exercise, job, 1.5, deadline=3.5)
-    assert when == 3.5, job.timeline.explain(
-        f"A job making progress every 0.25 s, started at t=1 s with deadline=3.5, "
+    # Progress at t=1.3, 1.75, 1.95, 2.3, ..., 3.25, 3.6: the deadline falls between two.
+    job = Job([0.3, 0.45, 0.2, 0.35] * 10)
+    when = await timed_out_at(exercise, job, 1.5, deadline=3.37)
+    assert when == 3.37, job.timeline.explain(
+        f"A job making progress every 0.2 to 0.45 s, started at t=1 s with deadline=3.37, "
         f"{'finished' if when is None else f'timed out at t={when:g} s'}; expected "
-        "TimeoutError at t=3.5 s. `deadline` is a moment on the loop's clock, not a "
-        "number of seconds from now.",
+        "TimeoutError at t=3.37 s, between two of its progress calls. `deadline` is a "
+        "moment on the loop's clock, not a number of seconds from now, and it is kept "
+        "whether or not the job calls progress().",
         "asyncio.timeout_at(deadline) gives up at that moment of loop.time().",
     )
     assert job.outcome == "cancelled", f"the job {job.outcome}; expected it cancelled."

@@ -1,0 +1,70 @@
+"""Wrong: installs the handler with signal.signal, not loop.add_signal_handler."""
+
+import asyncio
+import functools
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Request:
+    """Work for the pool, and the future its requester awaits for the answer."""
+
+    payload: str
+    reply: asyncio.Future[Any]
+
+
+async def serve(
+    requests: asyncio.Queue[Request], handle: Callable[[str], Awaitable[Any]], workers: int
+) -> int:
+    """Answer requests with `workers` workers until SIGUSR1; return how many were answered."""
+    me = asyncio.current_task()
+    assert me is not None
+    signalled = False
+    answered = 0
+
+    def on_signal() -> None:
+        nonlocal signalled
+        signalled = True
+        me.cancel()
+
+    async def answer(request: Request) -> None:
+        nonlocal answered
+        try:
+            result = await handle(request.payload)
+        except Exception as error:
+            settle = functools.partial(request.reply.set_exception, error)
+        else:
+            settle = functools.partial(request.reply.set_result, result)
+        try:
+            settle()
+        except asyncio.InvalidStateError:  # the requester gave up and cancelled its reply
+            return
+        answered += 1
+
+    async def work() -> None:
+        while True:
+            request = await requests.get()  # an idle worker is cancelled here, taking nothing
+            answering = asyncio.ensure_future(answer(request))
+            try:
+                # The shield takes the worker's cancellation; the answer carries on under it.
+                await asyncio.shield(answering)
+            except asyncio.CancelledError:
+                await answering  # finish the request in hand, then stop
+                raise
+
+    previous = signal.signal(signal.SIGUSR1, lambda signum, frame: on_signal())
+    try:
+        async with asyncio.TaskGroup() as group:
+            for n in range(workers):
+                group.create_task(work()).set_name(f"worker-{n}")
+    except asyncio.CancelledError:
+        # uncancel() takes back the signal's cancellation; any still pending are the caller's.
+        if signalled and me.uncancel() == 0:
+            return answered
+        raise
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    raise AssertionError("the workers never stop on their own")

@@ -48,9 +48,20 @@ async def test_a_block_that_succeeds_is_committed_and_tx_is_the_transaction(exer
     assert clock.now == 1.8, f"The transaction took {clock.now:g} s; expected 1.8 s."
 
 
-async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exercise, clock):
+class Abandoned(BaseException):
+    """Not an Exception, as KeyboardInterrupt and SystemExit are not: still a failed block."""
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ValueError("bad row"), Abandoned("the user gave up")],
+    ids=["an Exception", "a BaseException that is not an Exception"],
+)
+async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(
+    exercise, clock, error
+):
     db = FakeDatabase()
-    error = ValueError("bad row")
+    kind = type(error).__name__
 
     async def use() -> None:
         async with exercise.Transaction(db):
@@ -58,12 +69,14 @@ async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exerci
             await asyncio.sleep(1.3)
             raise error
 
-    with pytest.raises(ValueError, match="bad row") as raised:
+    with pytest.raises(type(error)) as raised:
         await use()
     assert raised.value is error, f"The block raised {error!r}; out came {raised.value!r}."
     assert db.calls == ["begin", "begin done", "block", "rollback", "rollback done"], (
-        f"A block that raised ValueError made the calls {db.calls}; expected begin, the "
-        "block, then rollback, and no commit."
+        f"A block that raised {kind} (a {type(error).__mro__[1].__name__} subclass) made "
+        f"the calls {db.calls}; expected begin, the block, then rollback, and no commit. "
+        "Any exception ends the block as a failure, BaseExceptions such as "
+        "KeyboardInterrupt too: roll back whenever exc_type is not None."
     )
     assert clock.now == 1.8, (
         f"The error came out at t={clock.now:g} s; expected t=1.8 s, after the rollback "
@@ -125,8 +138,9 @@ async def test_cancelled_at_any_point_it_rolls_back_or_never_began_and_ends_canc
         if "block" in calls:
             assert (calls[-2:], "commit" in calls) == (["rollback", "rollback done"], False), (
                 f"A task was {run.describe()}, inside the block; the calls were {calls}. "
-                "Expected a rollback and no commit: a cancellation is a failure of the block "
-                "(exc_type is CancelledError, which is not an Exception subclass)."
+                "Expected a rollback, awaited to the end before the task ended, and no "
+                "commit: a cancellation is a failure of the block (exc_type is "
+                "CancelledError, which is not an Exception subclass)."
             )
         else:
             assert not {"commit", "rollback"} & set(calls), (

@@ -57,9 +57,7 @@ class Abandoned(BaseException):
     [ValueError("bad row"), Abandoned("the user gave up")],
     ids=["an Exception", "a BaseException that is not an Exception"],
 )
-async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(
-    exercise, clock, error
-):
+async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exercise, clock, error):
     db = FakeDatabase()
     kind = type(error).__name__
 

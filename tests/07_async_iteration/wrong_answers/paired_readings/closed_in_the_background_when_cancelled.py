@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable
 
 Stream = Callable[[], AsyncGenerator[float, None]]
+_closing: set[asyncio.Task[None]] = set()
 
 
 async def first_pairs(open_left: Stream, open_right: Stream, n: int) -> list[tuple[float, float]]:
@@ -20,8 +21,7 @@ async def first_pairs(open_left: Stream, open_right: Stream, n: int) -> list[tup
         return pairs
     except asyncio.CancelledError:
         # A cancelled task should not wait, or so this answer thinks.
-        asyncio.create_task(left.aclose())
-        asyncio.create_task(right.aclose())
+        _closing.update({asyncio.create_task(left.aclose()), asyncio.create_task(right.aclose())})
         raise
     finally:
         task = asyncio.current_task()

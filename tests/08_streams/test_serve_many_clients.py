@@ -135,16 +135,18 @@ async def next_line(client: Stream) -> bytes | None:
 
 
 async def test_a_client_gets_its_answers_in_order(exercise, clock):
-    answers = SlowAnswers({"b": 1.3, "a": 0.25})
+    answers = SlowAnswers({"b": 1.3, " a ": 0.25})
     async with running(exercise, answers) as (port, _):
         client = await connect(port)
-        client.writer.write(b"b\na\nb\n")
+        client.writer.write(b"b\n a \nb\n")
         heard = [await next_line(client) for _ in range(3)]
         answered_at = clock.now
         await client.close()
-    assert heard == [b"B\n", b"A\n", b"B\n"], (
-        f"A client sent 'b', 'a', 'b' at once and heard {heard!r}; expected [b'B\\n', b'A\\n', "
-        "b'B\\n']: each line's answer, in the order of the lines."
+    assert heard == [b"B\n", b" A \n", b"B\n"], (
+        f"A client sent 'b', ' a ', 'b' at once and heard {heard!r}; expected [b'B\\n', "
+        "b' A \\n', b'B\\n']: each line's answer, in the order of the lines. A line is "
+        "answered as it came, without its newline and nothing else: str.strip() would take "
+        "its spaces off too."
     )
     assert answered_at == 2.85, answers.timeline.explain(
         f"The answers took 1.3 + 0.25 + 1.3 = 2.85 s one after another, and the last came at "

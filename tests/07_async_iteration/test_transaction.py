@@ -145,3 +145,29 @@ async def test_cancelled_at_any_point_it_rolls_back_or_never_began_and_ends_canc
                 f"A task was {run.describe()}, before the block ran; the calls were {calls}. "
                 "Nothing began, so there is nothing to commit or roll back."
             )
+
+
+async def test_a_failing_block_cancelled_at_any_point_ends_cancelled_and_never_commits(
+    exercise, clock
+):
+    async def scenario(start) -> FakeDatabase:
+        db = FakeDatabase()
+
+        async def use() -> None:
+            async with exercise.Transaction(db):
+                db.calls.append("block")
+                await asyncio.sleep(1.3)
+                raise ValueError("bad row")
+
+        await asyncio.wait([start(use())], timeout=10)
+        return db
+
+    for run in await cancel_at_each_suspension(scenario):
+        calls = run.state.calls
+        assert (run.ended_cancelled, "commit" in calls) == (True, False), (
+            f"A task whose block raises ValueError was {run.describe()}; it {run.ended}, "
+            f"after the calls {calls}. Expected it to end cancelled, with no commit: a "
+            "cancellation that comes while the rollback runs carries on out of the "
+            "`async with` like any other. Let the CancelledError out of __aexit__, and "
+            "never return True from it."
+        )

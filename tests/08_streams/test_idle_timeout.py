@@ -73,6 +73,19 @@ async def test_every_line_is_answered_and_a_client_that_finishes_gets_no_bye(exe
     )
 
 
+async def test_each_line_is_answered_as_it_was_sent_however_the_bytes_arrive(exercise):
+    # Two lines and a half in one piece, the rest of the third 1.3 s later.
+    script = [(0.25, b"one\n two \nthr"), (1.3, b"ee\n")]
+    conversation = await converse(exercise, 3, script, ends=True)
+    expected = [b"ok: one\n", b"ok:  two \n", b"ok: three\n"]
+    assert conversation.lines() == expected, (
+        f"The client sent b'one\\n two \\nthr', then b'ee\\n' 1.3 s later; "
+        f"{conversation.describe()}. Expected {expected!r}: one answer per line, "
+        "whichever pieces the bytes come in (reader.readline()), with the line exactly as "
+        "it came, spaces and all."
+    )
+
+
 async def test_a_quiet_client_is_cut_off_exactly_after_the_idle_time(exercise):
     conversation = await converse(exercise, 3, lines("a", "b", "c"))
     last_line_at = 1.3 + 0.25 + 2.5

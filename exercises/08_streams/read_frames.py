@@ -9,7 +9,10 @@ header or a payload can arrive split over several reads.
 order. A stream that ends between two messages has ended normally. A stream that ends inside
 a message, in its header or in its payload, was cut off: let the
 asyncio.IncompleteReadError that reader.readexactly raises about it reach the caller (its
-`partial` holds the bytes that did arrive, its `expected` how many were asked for).
+`partial` holds the bytes that did arrive, its `expected` how many were asked for). The
+error is about the whole piece that was cut off: `partial` holds every byte of that header
+(or payload) that arrived, and `expected` is 4 (or the payload's length), which is what one
+readexactly(4) per header and one readexactly(length) per payload raise.
 
 Today `read_messages` uses reader.read(n), which returns at most n bytes: whatever has arrived.
 """

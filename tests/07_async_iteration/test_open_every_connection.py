@@ -11,8 +11,9 @@ class FakeServers:
     """Connections that take 0.25 s to open and to close, numbered in the order opened.
 
     Opening a server in `refuse` fails; closing a connection to a server in `close_fails`
-    fails after the connection is closed. A connection counts as closed once close() is
-    called on it, and as open once connect() has returned it.
+    fails after the connection is closed. A connection counts as open once connect() has
+    returned it, and as closed once its close() has finished (cancelled half-way, it still
+    counts as closed, at that moment): a close started and not waited for has not happened.
     """
 
     def __init__(self, refuse: str = "", close_fails: str = "") -> None:
@@ -36,8 +37,10 @@ class FakeServers:
 
     async def close(self, conn: str) -> None:
         self.events.append(f"close {conn}")
-        self.open.remove(conn)
-        await asyncio.sleep(0.25)
+        try:
+            await asyncio.sleep(0.25)
+        finally:
+            self.open.remove(conn)
         if conn.split("#")[0] == self.close_fails:
             self.raised = OSError(f"closing {conn} failed")
             raise self.raised
@@ -175,6 +178,7 @@ async def test_cancelled_at_any_point_nothing_is_left_open(exercise, clock):
         )
         assert run.state.open == [], (
             f"A task using open_all was {run.describe()}; {run.state.open} stayed open. "
-            "Every connection opened must be closed, whether the cancellation comes while "
-            "opening, in the block or while closing."
+            "Every connection opened must be closed, and the close awaited to its end "
+            "before the task ends, whether the cancellation comes while opening, in the "
+            "block or while closing."
         )

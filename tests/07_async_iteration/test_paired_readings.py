@@ -91,6 +91,16 @@ async def test_a_stream_that_ends_first_gives_fewer_pairs_and_both_are_closed(
         f"With {lefts} left and {rights} right readings, first_pairs(..., 4) returned "
         f"{pairs!r}; expected {expected!r}: stop at the first StopAsyncIteration."
     )
+    # Left first: when the left stream is the longer one, its reading for the pair that
+    # never completes has been taken before the right stream turns out to be over.
+    whole = len(expected)
+    taken = (whole + (whole < 4 and lefts > whole), whole)
+    assert (left.taken, right.taken) == taken, (
+        f"With {lefts} left and {rights} right readings, first_pairs(..., 4) took "
+        f"{left.taken} left and {right.taken} right readings; expected {taken[0]} and "
+        f"{taken[1]}: each pair takes its left reading first, then its right one, and "
+        "nothing is read once a stream has ended."
+    )
     assert not held(left, right), (
         f"With {lefts} left and {rights} right readings, first_pairs returned while the "
         f"{', '.join(held(left, right))} sensor was still held: the stream that had not "

@@ -48,9 +48,18 @@ async def test_a_block_that_succeeds_is_committed_and_tx_is_the_transaction(exer
     assert clock.now == 1.8, f"The transaction took {clock.now:g} s; expected 1.8 s."
 
 
-async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exercise, clock):
+class Abandoned(BaseException):
+    """Not an Exception, as KeyboardInterrupt and SystemExit are not: still a failed block."""
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ValueError("bad row"), Abandoned("the user gave up")],
+    ids=["an Exception", "a BaseException that is not an Exception"],
+)
+async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exercise, clock, error):
     db = FakeDatabase()
-    error = ValueError("bad row")
+    kind = type(error).__name__
 
     async def use() -> None:
         async with exercise.Transaction(db):
@@ -58,12 +67,14 @@ async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exerci
             await asyncio.sleep(1.3)
             raise error
 
-    with pytest.raises(ValueError, match="bad row") as raised:
+    with pytest.raises(type(error)) as raised:
         await use()
     assert raised.value is error, f"The block raised {error!r}; out came {raised.value!r}."
     assert db.calls == ["begin", "begin done", "block", "rollback", "rollback done"], (
-        f"A block that raised ValueError made the calls {db.calls}; expected begin, the "
-        "block, then rollback, and no commit."
+        f"A block that raised {kind} (a {type(error).__mro__[1].__name__} subclass) made "
+        f"the calls {db.calls}; expected begin, the block, then rollback, and no commit. "
+        "Any exception ends the block as a failure, BaseExceptions such as "
+        "KeyboardInterrupt too: roll back whenever exc_type is not None."
     )
     assert clock.now == 1.8, (
         f"The error came out at t={clock.now:g} s; expected t=1.8 s, after the rollback "
@@ -125,11 +136,38 @@ async def test_cancelled_at_any_point_it_rolls_back_or_never_began_and_ends_canc
         if "block" in calls:
             assert (calls[-2:], "commit" in calls) == (["rollback", "rollback done"], False), (
                 f"A task was {run.describe()}, inside the block; the calls were {calls}. "
-                "Expected a rollback and no commit: a cancellation is a failure of the block "
-                "(exc_type is CancelledError, which is not an Exception subclass)."
+                "Expected a rollback, awaited to the end before the task ended, and no "
+                "commit: a cancellation is a failure of the block (exc_type is "
+                "CancelledError, which is not an Exception subclass)."
             )
         else:
             assert not {"commit", "rollback"} & set(calls), (
                 f"A task was {run.describe()}, before the block ran; the calls were {calls}. "
                 "Nothing began, so there is nothing to commit or roll back."
             )
+
+
+async def test_a_failing_block_cancelled_at_any_point_ends_cancelled_and_never_commits(
+    exercise, clock
+):
+    async def scenario(start) -> FakeDatabase:
+        db = FakeDatabase()
+
+        async def use() -> None:
+            async with exercise.Transaction(db):
+                db.calls.append("block")
+                await asyncio.sleep(1.3)
+                raise ValueError("bad row")
+
+        await asyncio.wait([start(use())], timeout=10)
+        return db
+
+    for run in await cancel_at_each_suspension(scenario):
+        calls = run.state.calls
+        assert (run.ended_cancelled, "commit" in calls) == (True, False), (
+            f"A task whose block raises ValueError was {run.describe()}; it {run.ended}, "
+            f"after the calls {calls}. Expected it to end cancelled, with no commit: a "
+            "cancellation that comes while the rollback runs carries on out of the "
+            "`async with` like any other. Let the CancelledError out of __aexit__, and "
+            "never return True from it."
+        )

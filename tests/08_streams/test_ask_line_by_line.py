@@ -14,14 +14,21 @@ PIECE_GAP = 0.25
 class QuoteServer:
     """Answers a question with the question in capitals and "!", on a real socket.
 
-    Each answer comes `delays[question]` seconds after the question (1 s for any other
-    question), sent in two pieces PIECE_GAP apart and cut after `cut` bytes (half way by
-    default). A question named in `hang_up_on` gets the first piece only, then a hang-up.
-    The server records when each client closed its connection.
+    A question named in `replies` is answered with that text instead. Each answer comes
+    `delays[question]` seconds after the question (1 s for any other question), sent in two
+    pieces PIECE_GAP apart and cut after `cut` bytes (half way by default). A question named
+    in `hang_up_on` gets the first piece only, then a hang-up. The server records when each
+    client closed its connection.
     """
 
-    def __init__(self, delays: dict[str, float] | None = None, hang_up_on: str = "") -> None:
+    def __init__(
+        self,
+        delays: dict[str, float] | None = None,
+        hang_up_on: str = "",
+        replies: dict[str, str] | None = None,
+    ) -> None:
         self.delays = delays or {}
+        self.replies = replies or {}
         self.hang_up_on = hang_up_on
         self.cut: int | None = None
         self.connections = 0
@@ -78,7 +85,7 @@ class QuoteServer:
         while True:
             question = await questions.get()
             await asyncio.sleep(self.delays.get(question, 1))
-            answer = f"{question.upper()}!\n".encode()
+            answer = (self.replies.get(question, f"{question.upper()}!") + "\n").encode()
             cut = self.cut or len(answer) // 2
             writer.write(answer[:cut])
             if question == self.hang_up_on:
@@ -99,6 +106,34 @@ async def test_each_question_gets_its_whole_answer_in_order(exercise, clock):
     # Each answer is complete PIECE_GAP after its delay: 1.3 + 0.25, 0.25 + 0.25, 1.3 + 0.25.
     assert clock.now == 3.6, (
         f"ask returned at t={clock.now:g} s; the last answer was complete at t=3.6 s."
+    )
+
+
+async def test_an_answer_that_takes_minutes_is_waited_for(exercise, clock):
+    # Longer than any time limit a client might guess at: the task sets none.
+    async with QuoteServer({"ponder": 612.5}) as server:
+        try:
+            answers = await exercise.ask("127.0.0.1", server.port, ["ponder", "quick"])
+        except TimeoutError:
+            answers = None
+    assert answers == ["PONDER!", "QUICK!"], (
+        f"The answer to 'ponder' took 612.5 s, and ask "
+        f"{'gave up with TimeoutError' if answers is None else f'returned {answers!r}'} at "
+        f"t={clock.now:g} s; expected ['PONDER!', 'QUICK!']. The server may take a while "
+        "to answer, and the task sets no time limit: wait for the answer however long it "
+        "takes (a caller who wants a limit can wrap ask in asyncio.timeout)."
+    )
+
+
+async def test_an_answer_comes_back_exactly_as_sent_but_its_newline(exercise):
+    replies = {"pad": "  spaces around  ", "tab": "\tindented", "bare": ""}
+    async with QuoteServer(replies=replies) as server:
+        answers = await exercise.ask("127.0.0.1", server.port, list(replies))
+    assert answers == list(replies.values()), (
+        f"The server answered {[reply + chr(10) for reply in replies.values()]!r}, and ask "
+        f"returned {answers!r}; expected {list(replies.values())!r}: each answer without "
+        "its newline, and nothing else taken off. str.strip() removes every space and tab "
+        "at both ends as well; removesuffix('\\n') removes only the newline."
     )
 
 

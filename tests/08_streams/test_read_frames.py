@@ -100,9 +100,50 @@ async def test_a_stream_cut_off_inside_a_message_raises_incomplete_read_error(ex
                 f"read_messages returned {messages!r}; expected it to raise "
                 "asyncio.IncompleteReadError. A message cut off is an error, not the end."
             )
+        in_two_reads = (
+            cut < header_end
+            and len(error.partial) < len(partial)
+            and partial.endswith(error.partial)
+        )
         assert (error.partial, error.expected) == (partial, expected), (
             f"Cut off {cut} bytes into {STREAM!r}, read_messages raised IncompleteReadError "
             f"with partial={error.partial!r}, expected={error.expected}; expected "
             f"partial={partial!r}, expected={expected}, readexactly's own error about the "
             "piece that was cut off. Let it through unchanged."
+            + (
+                " The header was read in two goes, so the error tells only of the second: "
+                "read each header with one readexactly(4), and its `partial` holds every "
+                "header byte that arrived."
+                if in_two_reads
+                else ""
+            )
         )
+
+
+async def test_a_length_with_its_top_bit_set_is_a_large_unsigned_number(exercise):
+    # 0x80000000 is 2 GiB unsigned, and a negative number if read as signed.
+    header = b"\x80\x00\x00\x00"
+    sent = f"The peer sent the header {header!r} and 3 payload bytes, then hung up; read_messages"
+    unsigned = (
+        'The length is an unsigned number: int.from_bytes(header, "big"), or struct\'s ">I", '
+        'not ">i".'
+    )
+    try:
+        messages = await messages_from(exercise, [(0.25, header + b"abc")])
+    except asyncio.IncompleteReadError as raised:
+        error = raised
+    except Exception as raised:
+        pytest.fail(
+            f"{sent} raised {raised!r}; expected asyncio.IncompleteReadError with "
+            f"partial=b'abc', expected={2**31}. {unsigned}"
+        )
+    else:
+        pytest.fail(
+            f"{sent} returned {messages!r}; expected asyncio.IncompleteReadError with "
+            f"partial=b'abc', expected={2**31}: a message cut off is an error."
+        )
+    nudge = unsigned if isinstance(error.expected, int) else "Let readexactly's own error through."
+    assert (error.partial, error.expected) == (b"abc", 2**31), (
+        f"{sent} raised IncompleteReadError with partial={error.partial!r}, "
+        f"expected={error.expected}; expected partial=b'abc', expected={2**31}. {nudge}"
+    )

@@ -6,7 +6,7 @@ back. How many bytes the kernel itself keeps varies by system; the assertions al
 """
 
 import asyncio
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass, field
 
 from grader.inside.testing import Stream, loopback, task_outcome
@@ -35,6 +35,29 @@ class SlowReader:
     most_buffered: int = 0
     hang_up_after: int | None = None
     hung_up_at: float | None = None
+    pauses: int = 0
+
+    def __post_init__(self) -> None:
+        # Count the times the transport tells the writer to pause (its buffer went over the
+        # limit): drain() waits only while the writer is paused.
+        protocol = self.near.writer.transport.get_protocol()
+        pause_writing = protocol.pause_writing
+
+        def counted() -> None:
+            self.pauses += 1
+            pause_writing()
+
+        protocol.pause_writing = counted  # type: ignore[method-assign]
+
+    def never_paused(self) -> str:
+        """A hint for a buffer that went over its limit without the writer being paused."""
+        if self.pauses or self.most_buffered <= HIGH_WATER:
+            return ""
+        return (
+            " The buffer went over its limit, yet the writer was never paused, and drain() "
+            "waits only while it is: on Python 3.12 and 3.13, writer.writelines() skips the "
+            "check that write() makes. Send each chunk with writer.write()."
+        )
 
     def note_buffer(self) -> None:
         buffered = self.near.writer.transport.get_write_buffer_size()
@@ -54,6 +77,19 @@ class SlowReader:
                 self.hung_up_at = asyncio.get_running_loop().time()
                 return
             await asyncio.sleep(READ_GAP)
+
+
+def from_writelines(error: BaseException | None) -> str:
+    """A hint for an error that came out of asyncio's writelines()."""
+    frame = error.__traceback__ if error is not None else None
+    while frame is not None:
+        if frame.tb_frame.f_code.co_name == "writelines":
+            return (
+                " That error came from writer.writelines(), which on Python 3.12 and 3.13 "
+                "fails on a lost connection: send each chunk with writer.write()."
+            )
+        frame = frame.tb_next
+    return ""
 
 
 async def test_every_chunk_arrives_in_order(exercise):
@@ -87,7 +123,7 @@ async def test_the_unsent_pile_stays_under_the_limit_while_the_reader_is_slow(ex
         f"{reader.most_buffered // 1024} KiB waited in the writer's buffer; its limit was "
         f"{HIGH_WATER // 1024} KiB. write() "
         "never waits: after each write, `await writer.drain()` waits while the buffer is over "
-        "its limit."
+        f"its limit.{reader.never_paused()}"
     )
     assert returned_at >= READ_START, (
         f"send_all returned at t={returned_at:g} s, before the peer had read anything (it "
@@ -114,7 +150,27 @@ async def test_a_peer_that_goes_away_makes_send_all_raise_connection_error(exerc
         f"t={reader.hung_up_at:g} s; send_all {task_outcome(sending)} (at t={ended_at:g} s). "
         f"Expected ConnectionError at t={reader.hung_up_at:g} s: `await writer.drain()` "
         "raises it once the "
-        "connection is lost, while write() just drops what it is given."
+        f"connection is lost, while write() just drops what it is given.{reader.never_paused()}"
+    )
+
+
+async def test_a_peer_gone_before_a_short_send_makes_send_all_raise(exercise, clock):
+    async with small_buffers() as (near, far):
+        # Closing with bytes still unread resets the connection, and near reads the reset.
+        near.writer.write(b"unread")
+        await near.writer.drain()
+        far.writer.transport.abort()
+        with suppress(ConnectionError):
+            await near.reader.read()
+        sending = asyncio.create_task(exercise.send_all(near.writer, [b"late" * 256] * 3))
+        await asyncio.wait({sending}, timeout=60)
+    error = sending.exception() if sending.done() else None
+    assert isinstance(error, ConnectionError), (
+        "The peer had reset the connection; then send_all was asked to send 3 KiB, far "
+        f"below the buffer's limit, and {task_outcome(sending)}. Expected ConnectionError: "
+        "write() drops what it is given on a lost connection, and only "
+        "`await writer.drain()` reports the loss, so drain after every write, not only "
+        f"when the buffer is full.{from_writelines(error)}"
     )
 
 

@@ -1,0 +1,21 @@
+"""Wrong: closes after a "bye" or a hang-up, not in a finally, so a cancellation leaves it open."""
+
+import asyncio
+
+
+async def serve_client(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, idle_seconds: float
+) -> None:
+    """Answer each line with "ok: <line>"; after `idle_seconds` of silence say "bye" and hang up."""
+    while True:
+        try:
+            line = await asyncio.wait_for(reader.readline(), idle_seconds)
+        except TimeoutError:
+            writer.write(b"bye\n")
+            break
+        if not line:
+            break
+        writer.write(b"ok: " + line)
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()

@@ -1,11 +1,9 @@
 """Tests for exercises/08_streams/serve_many_clients.py."""
 
 import asyncio
-import asyncio.streams
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
 
 import pytest
 
@@ -13,48 +11,6 @@ from grader.inside.testing import Stream, Timeline, task_outcome
 
 # Virtual seconds a test client waits for the server before it gives up on it.
 PATIENCE = 30
-
-
-def reports_a_cancelled_handler(context: dict[str, Any]) -> bool:
-    """Whether the loop is reporting asyncio's own mistake over a handler task cancelled.
-
-    Before Python 3.13, the done callback that start_server puts on each handler's task
-    calls task.exception(), which raises CancelledError when the task was cancelled: a
-    server that stops by cancelling its handlers, a fair way to stop, gets that error
-    reported from asyncio/streams.py through no fault of its own (3.13 checks first).
-    """
-    error = context.get("exception")
-    if not isinstance(error, asyncio.CancelledError):
-        return False
-    # The error's traceback runs from the loop through that callback into the handler.
-    frame = error.__traceback__
-    while frame is not None:
-        code = frame.tb_frame.f_code
-        if code.co_filename == asyncio.streams.__file__ and code.co_qualname == (
-            "StreamReaderProtocol.connection_made.<locals>.callback"
-        ):
-            return True
-        frame = frame.tb_next
-    return False
-
-
-@pytest.fixture(autouse=True)
-async def _forgive_asyncio_over_cancelled_handlers() -> AsyncIterator[None]:
-    """Pass on to the kit every error the loop reports, except asyncio's own (see above)."""
-    loop = asyncio.get_running_loop()
-    report = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if reports_a_cancelled_handler(context):
-            return
-        if report is None:
-            loop.default_exception_handler(context)
-        else:
-            report(loop, context)
-
-    loop.set_exception_handler(handler)
-    yield
-    loop.set_exception_handler(report)
 
 
 @contextmanager

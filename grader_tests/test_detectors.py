@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.inside.detectors import source_nudges, unretrieved_errors
+from grader.inside.messages import failure_message
 from grader.manifest import KIT_ROOT
 
 CASES = Path(__file__).with_name("detector_cases") / "cases.py"
@@ -101,3 +102,14 @@ async def test_a_cancelled_error_from_asyncio_s_start_server_callback_is_not_the
     context = {"message": "Exception in callback", "exception": asyncio.CancelledError(),
                "handle": handle}  # fmt: skip
     assert bool(unretrieved_errors([context])) is reported
+
+
+@pytest.mark.parametrize("deadlocked", [True, False], ids=["after a deadlock", "no deadlock"])
+def test_a_failure_after_a_deadlock_leads_with_the_deadlock(deadlocked):
+    # The deadlock error is a TimeoutError: a test's `pytest.raises(OSError)` can swallow it.
+    with pytest.raises(AssertionError) as caught:
+        raise AssertionError("Regex pattern did not match.")
+    waiting_at = ["at attempt.py:10: return await fut"] if deadlocked else []
+    text = failure_message(caught, 2.5, waiting_at, [], None)
+    assert text.startswith("Deadlock at t=2.5 s") is deadlocked, text
+    assert "Regex pattern did not match." in text

@@ -62,6 +62,10 @@ def failure_message(
         first = leading[0]
         others = [m for m in others if m is not first]
         main = f"{first.message}\nWhat the test saw:\n" + _indented(main)
+    if waiting_at and not isinstance(excinfo.value, DEADLOCK_ERROR):
+        # The deadlock error is a TimeoutError (an OSError): a check that catches those, or
+        # any Exception, saw it as the learner's error. The deadlock is the cause.
+        main = f"{_deadlock(loop_time, waiting_at)}\nWhat the test saw:\n" + _indented(main)
     if (nudge := nudge_for_error(excinfo.value)) and nudge not in main:
         main += f"\n{nudge}"  # it names the mistake behind this very error
     also = [mistake.message for mistake in others]
@@ -70,6 +74,17 @@ def failure_message(
         also += [n for n in source_nudges(learner_file, main) if n not in main]
     text = main + (ALSO_HEADER + "\n".join(f"- {item}" for item in also) if also else "")
     return for_learner(text)
+
+
+def _deadlock(loop_time: float | None, waiting_at: list[str] | None, at: str = "") -> str:
+    when = f" at t={loop_time:g} s" if loop_time is not None else ""
+    stuck = "".join(f"\n  - {place}" for place in waiting_at or [])
+    stuck = f"\nWaiting at that moment:{stuck}" if stuck else at
+    return (
+        f"Deadlock{when} of event-loop time: every task was waiting (on a lock, event, "
+        "condition, queue or future) and nothing was scheduled that could ever wake one "
+        f"of them.{stuck}\nLook for a wait that nobody signals, or a lock never released."
+    )
 
 
 def _indented(text: str) -> str:
@@ -99,14 +114,7 @@ def learner_message(
             "Replace the `raise NotImplementedError` under the TODO with your code."
         )
     if isinstance(error, DEADLOCK_ERROR):
-        when = f" at t={loop_time:g} s" if loop_time is not None else ""
-        stuck = "".join(f"\n  - {place}" for place in waiting_at or [])
-        stuck = f"\nWaiting at that moment:{stuck}" if stuck else at
-        return (
-            f"Deadlock{when} of event-loop time: every task was waiting (on a lock, event, "
-            "condition, queue or future) and nothing was scheduled that could ever wake one "
-            f"of them.{stuck}\nLook for a wait that nobody signals, or a lock never released."
-        )
+        return _deadlock(loop_time, waiting_at, at)
     if _is_real_time_timeout(error):
         return (
             "Stopped after running too long in real time: something never handed control "

@@ -1,4 +1,4 @@
-"""Wrong: waits only until the first download fails, then reads every task's result, unfinished ones too."""
+"""Wrong: waits only for the first download to fail, then reads every result, unfinished too."""
 
 import asyncio
 from collections.abc import Awaitable, Callable

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from grader.inside.virtual_clock import VirtualClockLoop
+
 
 async def a_few_turns() -> None:
     """Real suspension points, five of them: a job needs a loop that runs it to the end."""
@@ -102,4 +104,35 @@ def test_the_loop_is_closed_even_when_the_coroutine_fails(exercise):
         "run_job(fail(...)) raised the coroutine's ValueError, as it should, but left the "
         "event loop it ran on open; expected the loop to be closed whether the job returns "
         "or raises. Close it in a `finally:` block (or let asyncio.run do it for you)."
+    )
+
+
+class VirtualClockLoops(asyncio.DefaultEventLoopPolicy):
+    """Makes every new event loop one of the kit's virtual-clock loops."""
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        return VirtualClockLoop()
+
+
+async def slow_add(a: int, b: int) -> tuple[int, float]:
+    """The sum of a and b after 61.3 s, with the loop time it finished at."""
+    await asyncio.sleep(61.3)
+    return a + b, asyncio.get_running_loop().time()
+
+
+def test_a_slow_job_is_run_however_long_it_takes(exercise):
+    # A minute of sleep costs no real time on a virtual-clock loop, so every loop asyncio
+    # makes during this test is one.
+    previous = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(VirtualClockLoops())
+    try:
+        result = run_job(exercise, slow_add(2, 3))
+    except TimeoutError as error:
+        result = error
+    finally:
+        asyncio.set_event_loop_policy(previous)
+    assert result == (5, 61.3), (
+        f"run_job(slow_add(2, 3)), a job that sleeps for 61.3 s, gave {result!r}; expected "
+        "its result (5, 61.3), returned when it finished at t=61.3 s. Run the job until it "
+        "is done, however long that takes, with no timeout to guess."
     )

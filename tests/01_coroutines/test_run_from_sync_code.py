@@ -2,8 +2,9 @@
 
 These tests are plain functions: asyncio.run refuses to start a loop inside one that is
 already running, so run_job must be called from code with no event loop, as here. The
-coroutines handed in only ever `await asyncio.sleep(0)`, so no real time passes, but they do
-it several times, so only a loop that runs them to the end sees them finish.
+coroutines handed in `await asyncio.sleep(0)`, so no real time passes, but they do it
+several times, so only a loop that runs them to the end sees them finish. The one slow job
+sleeps for a minute, on virtual-clock loops that the test has asyncio make for it.
 """
 
 import asyncio

@@ -1,0 +1,25 @@
+"""Wrong: gives each fetch a guessed "safety" timeout of thirty seconds (asyncio.wait_for)."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+
+async def crawl(
+    start: str, fetch_links: Callable[[str], Coroutine[Any, Any, list[str]]], depth: int
+) -> set[str]:
+    """Fetch `start` and the pages reachable from it within `depth` links; return their urls."""
+    fetched = {start}
+
+    async def visit(url: str, level: int, group: asyncio.TaskGroup) -> None:
+        links = await asyncio.wait_for(fetch_links(url), timeout=30)
+        if level == depth:
+            return
+        for link in links:
+            if link not in fetched:
+                fetched.add(link)
+                group.create_task(visit(link, level + 1, group))
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(visit(start, 0, group))
+    return fetched

@@ -31,6 +31,7 @@ class FakeWeatherService:
         self.delays = delays
         self.failing = failing
         self.timeline = Timeline()
+        self.errors_passed: list[Exception] = []  # each error handed to on_error
         self._sent: dict[str, int] = {}
 
     def request(
@@ -50,7 +51,9 @@ class FakeWeatherService:
             span.end = loop.time()
             if query == self.failing:
                 span.outcome = "raised"
-                on_error(LookupError(f"no station knows {query!r}"))
+                error = LookupError(f"no station knows {query!r}")
+                self.errors_passed.append(error)
+                on_error(error)
             else:
                 span.outcome = "done"
                 on_done(f"{query}: {WEATHER[n - 1]}")
@@ -75,8 +78,14 @@ async def test_the_answer_arrives_the_moment_the_service_calls_back(exercise, cl
 
 async def test_an_error_from_the_service_is_raised_by_ask(exercise, clock):
     service = FakeWeatherService({"Atlantis": 2.718281}, failing="Atlantis")
-    with pytest.raises(LookupError, match="no station knows 'Atlantis'"):
+    with pytest.raises(LookupError, match="no station knows 'Atlantis'") as raised:
         await exercise.ask("Atlantis", service.request)
+    (error,) = service.errors_passed
+    assert raised.value is error, (
+        f"ask('Atlantis') raised {raised.value!r}; expected the very exception object the "
+        f"service passed to on_error, {error!r}, not a new one made from its text. Hand it "
+        "to the future as it is (future.set_exception(error)): awaiting the future raises it."
+    )
     assert clock.now == 2.718281, (
         f"ask('Atlantis') raised at t={clock.now} s; the service reported the error at "
         "t=2.718281 s. Pass on_error a function that calls future.set_exception(error), and "

@@ -116,9 +116,18 @@ async def test_a_failed_job_s_error_is_raised_by_wait_all(exercise):
 
 async def test_when_several_jobs_fail_wait_all_raises_the_first_failure(exercise):
     jobs, work = exercise.Jobs(), Work()
-    first = TimeoutError("job 1 timed out first")
-    start_job(jobs, work.job("fails at 2 s", 2, ValueError("job 2 broke second")))
+    first, second = TimeoutError("job 1 timed out first"), ValueError("job 2 broke second")
+    start_job(jobs, work.job("fails at 2 s", 2, second))
     start_job(jobs, work.job("fails at 1 s", 1, first))
+    await asyncio.sleep(2.5)  # both jobs have failed; wait_all has not yet read self._errors
+    kept = list(jobs._errors)
+    # An exception is equal only to itself: this checks for the very objects, in order.
+    assert kept == [first, second], work.timeline.explain(
+        f"Two jobs failed, with {first!r} at t=1 s and then {second!r} at t=2 s; at t=2.5 s "
+        f"self._errors held {kept!r}; expected both errors, in the order the jobs failed.",
+        "Keep every error: append each failed task's own task.exception() to self._errors "
+        "when it finishes, not only the first one.",
+    )
     try:
         await jobs.wait_all()
     except Exception as raised:

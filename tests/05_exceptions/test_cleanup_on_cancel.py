@@ -21,6 +21,18 @@ class FakePool:
         return connection
 
     def release(self, connection: str) -> None:
+        if connection not in self.out:
+            lent = any(span.label == f"{connection} borrowed" for span in self.timeline.spans)
+            raise RuntimeError(
+                f"pool.release({connection!r}): {connection!r} "
+                + (
+                    "had already been given back, so it was released twice. Give a "
+                    "connection back in one place only: a `finally` runs after an `except` "
+                    "that has released it already."
+                    if lent
+                    else "was never borrowed from this pool."
+                )
+            )
         span = self.out.pop(connection)
         span.end = asyncio.get_running_loop().time()
         span.outcome = "done"
@@ -36,12 +48,16 @@ class FakeHandler:
         self.seconds = seconds
         self.error = error
         self.handled: list[tuple[str, str]] = []
+        self.ended: list[str] = []
 
     async def handle(self, job: str, connection: str) -> None:
         self.handled.append((job, connection))
-        await asyncio.sleep(self.seconds)
-        if self.error is not None:
-            raise self.error
+        try:
+            await asyncio.sleep(self.seconds)
+            if self.error is not None:
+                raise self.error
+        finally:
+            self.ended.append(connection)
 
 
 def queue_of(*jobs: str) -> asyncio.Queue[str]:
@@ -168,25 +184,34 @@ async def test_an_error_in_a_job_gives_the_connection_back_and_ends_the_worker(e
 
 
 async def test_cancelled_at_any_await_the_worker_gives_back_its_connection_and_stops(exercise):
-    async def two_jobs(start: Starter) -> tuple[list[str], float | None]:
+    async def two_jobs(start: Starter) -> tuple[list[str], float | None, list[str]]:
         pool, handler = FakePool(), FakeHandler(seconds=1.3)
         task = start(exercise.worker(queue_of("a", "b"), pool, handler.handle))
         await asyncio.wait({task}, timeout=5)
         stopped = asyncio.get_running_loop().time() if task.done() else None
-        return sorted(pool.out), stopped
+        return sorted(pool.out), stopped, handler.ended
 
     for run in await cancel_at_each_suspension(two_jobs):
-        out, stopped = run.state
+        out, stopped, ended = run.state
         assert run.ended_cancelled, (
             f"The worker (jobs a and b, 1.3 s each) was {run.describe()}, and it {run.ended}; "
             "expected it to end cancelled. Wherever the cancellation lands (waiting for a "
             "job, for a connection, or in the middle of one), asyncio.CancelledError must "
             "leave the worker, not be swallowed or replaced by another error."
         )
+        after_the_job = [connection for connection in out if connection in ended]
         assert not out, (
             f"The worker was {run.describe()}; it ended cancelled but {out} had not been "
-            "given back to the pool. Borrow the connection before the `try` whose `finally` "
-            "gives it back, so every connection borrowed is returned."
+            "given back to the pool. "
+            + (
+                f"The job on {after_the_job[0]} had already ended: the cancellation landed on "
+                "an await between the end of the job and pool.release(), and skipped the "
+                "release. Give the connection back first thing in the `finally`, before any "
+                "await."
+                if after_the_job
+                else "Borrow the connection before the `try` whose `finally` gives it back, "
+                "so every connection borrowed is returned."
+            )
         )
         took = None if stopped is None else stopped - run.began
         assert took == run.cancelled_at, (

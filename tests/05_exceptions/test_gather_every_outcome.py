@@ -73,6 +73,19 @@ async def test_ten_one_second_pings_take_one_second_even_when_half_fail(exercise
     assert list(down) == names[::2], f"down={down!r}; expected the even hosts {names[::2]!r}."
 
 
+async def test_a_very_slow_ping_is_waited_for_however_long_it_takes(exercise, clock):
+    # 61.3 s: longer than any timeout a learner might guess; the task sets none.
+    hosts = FakeHosts({"far": 61.3, "near": 0.25})
+    up, down = await ping_all_expecting_a_result(exercise, ["far", "near"], hosts)
+    expected = ({"far": 61.3, "near": 0.25}, {}, 61.3)
+    assert (up, down, clock.now) == expected, hosts.timeline.explain(
+        f"Host far answered after 61.3 s and near after 0.25 s; ping_all returned "
+        f"up={up!r}, down={down!r} at t={clock.now:g} s. Expected both up, at t=61.3 s.",
+        "The task sets no time limit: a slow host that answers is up. Wait for every "
+        "ping to end (asyncio.gather with return_exceptions=True), with no timeout.",
+    )
+
+
 async def test_no_hosts_means_two_empty_dicts(exercise, clock):
     hosts = FakeHosts()
     assert await exercise.ping_all([], hosts.ping) == ({}, {})

@@ -144,14 +144,20 @@ async def test_cancelling_stops_the_retries_and_ends_cancelled(exercise, clock, 
 
 @pytest.mark.parametrize(
     ("attempts", "starts", "raised_at"),
-    [(1, [0], 0.25), (2, [0, 1.25], 1.5), (4, [0, 1.25, 3.5, 7.75], 8)],
-    ids=["1_attempt", "2_attempts", "4_attempts"],
+    [
+        (1, [0], 0.25),
+        (2, [0, 1.25], 1.5),
+        (4, [0, 1.25, 3.5, 7.75], 8),
+        # The waits grow to 32 s: the doubling has no cap.
+        (7, [0, 1.25, 3.5, 7.75, 16, 32.25, 64.5], 64.75),
+    ],
+    ids=["1_attempt", "2_attempts", "4_attempts", "7_attempts"],
 )
 async def test_exactly_attempts_calls_are_made_when_every_one_fails(
     exercise, clock, attempts, starts, raised_at
 ):
     # Each attempt takes 0.25 s before it fails, so the backoff counts from its failure.
-    failures = [ConnectionError(f"failure {n}") for n in range(1, 6)]
+    failures = [ConnectionError(f"failure {n}") for n in range(1, 8)]
     service = FlakyService(failures, duration=0.25)
     with pytest.raises(ConnectionError) as raised:
         await exercise.retry_with_backoff(service.call, attempts)
@@ -163,7 +169,7 @@ async def test_exactly_attempts_calls_are_made_when_every_one_fails(
         "and no retry."
         if len(service.starts) != attempts
         else "The calls are right, their times are not: each wait starts when the attempt "
-        "before it has failed, and doubles every time (1 s, 2 s, 4 s, ...).",
+        "before it has failed, and doubles every time (1 s, 2 s, 4 s, ...), with no cap.",
     )
     last = failures[attempts - 1]
     copied = raised.value is not last and repr(raised.value) == repr(last)

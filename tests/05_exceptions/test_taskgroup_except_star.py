@@ -11,10 +11,15 @@ from grader.inside.testing import Timeline
 IDS = {"alice": 7, "bob": 3, "carol": 12, "dave": 5}
 
 
+class RowTooLong(ValueError):
+    """A refusal of a more precise kind: still a ValueError."""
+
+
 class FakeDatabase:
     """Saves a row after `delays[row]` seconds (default 1) and returns its id from IDS.
 
-    Rows in `refuse` raise ValueError, rows in `broken` raise ConnectionError.
+    Rows in `refuse` raise ValueError, rows in `too_long` its subclass RowTooLong, rows in
+    `broken` raise ConnectionError.
     """
 
     def __init__(
@@ -22,10 +27,12 @@ class FakeDatabase:
         delays: dict[str, float],
         refuse: frozenset[str] = frozenset(),
         broken: frozenset[str] = frozenset(),
+        too_long: frozenset[str] = frozenset(),
     ) -> None:
         self.delays = delays
         self.refuse = refuse
         self.broken = broken
+        self.too_long = too_long
         self.timeline = Timeline()
 
     async def save(self, row: str) -> int:
@@ -33,6 +40,8 @@ class FakeDatabase:
             await asyncio.sleep(self.delays.get(row, 1))
             if row in self.refuse:
                 raise ValueError(f"row {row!r} refused")
+            if row in self.too_long:
+                raise RowTooLong(f"row {row!r} refused: too long")
             if row in self.broken:
                 raise ConnectionError(f"lost the database while saving {row!r}")
             return IDS[row]
@@ -104,17 +113,25 @@ async def test_a_refused_row_cancels_the_other_saves_and_is_reported(exercise, c
 
 
 async def test_every_refused_row_is_reported(exercise, clock):
-    database = FakeDatabase({"alice": 3}, refuse=frozenset({"bob", "dave"}))
-    ids, refused = await import_expecting_a_result(exercise, ["alice", "bob", "dave"], database)
+    # bob is listed twice, so two refusals carry the same message; dave's refusal is a
+    # RowTooLong, a subclass of ValueError.
+    database = FakeDatabase({"alice": 3}, refuse=frozenset({"bob"}), too_long=frozenset({"dave"}))
+    rows = ["alice", "bob", "dave", "bob"]
+    ids, refused = await import_expecting_a_result(exercise, rows, database)
     assert ids == [], f"import_batch returned ids {ids!r} for a refused batch; expected []."
-    expected = ["row 'bob' refused", "row 'dave' refused"]
+    expected = ["row 'bob' refused", "row 'bob' refused", "row 'dave' refused: too long"]
     if len(refused) < len(expected):
-        nudge = "The ExceptionGroup holds every error (`failures.exceptions`): keep them all."
+        nudge = (
+            "The ExceptionGroup holds every error (`failures.exceptions`): keep them all, "
+            "one entry per refusal even when two messages are the same, and a subclass of "
+            "ValueError (as `except* ValueError` matches it) is a refusal too."
+        )
     else:
         nudge = "Each entry is an error's message, str(error): not the error, nor its repr()."
     assert sorted(refused) == expected, (
-        f"bob and dave were both refused at t=1 s, and import_batch reported {refused!r}; "
-        f"expected both messages, {expected!r}. {nudge}"
+        f"For rows {rows!r}, both saves of bob were refused at t=1 s with ValueError, and "
+        f"dave's with RowTooLong, a subclass of ValueError; import_batch reported "
+        f"{refused!r}, expected the three messages {expected!r} (in any order). {nudge}"
     )
 
 

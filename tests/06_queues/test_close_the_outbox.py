@@ -229,9 +229,13 @@ async def test_cancelling_deliver_stops_the_senders_and_shuts_the_outbox(exercis
     sender = FakeSender({"a": 1.3, "b": 0.25})
     outbox = outbox_of("a", "b", "c")
     delivering = asyncio.create_task(exercise.deliver(outbox, sender.send, 2))
+    joiner = asyncio.create_task(outbox.join())
     await asyncio.sleep(at)
     delivering.cancel()
     await asyncio.wait([delivering], timeout=PATIENCE)
+    await asyncio.wait([joiner], timeout=PATIENCE)
+    joined = task_outcome(joiner)
+    joiner.cancel()
     outcome = task_outcome(delivering)
     running = [span.label for span in sender.timeline.spans if span.end is None]
     assert outcome == "ended cancelled", (
@@ -247,5 +251,12 @@ async def test_cancelling_deliver_stops_the_senders_and_shuts_the_outbox(exercis
         "However deliver stops, cancelled included, it must call "
         "outbox.shutdown(immediate=True). asyncio.CancelledError is a BaseException, which "
         "`except Exception` does not catch: use `except BaseException:` and a bare `raise`."
+    )
+    assert joined == "returned None", (
+        f"A producer waiting in outbox.join() {joined} after deliver was cancelled at "
+        f"t={at:g} s, with {outbox.qsize()} message(s) still in the outbox; expected join() "
+        "to return. Plain shutdown() leaves the messages waiting there, counted as not "
+        "done, for senders that are gone: on a cancel too, call "
+        "outbox.shutdown(immediate=True), which drops them and marks them finished."
     )
     assert_nothing_left_running(f"After deliver was cancelled at t={at:g} s")

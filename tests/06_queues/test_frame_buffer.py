@@ -116,3 +116,24 @@ async def test_a_producer_cancelled_while_waiting_for_room_adds_nothing(exercise
         f"After put('kept'), a cancelled put('cancelled') and a waiting put('next'), the "
         f"uploader got {[first, *rest]!r}; expected ['kept', 'next']."
     )
+
+
+async def test_draining_a_full_buffer_lets_a_waiting_producer_in_at_once(exercise, clock):
+    buffer = exercise.FrameBuffer(2)
+    buffer.offer("f1")
+    buffer.offer("f2")
+    producer = asyncio.create_task(buffer.put("f3"))
+    await asyncio.sleep(1.45)
+    drained = buffer.drain()
+    for _ in range(3):  # a few passes of the loop: the waiting producer's turn, not a timer
+        await asyncio.sleep(0)
+    let_in = producer.done()
+    producer.cancel()
+    assert drained == ["f1", "f2"], f"drain() of a full buffer returned {drained!r}."
+    assert let_in, (
+        f"A producer waited in put('f3') on a full buffer; drain() at t={clock.now:g} s "
+        "emptied it, yet the producer was still waiting. Take the frames out with the "
+        "queue's own get_nowait(), which wakes a producer waiting for room; emptying the "
+        "queue's insides (its _queue) behind its back wakes nobody."
+    )
+    assert buffer.drain() == ["f3"], "The producer's frame f3 should be in the buffer now."

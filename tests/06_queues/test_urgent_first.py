@@ -59,6 +59,27 @@ async def test_waiting_jobs_run_most_urgent_first_and_ties_in_submission_order(e
     )
 
 
+async def test_a_tie_submitted_while_jobs_run_still_waits_for_the_earlier_one(exercise, clock):
+    dispatcher, jobs = exercise.Dispatcher(), Jobs()
+    dispatcher.submit(0, jobs.job("x", seconds=1.3))
+    dispatcher.submit(0, jobs.job("y"))
+    dispatcher.submit(1, jobs.job("a"))
+    worker = asyncio.create_task(dispatcher.run())
+    # x has been taken and y is running: the queue holds fewer jobs than were ever submitted.
+    await asyncio.sleep(1.45)
+    dispatcher.submit(1, jobs.job("b"))
+    await asyncio.sleep(5)
+    await stop(worker)
+    assert jobs.order() == ["x", "y", "a", "b"], jobs.timeline.explain(
+        "x (priority 0), y (0) and a (1) were submitted at t=0 s, and b (1) at t=1.45 s "
+        f"while y ran; they ran as {jobs.order()}. Expected x, y, a, b: a was submitted "
+        "before b with the same priority.",
+        "Number the submissions with a counter that only ever rises (one the dispatcher "
+        "keeps): the queue's size shrinks as jobs are taken, so it can give a later job "
+        "a smaller number.",
+    )
+
+
 @pytest.mark.parametrize(
     "others_at",
     [0.25, 0],

@@ -262,8 +262,9 @@ async def test_a_deposit_cancelled_at_any_await_leaves_the_lock_working(exercise
         when, most = store.timeline.busiest_moment()
         assert most == 1, store.timeline.explain(
             f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
-            f"{run.describe()}. Then {most} deposits were between the start of their read and "
-            f"the end of their write (or of the deposit, when it never wrote) at once (at t={when - run.began:g} s of that run).",
+            f"{run.describe()}. Then {most} deposits were between the start of their read "
+            "and the end of their write (or of the deposit, when it never wrote) at once "
+            f"(at t={when - run.began:g} s of that run).",
             "Keep the lock until the deposit is really over. A deposit cancelled while it "
             "waits for the lock never got it, so it must not release it: acquire before "
             "the `try` whose `finally` releases, or use `async with lock:`. And a write "

@@ -8,6 +8,7 @@ microseconds, so the times the tests expect are exact.
 
 import asyncio
 import contextvars
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,66 +20,129 @@ WRITE = 1.290127
 # One deposit's turn: its read, then its write.
 TURN = 2.02434
 
-# The span of the deposit under way in this context: set by its read, ended by its write.
-# A context variable, not the current task, so that a write the deposit runs in another task
-# (asyncio.shield or create_task copy the context into it) still ends the deposit's span.
-_deposit: contextvars.ContextVar[Span | None] = contextvars.ContextVar("deposit", default=None)
+
+@dataclass
+class _Deposit:
+    """One deposit: its span on the timeline and whether its caller has seen it end."""
+
+    amount: int = 0
+    span: Span | None = None
+    store_calls: int = 0  # its reads and writes under way
+    over: bool = False  # the call to account.deposit has returned, raised or been cancelled
+    saved_at: float | None = None  # when its write finished, if it did
+
+
+# The deposit under way in this context, set by deposit() below. A context variable, not the
+# current task, so that a read or write the deposit runs in another task (asyncio.shield or
+# create_task copy the context into it) still belongs to it.
+_deposit: contextvars.ContextVar[_Deposit | None] = contextvars.ContextVar("deposit", default=None)
 
 
 class SlowStore:
     """Keeps a balance; read() takes READ and write() WRITE seconds of event-loop time.
 
-    Every deposit shows on the timeline as one span, from the start of its read to the end
-    of its write: while one span is open, the deposit is in its critical section.
+    Every deposit shows on the timeline as one span, its critical section: from the start
+    of its read until its write ends, or, if it never gets to write (it failed or was
+    cancelled), until the deposit itself ends. A write still going on after its deposit
+    ended (shielded, say) keeps the span open until it is over.
     """
 
     def __init__(self) -> None:
         self.balance = 0
         self.timeline = Timeline()
         self.fail_writes = 0
+        self.deposits: list[_Deposit] = []
 
     def fail_next_write(self) -> None:
         """Make the next write raise ConnectionError instead of saving."""
         self.fail_writes += 1
 
     async def read(self) -> int:
-        span = Span(f"deposit {len(self.timeline.spans) + 1}", asyncio.get_running_loop().time())
-        self.timeline.spans.append(span)
-        _deposit.set(span)
+        deposit = self._call_begins()
         balance = self.balance
         try:
             await asyncio.sleep(READ)
         except asyncio.CancelledError:
-            self._close(outcome="cancelled")
+            self._call_ends(deposit, "cancelled", closes=True)
             raise
+        self._call_ends(deposit, "done", closes=False)
         return balance
 
     async def write(self, balance: int) -> None:
+        deposit = self._call_begins()
         try:
             await asyncio.sleep(WRITE)
         except asyncio.CancelledError:
-            self._close(outcome="cancelled")
+            self._call_ends(deposit, "cancelled", closes=True)
             raise
         if self.fail_writes:
             self.fail_writes -= 1
-            self._close(outcome="raised")
+            self._call_ends(deposit, "raised", closes=True)
             raise ConnectionError("the store went away")
-        self._close(outcome="done")
+        deposit.saved_at = _now()
+        self._call_ends(deposit, "done", closes=True)
         self.balance = balance
 
-    def _close(self, outcome: str) -> None:
-        """End the current deposit's span: its write is over, or it left early."""
-        span = _deposit.get()
-        _deposit.set(None)
+    def _call_begins(self) -> _Deposit:
+        """The deposit making this call; opens its span if none is open."""
+        deposit = _deposit.get()
+        if deposit is None:
+            # Store calls from a task the account started itself (a worker of its own):
+            # each read opens a span there and the write after it closes it.
+            deposit = _Deposit()
+            _deposit.set(deposit)
+        if deposit.span is None or deposit.span.end is not None:
+            deposit.span = Span(f"deposit {len(self.timeline.spans) + 1}", _now())
+            self.timeline.spans.append(deposit.span)
+        deposit.store_calls += 1
+        return deposit
+
+    def _call_ends(self, deposit: _Deposit, outcome: str, *, closes: bool) -> None:
+        """A read or write is over: a write (or a cancelled call) ends the critical section."""
+        deposit.store_calls -= 1
+        if closes or (deposit.over and not deposit.store_calls):
+            self._close(deposit, outcome)
+
+    def deposit_over(self, deposit: _Deposit, outcome: str) -> None:
+        """The deposit's caller saw it end; its span ends now unless a call goes on."""
+        deposit.over = True
+        if not deposit.store_calls:
+            self._close(deposit, outcome)
+
+    @staticmethod
+    def _close(deposit: _Deposit, outcome: str) -> None:
+        span = deposit.span
         if span is not None and span.end is None:
-            span.end, span.outcome = asyncio.get_running_loop().time(), outcome
+            span.end, span.outcome = _now(), outcome
 
 
-async def deposits_after(account: Any, *amounts: int) -> None:
+def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+async def deposit(store: SlowStore, account: Any, amount: int) -> int:
+    """`account.deposit(amount)`, telling `store` when the deposit is over."""
+    record = _Deposit(amount)
+    store.deposits.append(record)
+    token = _deposit.set(record)
+    outcome = "raised"
+    try:
+        balance: int = await account.deposit(amount)
+        outcome = "done"
+        return balance
+    except asyncio.CancelledError:
+        outcome = "cancelled"
+        raise
+    finally:
+        _deposit.reset(token)
+        store.deposit_over(record, outcome)
+
+
+async def deposits_after(store: SlowStore, account: Any, *amounts: int) -> None:
     """Run deposits of `amounts` at once; fail with a clear message if they never finish."""
     try:
         async with asyncio.timeout(600):
-            await asyncio.gather(*(account.deposit(amount) for amount in amounts))
+            await asyncio.gather(*(deposit(store, account, amount) for amount in amounts))
     except TimeoutError:
         raise AssertionError(
             f"The deposits of {' and '.join(map(str, amounts))} after it were still waiting "
@@ -90,7 +154,7 @@ async def deposits_after(account: Any, *amounts: int) -> None:
 async def test_ten_deposits_at_once_all_count(exercise, clock):
     store = SlowStore()
     account = exercise.Account(store)
-    balances = await asyncio.gather(*(account.deposit(10) for _ in range(10)))
+    balances = await asyncio.gather(*(deposit(store, account, 10) for _ in range(10)))
     assert store.balance == 100, store.timeline.explain(
         f"Ten deposits of 10 ran at the same time and left a balance of {store.balance}; "
         "expected 100.",
@@ -114,7 +178,7 @@ async def test_ten_deposits_at_once_all_count(exercise, clock):
 async def test_only_one_deposit_is_between_its_read_and_its_write_at_a_time(exercise):
     store = SlowStore()
     account = exercise.Account(store)
-    await asyncio.gather(account.deposit(1), account.deposit(2), account.deposit(3))
+    await asyncio.gather(*(deposit(store, account, amount) for amount in (1, 2, 3)))
     when, most = store.timeline.busiest_moment()
     assert most == 1, store.timeline.explain(
         f"{most} deposits were between their read and their write at t={when:g} s; "
@@ -129,12 +193,12 @@ async def test_a_failed_deposit_raises_and_the_next_deposits_still_work(exercise
     account = exercise.Account(store)
     store.fail_next_write()
     with pytest.raises(ConnectionError, match="the store went away"):
-        await account.deposit(5)
+        await deposit(store, account, 5)
     assert store.balance == 0, (
         f"A deposit whose write failed changed the balance to {store.balance}."
     )
     started = clock.now
-    await deposits_after(account, 7, 11)
+    await deposits_after(store, account, 7, 11)
     elapsed = round(clock.now - started, 6)  # the clock counts in microseconds
     assert store.balance == 18, store.timeline.explain(
         f"After a failed deposit of 5, deposits of 7 and 11 left a balance of "
@@ -154,12 +218,12 @@ async def test_a_failed_deposit_raises_and_the_next_deposits_still_work(exercise
 async def test_a_cancelled_deposit_lets_the_next_deposits_through(exercise, clock):
     store = SlowStore()
     account = exercise.Account(store)
-    cancelled = asyncio.create_task(account.deposit(5))
+    cancelled = asyncio.create_task(deposit(store, account, 5))
     await asyncio.sleep(0.5)  # during its read
     cancelled.cancel()
     await asyncio.gather(cancelled, return_exceptions=True)
     started = clock.now
-    await deposits_after(account, 7, 11)
+    await deposits_after(store, account, 7, 11)
     elapsed = round(clock.now - started, 6)  # the clock counts in microseconds
     assert (store.balance, elapsed) == (18, 2 * TURN), store.timeline.explain(
         f"After a deposit of 5 was cancelled during its read, deposits of 7 and 11 left a "
@@ -175,10 +239,10 @@ async def test_a_deposit_cancelled_at_any_await_leaves_the_lock_working(exercise
     async def deposit_between_two_others(start: Starter) -> SlowStore:
         store = SlowStore()
         account = exercise.Account(store)
-        first = asyncio.create_task(account.deposit(1))
+        first = asyncio.create_task(deposit(store, account, 1))
         await asyncio.sleep(0)  # the first deposit is in; the next one has to wait for it
-        victim = start(account.deposit(5))
-        later = asyncio.create_task(account.deposit(10))
+        victim = start(deposit(store, account, 5))
+        later = asyncio.create_task(deposit(store, account, 10))
         await asyncio.wait({first, victim, later}, timeout=30)
         for task in (first, later):
             task.cancel()  # only needed when a deposit never got its turn
@@ -187,20 +251,30 @@ async def test_a_deposit_cancelled_at_any_await_leaves_the_lock_working(exercise
 
     for run in await cancel_at_each_suspension(deposit_between_two_others):
         store = run.state
+        # Cancelled once its write had finished, the deposit of 5 is in the balance.
+        cancelled_at = None if run.cancelled_at is None else run.began + run.cancelled_at
+        saved = any(
+            cancelled_at is None or round(record.saved_at, 6) <= round(cancelled_at, 6)
+            for record in store.deposits
+            if record.amount == 5 and record.saved_at is not None
+        )
+        expected = 16 if saved else 11
         when, most = store.timeline.busiest_moment()
         assert most == 1, store.timeline.explain(
             f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
-            f"{run.describe()}. Then {most} deposits were between their read and their write "
-            f"at once (at t={when - run.began:g} s of that run).",
+            f"{run.describe()}. Then {most} deposits were between the start of their read "
+            "and the end of their write (or of the deposit, when it never wrote) at once "
+            f"(at t={when - run.began:g} s of that run).",
             "Keep the lock until the deposit is really over. A deposit cancelled while it "
             "waits for the lock never got it, so it must not release it: acquire before "
             "the `try` whose `finally` releases, or use `async with lock:`. And a write "
             "shielded from the cancellation goes on after the lock is released.",
         )
-        assert store.balance == 11, store.timeline.explain(
+        assert store.balance == expected, store.timeline.explain(
             f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
-            f"{run.describe()}; the balance ended at {store.balance}, expected 11 (the "
-            "cancelled deposit writes nothing, the other two both count).",
+            f"{run.describe()}; the balance ended at {store.balance}, expected {expected} "
+            "(the other two both count; the cancelled one counts only if its write had "
+            "already finished, and must not write once it is cancelled).",
             "Release the lock however a deposit ends, cancellation included. A cancelled "
             "deposit must not go on to write in the background: don't shield it.",
         )

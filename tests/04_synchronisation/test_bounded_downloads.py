@@ -6,11 +6,34 @@ free while a url is still waiting to start. An answer that hands a free slot to 
 waiting url the moment it frees passes, whatever order it starts the urls in.
 """
 
+import asyncio
+
+import pytest
+
 from grader.inside.testing import FakeNetwork
 
 
 class FakeServer(FakeNetwork):
-    """The fake network, plus a check of how many downloads overlapped."""
+    """The fake network, plus errors of any type and a check of how many downloads overlapped.
+
+    A url in `errors` raises that very exception object when its delay is over.
+    """
+
+    def __init__(
+        self,
+        delays: dict[str, float] | None = None,
+        broken: str | None = None,
+        errors: dict[str, Exception] | None = None,
+    ) -> None:
+        super().__init__(delays, broken)
+        self.errors = errors or {}
+
+    async def download(self, url: str) -> str:
+        if url not in self.errors:
+            return await super().download(url)
+        async with self.timeline.track(f"download {url}"):
+            await asyncio.sleep(self.delays.get(url, 1))
+            raise self.errors[url]
 
     def too_many(self, limit: int) -> str:
         """A failure message if more than `limit` downloads overlapped, else empty."""
@@ -18,10 +41,12 @@ class FakeServer(FakeNetwork):
         if most <= limit:
             return ""
         return self.timeline.explain(
-            f"More than {limit} were inside the semaphore at t={when:g} s: {most} downloads "
-            "were running at once.",
-            f"Create ONE asyncio.Semaphore({limit}) for the whole call and hold it "
-            "(`async with`) around each download; a semaphore made per download limits nothing.",
+            f"{most} downloads were running at once at t={when:g} s; at most {limit} may.",
+            f"Whatever holds the extra downloads back must let one start only while fewer "
+            f"than {limit} are running (a test like `running <= limit` lets one too many "
+            f"through). The simplest: ONE asyncio.Semaphore({limit}) for the whole call, "
+            "held (`async with`) around each download; a semaphore made per download limits "
+            "nothing.",
         )
 
     def idle_slot(self, limit: int, nudge: str) -> str:
@@ -161,3 +186,45 @@ async def test_no_urls_means_no_downloads_and_an_empty_list(exercise, clock):
         "An empty list of urls is a list like any other: make sure nothing in your code "
         "needs at least one url (asyncio.wait, for one, refuses an empty set)."
     )
+
+
+async def test_errors_of_any_type_take_their_places_as_the_very_objects_raised(exercise):
+    errors: dict[str, Exception] = {
+        "b": TimeoutError("b took too long"),
+        "d": ValueError("d sent a page that is not a page"),
+        "e": PermissionError("e is private"),
+    }
+    server = FakeServer(
+        {"a": 0.25, "b": 1.3, "c": 0.37, "d": 2.5, "e": 0.13, "f": 1.45}, errors=errors
+    )
+    urls = ["a", "b", "c", "d", "e", "f"]
+    try:
+        results = await exercise.download_all(urls, server.download, 2)
+    except Exception as error:
+        pytest.fail(
+            f"download_all raised {error!r} when downloads failed with TimeoutError, "
+            "ValueError and PermissionError; expected each error in its url's place. Any "
+            "download may fail with any exception, not only ConnectionError: keep every "
+            "Exception (gather(..., return_exceptions=True) does)."
+        )
+    assert len(results) == len(urls), f"download_all returned {len(results)} results for 6 urls."
+    for url, result in zip(urls, results, strict=True):
+        if url not in errors:
+            assert result == f"{url}!", (
+                f"download_all gave {result!r} for {url!r}; expected {url + '!'!r}."
+            )
+            continue
+        raised = errors[url]
+        assert result is raised, (
+            f"In the place of {url!r}, whose download raised {raised!r}, download_all put "
+            f"{result!r}"
+            + (", an equal copy, not the object raised" if type(result) is type(raised) else "")
+            + ". Expected the exception object itself, so the caller can tell what happened "
+            "(its traceback included): put the caught error in the list as it is."
+        )
+    assert not server.too_many(2), server.too_many(2)
+    idle = server.idle_slot(
+        2,
+        "A failed download must free its slot at once, whatever its error.",
+    )
+    assert not idle, idle

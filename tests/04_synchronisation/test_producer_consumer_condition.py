@@ -189,3 +189,24 @@ async def test_a_cancelled_consumer_takes_nothing(exercise, clock):
         f"After one waiting consumer was cancelled, put('x') at t=2 s gave the other "
         f"{got.result!r} at t={got.at:g} s; expected 'x' at t=2 s."
     )
+
+
+async def test_a_consumer_cancelled_just_after_being_woken_takes_nothing(exercise, clock):
+    handoff = exercise.Handoff()
+    leaving = asyncio.create_task(handoff.get())
+    await asyncio.sleep(1.3)
+    await handoff.put("x")  # wakes the waiting consumer...
+    leaving.cancel()  # ...which is cancelled before it gets to run
+    await asyncio.gather(leaving, return_exceptions=True)
+    assert leaving.cancelled(), (
+        f"A consumer woken by put('x') and cancelled before it could run ended with "
+        f"{leaving!r}; expected it to end cancelled and take nothing: its caller is told "
+        "the get() did not happen, so an item it returned anyway would be lost. Let the "
+        "CancelledError out of get(), whatever the consumer was woken for."
+    )
+    got = await within_patience(handoff.get(), "the item went to the cancelled consumer.")
+    assert (got, clock.now) == ("x", 1.3), (
+        f"After the woken consumer was cancelled, the next get() returned {got!r} at "
+        f"t={clock.now:g} s; expected 'x' at once, at t=1.3 s: the item stays for the "
+        "next consumer."
+    )

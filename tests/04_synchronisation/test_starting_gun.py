@@ -4,11 +4,30 @@ import asyncio
 
 from grader.inside.testing import Timeline
 
+SHARED = (
+    "Each StartingGun needs an event of its own: make it in __init__ "
+    "(`self._fired = asyncio.Event()`), not once for the class or the module, where every "
+    "gun shares it."
+)
+
+
+async def wait_for(gun) -> None:
+    """`await gun.wait()`; a learner-worded failure if its event belongs to another loop."""
+    try:
+        await gun.wait()
+    except RuntimeError as error:
+        if "different event loop" not in str(error):
+            raise
+        raise AssertionError(
+            f"gun.wait() raised {error!r}: its event was made before this test's event loop "
+            f"existed and is shared by guns across tests. {SHARED}"
+        ) from error
+
 
 async def run(gun, timeline: Timeline, name: str, arrive_at: float) -> None:
     """A runner: walks to the line, waits for the gun, then runs for one second."""
     await asyncio.sleep(arrive_at)
-    await gun.wait()
+    await wait_for(gun)
     async with timeline.track(name):
         await asyncio.sleep(1)
 
@@ -26,6 +45,13 @@ def fire(gun) -> None:
 
 def nudge(starts: dict[str, float], expected: dict[str, float], otherwise: str) -> str:
     """The nudge for runners that started at `starts`: lateness first, else `otherwise`."""
+    early = [name for name in expected if starts.get(name, expected[name]) < expected[name]]
+    if early:
+        return (
+            f"{', '.join(early)} started before this gun fired: wait() returned on a gun made "
+            "fresh for this test and not yet fired. wait() must return only once fire() has "
+            f"been called on this very gun. {SHARED}"
+        )
     late = [name for name in expected if starts.get(name, 0) > expected[name]]
     if starts.keys() == expected.keys() and late and all(starts[n] >= expected[n] for n in starts):
         return (
@@ -67,12 +93,12 @@ async def test_a_runner_who_arrives_after_the_gun_starts_at_once(exercise, clock
     gun = exercise.StartingGun()
     fire(gun)
     await asyncio.sleep(2)
-    await gun.wait()
+    await wait_for(gun)
     assert clock.now == 2, (
         f"The gun fired at t=0 s; a runner reaching the line at t=2 s started at "
         f"t={clock.now:g} s. A late runner must start at once: the gun stays fired."
     )
-    await gun.wait()
+    await wait_for(gun)
     assert clock.now == 2, "A second wait() after the gun fired did not return at once."
 
 
@@ -141,4 +167,26 @@ async def test_a_runner_waits_however_long_the_gun_takes(exercise, clock):
             "wait() returns only when the gun has fired, however long that takes: no time "
             "limit of its own, and a timeout is not a start signal.",
         ),
+    )
+
+
+async def test_firing_one_gun_leaves_another_unfired(exercise, clock):
+    fired, other = exercise.StartingGun(), exercise.StartingGun()
+    fire(fired)
+    waiting = asyncio.create_task(wait_for(other))
+    await asyncio.wait({waiting}, timeout=2.37)
+    if waiting.done() and not waiting.cancelled() and waiting.exception() is None:
+        raise AssertionError(
+            "Only one of two guns was fired, yet wait() on the other returned at "
+            f"t={clock.now:g} s: the guns share their state. {SHARED}"
+        )
+    fire(other)
+    await asyncio.wait({waiting}, timeout=1)
+    assert waiting.done(), (
+        "A second gun, fired at t=2.37 s, did not start its runner. Firing one gun must "
+        "not change another, and each must start its own runners."
+    )
+    waiting.result()  # a failure of wait() itself says what went wrong
+    assert clock.now == 2.37, (
+        f"A second gun fired at t=2.37 s started its runner at t={clock.now:g} s; expected at once."
     )

@@ -33,9 +33,9 @@ def test_untouched_stubs_are_not_started(manifest, make_submission):
     assert outcomes["fetch_all"].status == NOT_STARTED
     assert outcomes["fetch_all"].points == 0
     assert outcomes["await_the_result"].status == PASSED
-    # Not run at all: the stub as shipped would pass four of its five tests.
+    # Not run at all: the stub as shipped would pass five of its eight tests.
     tests = outcomes["fetch_all"].tests
-    assert len(tests) == 5
+    assert len(tests) == 8
     assert all(t.outcome == "failed" and t.message.startswith("Not started:") for t in tests)
 
 
@@ -55,9 +55,14 @@ def test_an_edited_but_wrong_exercise_is_failed_with_the_learner_message(manifes
     outcomes = grade(manifest, make_submission({FETCH_ALL: stub + "\n# still thinking\n"}))
     fetch_all = outcomes["fetch_all"]
     assert fetch_all.status == FAILED
-    (failure,) = fetch_all.unfinished_tests
-    assert failure.name == "test_ten_one_second_downloads_take_one_second"
-    assert "They ran one after another" in failure.message
+    # The stub downloads one url after another: the tests that time the downloads fail.
+    failures = fetch_all.unfinished_tests
+    assert [failure.name for failure in failures] == [
+        "test_ten_one_second_downloads_take_one_second",
+        "test_forty_downloads_all_run_at_the_same_time",
+        "test_a_slow_download_is_waited_for_however_long_it_takes",
+    ]
+    assert "They ran one after another" in failures[0].message
 
 
 def test_a_syntax_error_marks_only_that_exercise_as_error(manifest, make_submission):

@@ -134,8 +134,10 @@ def test_after_a_crash_the_junit_file_is_fresh_and_complete(kit, submission, tmp
     cases = ET.fromstring(grade.junit).iter("testcase") if grade.junit else iter(())
     names = sorted(case.get("name", "") for case in cases)
     assert "test_from_an_earlier_run" not in names, "the JUnit file is the previous run's"
-    assert names == sorted(_test_names(kit, SELECTED)), (
-        f"the JUnit file should hold every graded test once; it holds {names}"
+    shown = f"the JUnit file should hold every graded test once; it holds {names}"
+    assert len(set(names)) == len(names), shown  # a parametrized test's cases keep their ids
+    assert sorted({name.split("[")[0] for name in names}) == sorted(_test_names(kit, SELECTED)), (
+        shown
     )
 
 

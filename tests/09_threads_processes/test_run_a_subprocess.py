@@ -30,8 +30,8 @@ SHOUT = (
 SHOUT_EACH_LINE = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line.upper())"
 
 
-# Sleeps for a minute.
-HANGS = [*PYTHON, "import time; time.sleep(60)"]
+# A program that never ends by itself: it waits on an event nothing will set.
+HANGS = [*PYTHON, "import threading; threading.Event().wait()"]
 
 
 def still_running(pid: int) -> bool:

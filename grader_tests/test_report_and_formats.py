@@ -17,7 +17,9 @@ import jsonschema
 import pytest
 
 from grader.host import formats
-from grader.host.outcomes import ERROR, PASSED, ExerciseOutcome
+from grader.host import outcomes as recorded
+from grader.host.credit import PER_TEST, Credit
+from grader.host.outcomes import ERROR, FAILED, PASSED, ExerciseOutcome
 from grader.host.pristine import original_stub
 from grader.host.report import progress_bar, render
 from grader.host.runner import RunOptions, run_exercises
@@ -159,3 +161,27 @@ def test_a_run_where_every_test_errored_is_an_exercism_error_with_the_reason(run
     jsonschema.validate(document, schema("exercism-v3.schema.json"))
     assert document["status"] == "error"
     assert "does not compile" in document["message"]
+
+
+def test_each_case_of_a_parametrized_test_has_its_own_name_in_every_output(manifest):
+    # Both cases of fetch_all's parametrized test fail, with different messages: every
+    # output must tell the two apart, or a learner sees one test fail twice.
+    name = "test_a_failed_download_raises_its_error"
+    cases = ["fails_first", "fails_last"]
+    tests = [
+        recorded.TestOutcome(
+            f"tests/02_tasks/test_fetch_all.py::{name}[{case}]", name, "", "failed",
+            f"message for {case}", "", 0.0,
+        )
+        for case in cases
+    ]  # fmt: skip
+    outcome = ExerciseOutcome(manifest.by_id("fetch_all"), FAILED, tests)
+    report = render([outcome], verbose=True, colour=False)
+    exercism = [test["name"] for test in formats.exercism_results([outcome])["tests"]]
+    outcome.credit = Credit(mode=PER_TEST)
+    gradescope = [test["name"] for test in formats.gradescope_results([outcome], 1.0)["tests"]]
+    sentence = "a failed download raises its error"
+    for case in cases:
+        assert f"x {sentence} [{case}] (failed)" in report
+    assert exercism == [f"{sentence} [{case}]" for case in cases]
+    assert gradescope == [f"fetch_all: {sentence} [{case}]" for case in cases]

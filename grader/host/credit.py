@@ -100,7 +100,7 @@ def breakdown(outcome: ExerciseOutcome) -> list[Item]:
         return [Item(name, outcome.points, exercise.points, passed, outcome)]
     return [
         Item(
-            f"{exercise.id}: {test.sentence}",
+            f"{exercise.id}: {test.title}",
             earned,
             worth,
             test.outcome == "passed",

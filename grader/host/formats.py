@@ -72,7 +72,7 @@ def _exercise_message(outcome: ExerciseOutcome) -> str:
 def _exercism_test(test: TestOutcome, task_id: int) -> dict[str, Any]:
     passed = test.outcome == "passed"
     return {
-        "name": test.sentence,
+        "name": test.title,
         "status": _EXERCISM_STATUS[test.outcome],
         "message": None if passed else capped(test.message, _MESSAGE_LIMIT),
         "output": capped(test.output, _EXERCISM_OUTPUT_LIMIT) or None,
@@ -100,7 +100,7 @@ def gradescope_results(
         if outcome.problem:
             lines.append(outcome.problem)
         for test in outcome.unfinished_tests:
-            lines.append(f"x {test.sentence} ({test.outcome})\n{test.message}")
+            lines.append(f"x {test.title} ({test.outcome})\n{test.message}")
         tests.append(
             {
                 "name": f"{exercise.id}: {exercise.title}",

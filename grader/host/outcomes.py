@@ -36,6 +36,17 @@ class TestOutcome:
         """The test's name as the sentence it was written to be."""
         return self.name.removeprefix("test_").replace("_", " ")
 
+    @property
+    def case(self) -> str:
+        """A parametrized test's case id (``fails_first``), or "" for a plain test."""
+        tail = self.nodeid.rsplit("::", 1)[-1]
+        return tail[tail.index("[") + 1 : -1] if tail.endswith("]") and "[" in tail else ""
+
+    @property
+    def title(self) -> str:
+        """The sentence with the case id when there is one: each case has its own name."""
+        return f"{self.sentence} [{self.case}]" if self.case else self.sentence
+
 
 @dataclass
 class ExerciseOutcome:

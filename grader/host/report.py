@@ -147,11 +147,15 @@ def _one_line_summary(outcome: ExerciseOutcome) -> str:
 
 
 def sentence(test: TestOutcome, exercise: Exercise) -> str:
-    """A test's name as the sentence it was written to be, with code names in backticks."""
+    """A test's name as the sentence it was written to be, with code names in backticks.
+
+    A parametrized test's case id follows in brackets, so that two failing cases of one
+    test read as two tests.
+    """
     text = test.sentence.replace(" s ", "'s ")
     for name in _code_names(exercise):
         text = re.sub(rf"\b{re.escape(name.replace('_', ' '))}\b", f"`{name}`", text)
-    return text
+    return f"{text} [{test.case}]" if test.case else text
 
 
 def _code_names(exercise: Exercise) -> list[str]:

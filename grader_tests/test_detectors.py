@@ -6,12 +6,13 @@ import asyncio
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from grader.inside.detectors import source_nudges, unretrieved_errors
+from grader.inside.detectors import awaited_frames, source_nudges, unretrieved_errors
 from grader.inside.messages import failure_message
 from grader.manifest import KIT_ROOT
 
@@ -113,3 +114,35 @@ def test_a_failure_after_a_deadlock_leads_with_the_deadlock(deadlocked):
     text = failure_message(caught, 2.5, waiting_at, [], None)
     assert text.startswith("Deadlock at t=2.5 s") is deadlocked, text
     assert "Regex pattern did not match." in text
+
+
+async def test_the_chain_of_awaits_goes_on_into_async_generators():
+    # Where a task waits is the innermost frame: inside an async generator that an
+    # `async for`, `anext` or `async with` (an asynccontextmanager) is waiting on.
+    async def numbers() -> AsyncIterator[int]:
+        await asyncio.Event().wait()
+        yield 1
+
+    @asynccontextmanager
+    async def opened() -> AsyncIterator[None]:
+        await asyncio.Event().wait()
+        yield
+
+    async def iterate() -> None:
+        async for _ in numbers():
+            pass
+
+    async def step() -> None:
+        await anext(numbers())
+
+    async def enter() -> None:
+        async with opened():
+            pass
+
+    for consumer, innermost in ((iterate, "numbers"), (step, "numbers"), (enter, "opened")):
+        task = asyncio.create_task(consumer())
+        await asyncio.sleep(0)
+        names = [frame.f_code.co_name for frame in awaited_frames(task.get_coro())]
+        task.cancel()
+        assert names[0] == consumer.__name__
+        assert names[-2:] == [innermost, "wait"], f"{consumer.__name__}: {names}"

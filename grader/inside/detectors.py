@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import functools
+import gc
 import linecache
 import re
 import socket
@@ -25,7 +26,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import AsyncGeneratorType, FrameType, TracebackType
 from typing import Any
 
 import _pytest
@@ -453,16 +454,43 @@ def suspension_point(task: asyncio.Task[Any]) -> str | None:
 
 
 def awaited_frames(coro: object) -> list[FrameType]:
-    """The frames of ``coro`` and of everything it is awaiting, outermost first."""
+    """The frames of ``coro`` and of everything it is awaiting, outermost first.
+
+    The chain goes on through async generators (``async for``, ``anext``, an
+    ``asynccontextmanager``), whose own frames wait on the learner's line.
+    """
     frames: list[FrameType] = []
     seen: set[int] = set()
     while coro is not None and id(coro) not in seen:
         seen.add(id(coro))
-        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        frame = (
+            getattr(coro, "cr_frame", None)
+            or getattr(coro, "gi_frame", None)
+            or getattr(coro, "ag_frame", None)
+        )
         if frame is not None:
             frames.append(frame)
-        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        coro = _awaited_by(coro)
     return frames
+
+
+def _awaited_by(awaitable: object) -> object:
+    """What ``awaitable`` is waiting on: the next link of an await chain, or None."""
+    for name in ("cr_await", "gi_yieldfrom", "ag_await"):
+        inner = getattr(awaitable, name, None)
+        if inner is not None:
+            return inner
+    if type(awaitable).__name__ in _ASYNC_GENERATOR_STEPS:
+        # What `await agen.__anext__()` awaits names no attribute for its generator; the
+        # generator is the object it refers to.
+        return next(
+            (item for item in gc.get_referents(awaitable) if isinstance(item, AsyncGeneratorType)),
+            None,
+        )
+    return None
+
+
+_ASYNC_GENERATOR_STEPS = ("async_generator_asend", "async_generator_athrow")
 
 
 # -- nudges for the plain errors newcomers hit ----------------------------------------------

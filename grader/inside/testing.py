@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import Any, Generic, Protocol, TypeVar
 
-from grader.inside.detectors import describe_location, is_learner_file
+from grader.inside.detectors import awaited_frames, describe_location, is_learner_file
 
 _CHART_WIDTH = 40
 
@@ -408,13 +408,7 @@ class _CountedCoroutine(Coroutine[Any, Any, R]):
 
 def _waiting_at(coro: Any) -> str | None:
     """The innermost learner line on the chain of awaits below ``coro``, else its own line."""
-    frames: list[FrameType] = []
-    while coro is not None:
-        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-        if frame is None:
-            break
-        frames.append(frame)
-        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    frames = awaited_frames(coro)
     learner = [frame for frame in frames if is_learner_file(frame.f_code.co_filename)]
     chosen = learner[-1] if learner else frames[0] if frames else None
     if chosen is None:

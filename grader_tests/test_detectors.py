@@ -14,7 +14,7 @@ import pytest
 
 from grader.inside.detectors import awaited_frames, source_nudges, unretrieved_errors
 from grader.inside.messages import failure_message
-from grader.manifest import KIT_ROOT
+from grader.manifest import KIT_ROOT, shown_path
 
 CASES = Path(__file__).with_name("detector_cases") / "cases.py"
 
@@ -81,6 +81,31 @@ def test_a_lock_is_reported_as_made_per_call_only_when_no_one_shares_it(tmp_path
     learner_file.write_text(source, encoding="utf-8")
     nudges = [n for n in source_nudges(learner_file, "took 4 s") if "made on every call" in n]
     assert bool(nudges) is flagged, nudges
+
+
+_MONOTONIC_LOG = "import asyncio\nimport time\n\n\nasync def wait_turn(starts):\n    now = time.monotonic()\n    if starts and now - starts[0] < 1:\n        await asyncio.sleep(1 - (now - starts[0]))\n    starts.append(time.monotonic())\n"  # noqa: E501
+_IMPORTED_PERF_COUNTER = "import asyncio\nfrom time import perf_counter as clock\n\n\nasync def timed(job):\n    began = clock()\n    await job()\n    return clock() - began\n"  # noqa: E501
+_LOOP_CLOCK = "import asyncio\nimport time\n\n\nasync def timed(job):\n    loop = asyncio.get_running_loop()\n    began = loop.time()\n    await job()\n    time.sleep(0)\n    return loop.time() - began\n"  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (_MONOTONIC_LOG, [("6, 9", "time.monotonic")]),
+        (_IMPORTED_PERF_COUNTER, [("6, 8", "time.perf_counter")]),
+        (_LOOP_CLOCK, []),
+    ],
+    ids=["time.monotonic twice", "perf_counter imported under another name", "the loop's clock"],
+)  # fmt: skip
+def test_reading_the_machine_s_clock_is_pointed_at_the_loop_s(tmp_path, source, expected):
+    learner_file = tmp_path / "attempt.py"
+    learner_file.write_text(source, encoding="utf-8")
+    nudges = [n for n in source_nudges(learner_file, "took 0 s") if "machine's clock" in n]
+    shown = shown_path(learner_file)
+    leads = [f"{shown}:{lines}: {name}() reads the machine's clock" for lines, name in expected]
+    assert len(nudges) == len(leads), nudges
+    assert [nudge[: len(lead)] for nudge, lead in zip(nudges, leads, strict=True)] == leads
+    assert all("asyncio.get_running_loop().time()" in nudge for nudge in nudges)
 
 
 def _callback_named(qualname: str) -> Callable[[], None]:

@@ -576,6 +576,15 @@ def source_nudges(path: Path, failure: str) -> list[str]:
             f"`for` loop has moved on, so every callback sees the last `{name}`. Pass the "
             f"value as an argument instead: loop.call_soon(function, {name})."
         )
+    clock_reads = _wall_clock_reads(tree)
+    for name in dict.fromkeys(name for _, name in clock_reads):
+        lines = ", ".join(str(line) for line, other in clock_reads if other == name)
+        found.append(
+            f"{shown}:{lines}: {name}() reads the machine's clock, but asyncio's sleeps, "
+            "timeouts and timers run on the event loop's clock: measure with "
+            "asyncio.get_running_loop().time(). (On a plain loop the two agree; the kit's "
+            "loop runs on virtual time, where a wait of an hour takes no real time at all.)"
+        )
     if "get_event_loop" in _attribute_names(tree):
         found.append(
             f"{shown}: asyncio.get_event_loop() is deprecated outside a running loop (3.12 "
@@ -583,6 +592,38 @@ def source_nudges(path: Path, failure: str) -> list[str]:
             "coroutine, asyncio.get_running_loop()."
         )
     return found
+
+
+_WALL_CLOCKS = frozenset(
+    {"monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns", "time", "time_ns"}
+)
+
+
+@functools.lru_cache(maxsize=64)  # one parse of a file, read for every failure
+def _wall_clock_reads(tree: ast.Module) -> list[tuple[int, str]]:
+    """Calls that read the machine's clock (``time.monotonic()``, ...), as (line, name)."""
+    imported = {
+        alias.asname or alias.name: f"time.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "time"
+        for alias in node.names
+        if alias.name in _WALL_CLOCKS
+    }
+    reads = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        called = node.func
+        if (
+            isinstance(called, ast.Attribute)
+            and isinstance(called.value, ast.Name)
+            and called.value.id == "time"
+            and called.attr in _WALL_CLOCKS
+        ):
+            reads.append((node.lineno, f"time.{called.attr}"))
+        elif isinstance(called, ast.Name) and called.id in imported:
+            reads.append((node.lineno, imported[called.id]))
+    return sorted(reads)
 
 
 @functools.lru_cache(maxsize=64)  # one parse of a file, read for every failure

@@ -30,6 +30,7 @@ from types import FrameType
 from typing import Any
 
 from grader.inside.detectors import is_learner_file
+from grader.inside.endless import WATCHDOG_STARTER
 from grader.inside.integrity import is_protected
 from grader.manifest import KIT_ROOT
 
@@ -123,13 +124,8 @@ class AuditPolicy:
     @staticmethod
     def learner_asks(frame: FrameType | None) -> bool:
         """Whether the nearest frame outside the standard library is learner code."""
-        while frame is not None:
-            filename = frame.f_code.co_filename
-            in_stdlib = filename.startswith(_STDLIB) and "site-packages" not in filename
-            if not (filename.startswith("<") or in_stdlib):
-                return is_learner_file(filename)
-            frame = frame.f_back
-        return False
+        asking = _outside_the_standard_library(frame)
+        return asking is not None and is_learner_file(asking.f_code.co_filename)
 
     def readable(self, path: str) -> bool:
         """Whether learner code may read ``path``."""
@@ -202,10 +198,26 @@ def _spawn(policy: AuditPolicy, event: str, args: tuple[Any, ...], frame: FrameT
     return None
 
 
-def _thread(policy: AuditPolicy, event: str, args: tuple[Any, ...], frame: FrameType) -> str | None:
-    if "threads" not in policy.permissions and policy.learner_on_stack(frame):
-        return "started a thread (this exercise does not use threads)"
+def _outside_the_standard_library(frame: FrameType | None) -> FrameType | None:
+    """The nearest frame, from ``frame`` outwards, that is not the standard library's."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        in_stdlib = filename.startswith(_STDLIB) and "site-packages" not in filename
+        if not (filename.startswith("<") or in_stdlib):
+            return frame
+        frame = frame.f_back
     return None
+
+
+def _thread(policy: AuditPolicy, event: str, args: tuple[Any, ...], frame: FrameType) -> str | None:
+    if "threads" in policy.permissions or not policy.learner_on_stack(frame):
+        return None
+    # The kit's busy-loop watchdog starts with the first loop, which may be one that learner
+    # code runs (asyncio.run): that thread is the kit's, whoever is on the stack.
+    starter = _outside_the_standard_library(frame)
+    if starter is not None and starter.f_code is WATCHDOG_STARTER:
+        return None
+    return "started a thread (this exercise does not use threads)"
 
 
 def _ctypes(policy: AuditPolicy, event: str, args: tuple[Any, ...], frame: FrameType) -> str | None:
@@ -283,7 +295,7 @@ def _kill(policy: AuditPolicy, event: str, args: tuple[Any, ...], frame: FrameTy
 _CHECKS: dict[str, Check] = {
     "open": _open,
     "_thread.start_new_thread": _thread,
-    "_thread.start_joinable_thread": _thread,  # Python 3.13+; 3.11 and 3.12 raise no event
+    "_thread.start_joinable_thread": _thread,  # Python 3.13+ (3.12 raises the one above)
     "object.__getattr__": _attribute,
     "object.__setattr__": _attribute,
     "object.__delattr__": _attribute,

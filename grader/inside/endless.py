@@ -309,6 +309,10 @@ class _Watchdog:
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_Watchdog._after_fork)
 
+# The code that starts the watchdog: the audit hook lets it start its thread even when
+# learner code is on the stack (a loop that learner code runs is watched too).
+WATCHDOG_STARTER = vars(_Watchdog)["watch"].__func__.__code__
+
 
 def _cpu_clock_of_this_thread() -> int | None:
     """The clock of this thread's CPU time, readable from other threads (None where not)."""

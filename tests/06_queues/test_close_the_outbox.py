@@ -10,10 +10,11 @@ from collections.abc import Awaitable, Iterator
 
 import pytest
 
-from grader.inside.testing import Timeline, task_outcome
+from grader.inside.testing import Clock, Timeline, task_outcome
 
-# Long enough, in virtual time, that a call still waiting after it would wait forever.
-PATIENCE = 60
+# Long enough, in virtual time, that a call still waiting after it would wait forever
+# (an hour: longer than the ten-minute sends and silences some tests use).
+PATIENCE = 3600
 
 
 class FakeSender:
@@ -69,6 +70,17 @@ def is_shut_down(outbox: asyncio.Queue[str]) -> bool:
     return False
 
 
+async def joined_at(outbox: asyncio.Queue[str], clock: Clock) -> float:
+    """Wait in ``outbox.join()`` as a producer would; return the time it returned."""
+    await outbox.join()
+    return clock.now
+
+
+def sends_outliving(sender: FakeSender, ended_at: float) -> list[str]:
+    """The messages whose send was still under way after ``ended_at``."""
+    return [span.label for span in sender.timeline.spans if span.end is None or span.end > ended_at]
+
+
 def assert_nothing_left_running(what: str) -> None:
     me = asyncio.current_task()
     left = [task for task in asyncio.all_tasks() if task is not me]
@@ -104,7 +116,8 @@ async def test_senders_wait_for_new_messages_until_the_outbox_is_shut_down(exerc
     delivering = asyncio.create_task(exercise.deliver(outbox, sender.send, 3))
     await asyncio.sleep(1.3)
     outbox.put_nowait("x")
-    await asyncio.sleep(1.2)
+    # Ten minutes of silence: longer than any time limit a sender might guess.
+    await asyncio.sleep(612.5)
     outbox.put_nowait("y")
     outbox.put_nowait("x")
     await asyncio.sleep(1.5)
@@ -112,20 +125,37 @@ async def test_senders_wait_for_new_messages_until_the_outbox_is_shut_down(exerc
     outbox.shutdown()
     await asyncio.wait([delivering], timeout=PATIENCE)
     assert early == "was still running", sender.timeline.explain(
-        f"Before the outbox was shut down at t=4 s, deliver {early}; expected it to keep "
-        "waiting for messages. An empty outbox is not a closed one: wait in get(), and stop "
-        "only when it raises QueueShutDown.",
-        "Messages were put at t=1.3 s and t=2.5 s.",
+        f"Before the outbox was shut down at t=615.3 s, deliver {early}; expected it to keep "
+        "waiting for messages. An empty outbox is not a closed one, however long it stays "
+        "empty: wait in get() with no time limit, and stop only when it raises QueueShutDown.",
+        "Messages were put at t=1.3 s and, after ten minutes of silence, at t=613.8 s.",
     )
-    assert (task_outcome(delivering), clock.now) == ("returned 3", 4), sender.timeline.explain(
-        f"After shutdown() at t=4 s, deliver {task_outcome(delivering)} at t={clock.now:g} s; "
+    outcome = (task_outcome(delivering), clock.now)
+    assert outcome == ("returned 3", 615.3), sender.timeline.explain(
+        f"After shutdown() at t=615.3 s, deliver {task_outcome(delivering)} at t={clock.now:g} s; "
         "expected it to return 3 at once.",
         "shutdown() wakes every sender waiting in get() with QueueShutDown.",
     )
     starts = [span.start for span in sender.timeline.spans]
-    assert starts == [1.3, 2.5, 2.5], sender.timeline.explain(
-        f"Messages put at t = 1.3, 2.5 and 2.5 s were sent from t = {starts}.",
+    assert starts == [1.3, 613.8, 613.8], sender.timeline.explain(
+        f"Messages put at t = 1.3, 613.8 and 613.8 s were sent from t = {starts}.",
         "Wait in `await outbox.get()` rather than polling for messages.",
+    )
+
+
+async def test_a_send_is_waited_for_however_long_it_takes(exercise, clock):
+    sender = FakeSender({"slow": 612.5, "quick": 0.29})
+    outbox = outbox_of("slow", "quick")
+    outbox.shutdown()
+    delivering = asyncio.create_task(exercise.deliver(outbox, sender.send, 2))
+    await asyncio.wait([delivering], timeout=PATIENCE)
+    outcome = task_outcome(delivering)
+    delivering.cancel()
+    assert (outcome, clock.now) == ("returned 2", 612.5), sender.timeline.explain(
+        f"With one send taking 612.5 s, deliver {outcome} at t={clock.now:g} s; "
+        "expected it to return 2 at t=612.5 s, when that send ended.",
+        "The task sets no time limit: await each send however long it takes, without "
+        "asyncio.wait_for or asyncio.timeout around it.",
     )
 
 
@@ -180,7 +210,7 @@ async def test_a_failing_send_raises_and_frees_the_producers_waiting_on_the_outb
         return "put every message"
 
     producer = asyncio.create_task(produce())
-    joiner = asyncio.create_task(outbox.join())
+    joiner = asyncio.create_task(joined_at(outbox, clock))
     await asyncio.sleep(0)
     try:
         await within_patience(exercise.deliver(outbox, sender.send, 2), "deliver never ended.")
@@ -188,13 +218,21 @@ async def test_a_failing_send_raises_and_frees_the_producers_waiting_on_the_outb
         raised: BaseException | None = error
     else:
         raised = None
+    ended_at = clock.now
     the_send_error = raised is not None and all(leaf is sender.raised for leaf in leaves(raised))
     assert the_send_error, (
         f"send('b') raised {sender.raised!r} at t=1.3 s and deliver ended with {raised!r}; "
         "expected that error (alone, or in a TaskGroup's ExceptionGroup)."
     )
-    assert clock.now == 1.3, f"deliver raised at t={clock.now:g} s; expected t=1.3 s."
+    assert ended_at == 1.3, f"deliver raised at t={ended_at:g} s; expected t=1.3 s."
     await asyncio.wait([producer, joiner], timeout=PATIENCE)
+    outlived = sends_outliving(sender, ended_at)
+    assert not outlived, sender.timeline.explain(
+        f"send('b') failed at t=1.3 s and deliver raised then, but the send of {outlived} "
+        "went on after it: that sender was never stopped.",
+        "Start the senders in a TaskGroup: when one fails, it cancels the others and waits "
+        "for them before the error reaches you (asyncio.gather and asyncio.wait do not).",
+    )
     assert task_outcome(producer) == "returned 'put() raised QueueShutDown at t=1.3'", (
         f"A producer was waiting in put() on the full outbox when the send failed; it "
         f"{task_outcome(producer)}. Expected its put() to raise QueueShutDown at t=1.3 s: "
@@ -213,14 +251,9 @@ async def test_a_failing_send_raises_and_frees_the_producers_waiting_on_the_outb
             "finished: the send cancelled when the other one failed needs its task_done() "
             "too. Call it in a `finally` after the send, so it runs however the send ends."
         )
-    assert task_outcome(joiner) == "returned None", (
-        f"A producer waiting in outbox.join() {task_outcome(joiner)} after deliver failed; "
-        f"expected join() to return. {why}"
-    )
-    running = [span.label for span in sender.timeline.spans if span.end is None]
-    assert not running, sender.timeline.explain(
-        f"After the failure, the send of {running} kept running.",
-        "Start the senders in a TaskGroup: it cancels the others when one fails.",
+    assert task_outcome(joiner) == "returned 1.3", (
+        f"A producer waiting in outbox.join() {task_outcome(joiner)} after deliver failed at "
+        f"t=1.3 s; expected join() to return then. {why}"
     )
 
 
@@ -229,21 +262,26 @@ async def test_cancelling_deliver_stops_the_senders_and_shuts_the_outbox(exercis
     sender = FakeSender({"a": 1.3, "b": 0.25})
     outbox = outbox_of("a", "b", "c")
     delivering = asyncio.create_task(exercise.deliver(outbox, sender.send, 2))
-    joiner = asyncio.create_task(outbox.join())
+    joiner = asyncio.create_task(joined_at(outbox, clock))
     await asyncio.sleep(at)
     delivering.cancel()
     await asyncio.wait([delivering], timeout=PATIENCE)
+    ended_at = clock.now
+    outcome = task_outcome(delivering)
+    left = [task for task in asyncio.all_tasks() if task not in (asyncio.current_task(), joiner)]
     await asyncio.wait([joiner], timeout=PATIENCE)
     joined = task_outcome(joiner)
     joiner.cancel()
-    outcome = task_outcome(delivering)
-    running = [span.label for span in sender.timeline.spans if span.end is None]
+    outlived = sends_outliving(sender, ended_at)
     assert outcome == "ended cancelled", (
         f"deliver was cancelled at t={at:g} s and {outcome}; expected it to end cancelled."
     )
-    assert not running, sender.timeline.explain(
-        f"deliver was cancelled at t={at:g} s, but the send of {running} kept running.",
-        "Start the senders in a TaskGroup, which cancels them all when it is cancelled.",
+    assert (ended_at, outlived, len(left)) == (at, [], 0), sender.timeline.explain(
+        f"deliver was cancelled at t={at:g} s and ended at t={ended_at:g} s, leaving "
+        f"{len(left)} task(s) running; the send of {outlived} went on after it ended. "
+        "Expected it to stop its senders and end at once.",
+        "Start the senders in a TaskGroup, which cancels them all when it is cancelled "
+        "(a cancelled asyncio.wait or gather leaves the tasks it waited for running).",
     )
     assert is_shut_down(outbox), (
         f"deliver was cancelled at t={at:g} s and left the outbox open: put_nowait() still "
@@ -252,10 +290,10 @@ async def test_cancelling_deliver_stops_the_senders_and_shuts_the_outbox(exercis
         "outbox.shutdown(immediate=True). asyncio.CancelledError is a BaseException, which "
         "`except Exception` does not catch: use `except BaseException:` and a bare `raise`."
     )
-    assert joined == "returned None", (
+    assert joined == f"returned {float(at)!r}", (
         f"A producer waiting in outbox.join() {joined} after deliver was cancelled at "
         f"t={at:g} s, with {outbox.qsize()} message(s) still in the outbox; expected join() "
-        "to return. Plain shutdown() leaves the messages waiting there, counted as not "
+        "to return then. Plain shutdown() leaves the messages waiting there, counted as not "
         "done, for senders that are gone: on a cancel too, call "
         "outbox.shutdown(immediate=True), which drops them and marks them finished."
     )

@@ -73,6 +73,33 @@ async def test_put_waits_for_room_so_the_producer_keeps_the_uploaders_pace(exerc
     )
 
 
+async def test_put_waits_for_room_however_long_the_uploader_takes(exercise, clock):
+    buffer = exercise.FrameBuffer(1)
+    buffer.offer("old")
+
+    put_at: list[float] = []
+
+    async def record() -> None:
+        await buffer.put("new")
+        put_at.append(clock.now)
+
+    recorder = asyncio.create_task(record())
+    # Ten minutes without an upload: longer than any time limit a put() might guess.
+    await asyncio.sleep(612.5)
+    first = await buffer.get()
+    await asyncio.wait([recorder], timeout=1)
+    outcome = f"returned at t={put_at[0]:g} s" if put_at else task_outcome(recorder)
+    recorder.cancel()
+    assert put_at == [612.5], (
+        f"A put('new') waited for room in a full FrameBuffer(1); the uploader took a frame "
+        f"at t=612.5 s, and the put() {outcome}. "
+        "Expected it to return then: put() waits for room however long it takes, with no "
+        "asyncio.wait_for or asyncio.timeout around the queue's put()."
+    )
+    frames = [first, *buffer.drain()]
+    assert frames == ["old", "new"], f"The uploader got {frames!r}; expected ['old', 'new']."
+
+
 async def test_waiting_uploaders_get_frames_the_moment_they_arrive(exercise, clock):
     buffer = exercise.FrameBuffer(3)
     uploaders = [asyncio.create_task(buffer.get()) for _ in range(3)]

@@ -8,12 +8,13 @@ import pytest
 
 from grader.inside.testing import Timeline, task_outcome
 
-# Long enough, in virtual time, that a pipeline still running after it would run forever.
-PATIENCE = 60
+# Long enough, in virtual time, that a pipeline still running after it would run forever
+# (an hour: longer than the ten-minute parse and store one test makes).
+PATIENCE = 3600
 
 
 class Stages:
-    """A fake parse (upper-cases a line in a per-line time) and store (0.25 s each).
+    """A fake parse (upper-cases a line in a per-line time) and store (0.25 s or per record).
 
     Parsing the line ``broken`` raises ValueError; storing the record ``unstorable`` raises
     OSError once its 0.25 s are over.
@@ -24,8 +25,10 @@ class Stages:
         seconds: dict[str, float] | None = None,
         broken: str | None = None,
         unstorable: str | None = None,
+        store_seconds: dict[str, float] | None = None,
     ) -> None:
         self.seconds = seconds or {}
+        self.store_seconds = store_seconds or {}
         self.broken = broken
         self.unstorable = unstorable
         self.timeline = Timeline()
@@ -42,7 +45,7 @@ class Stages:
 
     async def store(self, record: str) -> None:
         async with self.timeline.track(f"store {record}"):
-            await asyncio.sleep(0.25)
+            await asyncio.sleep(self.store_seconds.get(record, 0.25))
             if record == self.unstorable:
                 self.raised = OSError(f"no room left to store {record!r}")
                 raise self.raised
@@ -126,6 +129,25 @@ async def test_parsers_work_at_once_and_it_returns_when_the_last_record_is_store
         f"run_pipeline returned {count!r} at t={clock.now:g} s; expected 6 at t=3.35 s.",
         "Return as soon as the storer has stored the last record.",
     )
+
+
+async def test_a_slow_parse_and_a_slow_store_are_waited_for_however_long_they_take(exercise, clock):
+    # big is parsed by t=0.25 s and stored until t=612.75 s; slow is parsed until t=612.5 s
+    # and then waits for the storer, which stores it from t=612.75 to 613 s.
+    stages = Stages({"slow": 612.5, "big": 0.25}, store_seconds={"BIG": 612.5})
+    task = asyncio.create_task(
+        exercise.run_pipeline(["slow", "big"], stages.parse, stages.store, 2)
+    )
+    await asyncio.wait([task], timeout=PATIENCE)
+    outcome = task_outcome(task)
+    task.cancel()
+    assert (outcome, clock.now) == ("returned 2", 613), stages.timeline.explain(
+        f"With parse('slow') and store('BIG') taking 612.5 s each, run_pipeline {outcome} at "
+        f"t={clock.now:g} s; expected it to return 2 at t=613 s, when SLOW was stored.",
+        "The task sets no time limit: await each parse and store however long it takes, "
+        "without asyncio.wait_for or asyncio.timeout around it.",
+    )
+    assert_nothing_left_running("After run_pipeline returned")
 
 
 async def test_a_blank_line_and_its_empty_record_are_items_not_sentinels(exercise, clock):

@@ -133,6 +133,28 @@ async def test_an_idle_worker_starts_a_job_the_moment_it_is_submitted(exercise, 
     )
 
 
+async def test_a_slow_job_is_run_to_its_end_however_long_it_takes(exercise, clock):
+    dispatcher, jobs = exercise.Dispatcher(), Jobs()
+    dispatcher.submit(1, jobs.job("slow", seconds=612.5))
+    dispatcher.submit(2, jobs.job("next", seconds=0.29))
+    worker = asyncio.create_task(dispatcher.run())
+    await asyncio.sleep(615)
+    await stop(worker)
+    ran = [(span.label, span.start, span.end, span.outcome) for span in jobs.timeline.spans]
+    assert ran == [("slow", 0, 612.5, "done"), ("next", 612.5, 612.79, "done")], (
+        jobs.timeline.explain(
+            f"A job taking 612.5 s and then a 0.29 s one ran as (job, start, end, outcome) "
+            f"{ran}, with dispatcher.errors {dispatcher.errors!r}; expected the slow job to "
+            "run to its end and the next to start then.",
+            "The task sets no time limit: `await job()` however long it takes, without "
+            "asyncio.wait_for or asyncio.timeout around it.",
+        )
+    )
+    assert dispatcher.errors == [], (
+        f"No job raised, yet dispatcher.errors is {dispatcher.errors!r}."
+    )
+
+
 async def test_a_failing_job_is_recorded_and_the_worker_carries_on(exercise, clock):
     dispatcher, jobs = exercise.Dispatcher(), Jobs()
     dispatcher.submit(1, jobs.job("bad", fails=True))

@@ -8,8 +8,9 @@ import pytest
 
 from grader.inside.testing import Timeline, task_outcome
 
-# Long enough, in virtual time, that a call still waiting after it would wait forever.
-PATIENCE = 60
+# Long enough, in virtual time, that a call still waiting after it would wait forever
+# (an hour: longer than the ten-minute call one test makes).
+PATIENCE = 3600
 HANG = (
     "handle_all never returned: queue.join() waits until every item taken with get() has "
     "been marked finished with queue.task_done(). Call it once per item, in a `finally`, "
@@ -152,6 +153,21 @@ async def test_more_workers_than_items_and_no_items_at_all(exercise, clock):
     assert_nothing_left_running("With no items, after handle_all returned")
 
 
+async def test_a_slow_call_is_waited_for_however_long_it_takes(exercise, clock):
+    handler = FakeHandler({"slow": 612.5, "quick": 0.29})
+    task = asyncio.create_task(exercise.handle_all(["slow", "quick"], handler.handle, 2))
+    await asyncio.wait([task], timeout=PATIENCE)
+    outcome = task_outcome(task)
+    task.cancel()
+    assert (outcome, clock.now) == ("returned []", 612.5), handler.timeline.explain(
+        f"With one call of handle taking 612.5 s, handle_all {outcome} at t={clock.now:g} s; "
+        "expected it to return [] at t=612.5 s, when that call ended.",
+        "The task sets no time limit: wait in queue.join() however long the work takes, "
+        "without asyncio.wait_for or asyncio.timeout around it or around a call.",
+    )
+    assert_nothing_left_running("After handle_all returned")
+
+
 async def test_a_failing_call_is_returned_and_the_others_still_run(exercise, clock):
     handler = FakeHandler({"a": 1.3, "b": 0.25, "c": 2.5, "d": 0.25}, broken=("b", "d"))
     errors = await within_patience(exercise.handle_all(["a", "b", "c", "d"], handler.handle, 2))
@@ -204,8 +220,19 @@ async def test_cancelling_handle_all_cancels_the_calls_and_every_consumer(exerci
     left = still_running()
     for leftover in asyncio.all_tasks() - {asyncio.current_task()}:
         leftover.cancel()
+    if outcome == "was still running":
+        why = (
+            f" {PATIENCE} s later. It was probably waiting for a consumer that never ends: "
+            "one that catches its own cancellation (`except BaseException`, or `except "
+            "asyncio.CancelledError` without a bare `raise`) goes back to `queue.get()` on an "
+            "empty queue. Catch `Exception` around handle(item): asyncio.CancelledError is "
+            "not one, so the cancel ends the consumer."
+        )
+    else:
+        why = "."
     assert outcome == "ended cancelled", (
-        f"handle_all was cancelled at t={at:g} s and {outcome}; expected it to end cancelled."
+        f"handle_all was cancelled at t={at:g} s; expected it to end cancelled, but it "
+        f"{outcome}{why}"
     )
     assert not running, handler.timeline.explain(
         f"handle_all was cancelled at t={at:g} s, but handle({running[0]!r}) kept running.",

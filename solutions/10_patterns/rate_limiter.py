@@ -7,7 +7,9 @@ and that permission comes back `per` seconds after it was taken, however long th
 request runs and however it ends (returned, raised or cancelled). So no more than `rate`
 requests ever start within `per` seconds, and a slow request holds up nobody.
 Requests that wait start in the order they arrived; one cancelled while it waits
-takes nothing.
+takes nothing. Tell time by the event loop's clock (loop.time(), loop.call_at,
+loop.call_later), not by time.monotonic() or time.time(): the loop's clock is the one
+asyncio.sleep and every timeout follow, and the tests run it as a virtual clock.
 
 Today the limiter gives a permission back as soon as its request ends: it limits how many
 requests run at once, not how many start in `per` seconds.

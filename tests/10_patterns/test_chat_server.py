@@ -3,8 +3,10 @@
 import asyncio
 import socket
 import struct
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -39,6 +41,23 @@ class Chatter:
         return await self.hear(QUIET)
 
 
+class Listener(socket.socket):
+    """A listening socket that keeps each connection it accepts, to tell which are closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accepted: list[socket.socket] = []
+
+    def accept(self) -> tuple[socket.socket, Any]:
+        connection, address = super().accept()
+        self.accepted.append(connection)
+        return connection, address
+
+    def still_open(self) -> int:
+        """How many of the accepted connections the server has not closed."""
+        return sum(connection.fileno() != -1 for connection in self.accepted)
+
+
 class Room:
     """run_chat in a task, and the clients the test connected to it."""
 
@@ -47,13 +66,14 @@ class Room:
         self.queue_limit = queue_limit
         self.stop = asyncio.Event()
         self.chatters: list[Chatter] = []
+        self.listener = Listener()
         self.port = 0
         self.task: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         # A small send buffer, which the server's connections inherit, lets a client that
         # never reads fill its connection with kilobytes instead of megabytes.
-        listener = socket.socket()
+        listener = self.listener
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 32768)
         listener.bind(("127.0.0.1", 0))
         listener.listen()
@@ -277,6 +297,38 @@ async def test_stop_hangs_up_on_everyone_and_closes_the_server(exercise, clock):
         "('') for both, and no 'left' lines. Close every client's connection."
     )
     assert refused, "After run_chat returned, a new client could still connect."
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 12), reason="before 3.12.1, server.wait_closed() waits for nothing"
+)
+async def test_stop_returns_only_once_every_connection_is_closed(exercise, clock):
+    room = Room(exercise, 100)
+    await room.open()
+    # carol does not read for now, so lines for her pile up in her connection's buffers
+    # and closing it must wait until she has read them.
+    carol = await room.join("carol", buffers=4096)
+    alice = await room.join("alice")
+    alice.say(*["y" * 1000] * 80)
+    await asyncio.sleep(0.25)
+    room.stop.set()
+    assert room.task is not None
+    open_at_return: list[int] = []
+    room.task.add_done_callback(lambda _: open_at_return.append(room.listener.still_open()))
+    await asyncio.sleep(2.37)
+    heard = 0
+    while (line := await carol.hear()) not in ("", None):
+        heard += line == f"alice: {'y' * 1000}"
+    await asyncio.wait({room.task}, timeout=PATIENCE)
+    await room.close()
+    assert heard == 80, f"carol heard {heard} of alice's 80 lines; expected all of them."
+    assert open_at_return == [0], (
+        f"`stop` was set at t=0.25 s and run_chat {task_outcome(room.task)}; when it ended, "
+        f"{open_at_return[0] if open_at_return else 'some'} connection(s) of the room were "
+        "still open (carol's, whose lines she read only from t=2.62 s). Expected run_chat "
+        "to return once the server and every connection are closed: after server.close(), "
+        "`await server.wait_closed()`, which waits for the last connection to close."
+    )
 
 
 async def test_a_client_that_ends_its_stream_is_hung_up_on(exercise):

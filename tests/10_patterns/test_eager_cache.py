@@ -11,6 +11,7 @@ needs asyncio.eager_task_factory, new in 3.12.
 
 import asyncio
 import sys
+from collections.abc import KeysView
 from typing import Any
 
 import pytest
@@ -23,7 +24,11 @@ MARKER = "(the loop's next pass)"
 
 
 class Cache(dict[str, Any]):
-    """A dict that notes each key looked up in it, in one list with the loop's marker."""
+    """A dict that notes each key looked up in it, in one list with the loop's marker.
+
+    A lookup is noted however it is made: `key in cache`, `cache[key]`, `cache.get(key)`
+    or `key in cache.keys()`.
+    """
 
     def __init__(self, events: list[str], *args: Any) -> None:
         super().__init__(*args)
@@ -32,12 +37,27 @@ class Cache(dict[str, Any]):
         # factory was asyncio.eager_task_factory at that moment.
         self.lookups: list[tuple[object, asyncio.Task[Any] | None, bool]] = []
 
-    def __contains__(self, key: object) -> bool:
+    def _note(self, key: object) -> None:
         self.events.append(f"looked up {key}")
         factory = asyncio.get_running_loop().get_task_factory()
         eager = factory is asyncio.eager_task_factory  # type: ignore[attr-defined]  # 3.12+
         self.lookups.append((key, asyncio.current_task(), eager))
+
+    def __contains__(self, key: object) -> bool:
+        self._note(key)
         return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> Any:
+        self._note(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._note(key)
+        return super().get(key, default)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        # A view whose `in` asks __contains__ above, so that lookup is noted too.
+        return KeysView(self)
 
 
 class Source:
@@ -63,24 +83,42 @@ def with_marker() -> list[str]:
 
 async def test_cached_keys_are_answered_inside_create_task(exercise, clock):
     events = with_marker()
-    cache = Cache(events, {"a": 1, "b": 2})
+    # "b" holds a falsy value, and "z" is cached too but not asked for.
+    cache = Cache(events, {"a": 1, "b": 0, "z": 26})
     source = Source()
     values = await exercise.lookup_all(["a", "b", "c"], cache, source.fetch)
-    assert values == {"a": 1, "b": 2, "c": "fetched c"}, (
-        f"lookup_all(['a', 'b', 'c']) with 'a' and 'b' cached returned {values!r}; expected "
-        "{'a': 1, 'b': 2, 'c': 'fetched c'}."
+    lookups = list(cache.lookups)
+    falsy = (
+        " 'b' is in the cache: its value, 0, is falsy but a value all the same. Ask "
+        "whether the key is there (`key in cache`), not whether its value is true."
     )
-    before = events[: events.index(MARKER)] if MARKER in events else events
+    assert source.fetched == ["c"], (
+        f"lookup_all fetched {source.fetched}; expected only 'c', the one key asked for "
+        "that is not in the cache." + (falsy if "b" in source.fetched else "")
+    )
+    expected_values = {"a": 1, "b": 0, "c": "fetched c"}
+    assert values == expected_values, (
+        f"lookup_all(['a', 'b', 'c']) with a: 1, b: 0 and z: 26 cached returned {values!r}; "
+        f"expected {expected_values!r}: the value of each key asked for, and no other."
+    )
+    # A key may be looked up twice (`key in cache`, then `cache[key]`): its first lookup
+    # is the one that must come before the loop's next pass.
+    before = list(dict.fromkeys(events[: events.index(MARKER)] if MARKER in events else events))
     expected = ["looked up a", "looked up b", "looked up c"]
     assert before == expected, (
         f"Before the loop's next pass, these happened: {before}; expected {expected}. The "
         "tasks waited for the loop to start them: set the loop's task factory to "
         "asyncio.eager_task_factory before creating them."
     )
-    assert (source.fetched, cache["c"], clock.now) == (["c"], "fetched c", 1.3)
+    stored = dict.get(cache, "c", "nothing")
+    assert stored == "fetched c", (
+        f"After lookup_all, the cache held {stored!r} for 'c'; expected 'fetched c', the "
+        "value fetched for it: a fetched value is stored in `cache`."
+    )
+    assert clock.now == 1.3, f"lookup_all took {clock.now:g} s; expected one fetch, 1.3 s."
     caller = asyncio.current_task()
-    in_caller = [key for key, task, _ in cache.lookups if task is caller]
-    tasks = {task for _, task, _ in cache.lookups if task is not caller}
+    in_caller = list(dict.fromkeys(key for key, task, _ in lookups if task is caller))
+    tasks = {task for _, task, _ in lookups if task is not caller}
     one_task_per_key = (
         f"lookup_all looked up {in_caller} in its own task and the rest in {len(tasks)} "
         "task(s); expected every key looked up in a task of its own, one per key in the "
@@ -88,7 +126,7 @@ async def test_cached_keys_are_answered_inside_create_task(exercise, clock):
     )
     assert not in_caller, one_task_per_key
     assert len(tasks) == 3, one_task_per_key
-    not_eager = [key for key, _, eager in cache.lookups if not eager]
+    not_eager = list(dict.fromkeys(key for key, _, eager in lookups if not eager))
     assert not not_eager, (
         f"When {not_eager} were looked up, the loop's task factory was not "
         "asyncio.eager_task_factory; expected it set while lookup_all creates its tasks "
@@ -99,9 +137,13 @@ async def test_cached_keys_are_answered_inside_create_task(exercise, clock):
 async def test_misses_are_fetched_at_the_same_time(exercise, clock):
     events = with_marker()
     source = Source()
-    cache = Cache(events, {"b": 2})
+    cache = Cache(events, {"b": 2, "y": 25})
     values = await exercise.lookup_all(["a", "b", "c", "d"], cache, source.fetch)
-    assert values == {"a": "fetched a", "b": 2, "c": "fetched c", "d": "fetched d"}
+    expected = {"a": "fetched a", "b": 2, "c": "fetched c", "d": "fetched d"}
+    assert values == expected, (
+        f"lookup_all(['a', 'b', 'c', 'd']) with b: 2 and y: 25 cached returned {values!r}; "
+        f"expected {expected!r}: the value of each key asked for, and no other."
+    )
     assert (sorted(source.fetched), clock.now) == (["a", "c", "d"], 1.3), (
         f"Three misses of 1.3 s each took {clock.now:g} s (fetched {source.fetched}); "
         "expected 1.3 s: every key has its own task, and the fetches overlap."

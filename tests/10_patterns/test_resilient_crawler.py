@@ -6,6 +6,7 @@ exception to raise after 0.25 s. Urls without a script answer after 1 s every ti
 """
 
 import asyncio
+import socket
 from typing import Any
 
 import pytest
@@ -171,19 +172,30 @@ async def test_a_page_that_keeps_failing_is_tried_attempts_times_then_reported(e
 
 async def test_only_network_errors_and_timeouts_are_retried(exercise):
     bug = ValueError("malformed page")
+    # An OSError, like ConnectionError and TimeoutError, but neither of them.
+    unknown = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
     site = FakeSite(
-        {"home": ["broken", "flaky", "slow"]},
-        {"broken": [bug], "flaky": [ConnectionError("reset"), 1], "slow": [HANG, HANG]},
+        {"home": ["broken", "unknown", "flaky", "slow"]},
+        {
+            "broken": [bug],
+            "unknown": [unknown, 1],
+            "flaky": [ConnectionError("reset"), 1],
+            "slow": [HANG, HANG],
+        },
     )
     with pytest.raises(ExceptionGroup) as raised:
         await crawl(exercise, site, fetch_timeout=1.3, attempts=2)
     got = failures(raised.value)
-    assert site.calls == {"home": 1, "broken": 1, "flaky": 2, "slow": 2}, (
-        f"The pages were fetched this many times: {site.calls}; expected 'broken' once "
-        "(a ValueError is not worth retrying), 'flaky' and 'slow' twice (attempts=2)."
+    expected_calls = {"home": 1, "broken": 1, "unknown": 1, "flaky": 2, "slow": 2}
+    assert site.calls == expected_calls, (
+        f"The pages were fetched this many times: {site.calls}; expected {expected_calls}: "
+        "'broken' (ValueError) and 'unknown' (socket.gaierror, a host name that does not "
+        "resolve) once, 'flaky' (ConnectionError) and 'slow' (timed out) twice "
+        "(attempts=2). Only ConnectionError and TimeoutError are retried: catching "
+        "OSError, their common base class, retries every other OSError too."
     )
-    assert len(got) == 2, f"crawl raised {raised.value!r}; expected two failed pages."
-    assert not group_message(raised.value, 2), group_message(raised.value, 2)
+    assert len(got) == 3, f"crawl raised {raised.value!r}; expected three failed pages."
+    assert not group_message(raised.value, 3), group_message(raised.value, 3)
     retried = {url: attempts_of(site, url) for url in ("flaky", "slow")}
     expected_retries = {
         "flaky": [(1, 1.25, "raised"), (1.25, 2.25, "done")],
@@ -196,6 +208,7 @@ async def test_only_network_errors_and_timeouts_are_retried(exercise):
         "Retry straight away, with a fresh `asyncio.timeout(fetch_timeout)` around each call.",
     )
     assert bug in got, f"crawl raised {got!r}; expected the ValueError itself among them."
+    assert unknown in got, f"crawl raised {got!r}; expected the socket.gaierror itself among them."
     assert any(type(error) is TimeoutError for error in got), (
         f"crawl raised {got!r}; expected a TimeoutError for 'slow', whose two fetches hung."
     )

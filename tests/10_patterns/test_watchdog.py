@@ -6,6 +6,7 @@ returns a result object or goes quiet for good. Gaps and limits are odd numbers 
 """
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -141,3 +142,53 @@ async def test_cancelled_at_any_await_supervise_ends_cancelled_not_timed_out(exe
             "expected it cancelled too.",
             "Run the job inside supervise (await it), so cancelling supervise cancels it.",
         )
+
+
+@pytest.mark.parametrize(
+    ("how", "gaps", "ending"),
+    [
+        ("returned", [0.25, 1.3], "return"),
+        ("raised the job's ValueError", [0.25, 1.3], "error"),
+        ("timed out for lack of progress", [0.25], "hang"),
+        ("timed out at the deadline", [0.45, 0.3, 0.2] * 10, "return"),
+    ],
+    ids=["returned", "job-error", "idle-timeout", "deadline"],
+)
+async def test_once_supervise_is_over_it_leaves_its_caller_alone(
+    exercise, clock, how, gaps, ending
+):
+    # Whichever way supervise ends, one of its limits (the deadline at 2.37 s, or idle
+    # 1.5 s after the last progress) is still ahead; the caller then sleeps past both.
+    job = Job(
+        gaps, hang=ending == "hang", error=ValueError("bad row") if ending == "error" else None
+    )
+
+    async def caller() -> str:
+        with contextlib.suppress(TimeoutError, ValueError):
+            await exercise.supervise(job, 1.5, 2.37)
+        ended = clock.now
+        try:
+            await asyncio.sleep(7.13)
+        except asyncio.CancelledError:
+            return (
+                f"supervise(job, idle=1.5, deadline=2.37) {how} at t={ended:g} s, and "
+                f"then at t={clock.now:g} s its caller was cancelled; expected the "
+                "caller left alone once supervise is over."
+            )
+        left = asyncio.current_task().cancelling()  # type: ignore[union-attr]
+        if left:
+            return (
+                f"supervise(job, idle=1.5, deadline=2.37) {how} at t={ended:g} s and left "
+                f"its caller's task with {left} cancellation request(s) still counted "
+                "(task.cancelling()); expected none: when you turn a cancellation of your "
+                "own into TimeoutError, take it back with task.uncancel()."
+            )
+        return ""
+
+    problem = await asyncio.create_task(caller())
+    assert not problem, job.timeline.explain(
+        problem,
+        "A timer that cancels the caller's task must be called off however supervise "
+        "ends (handle.cancel() in a `finally`); asyncio.timeout and timeout_at clean up "
+        "after themselves.",
+    )

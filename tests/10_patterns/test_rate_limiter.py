@@ -5,10 +5,7 @@ time; the tests compare the moments the requests got in with the ones the rate a
 Times are rounded to the microsecond, the virtual clock's resolution.
 """
 
-import ast
 import asyncio
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -89,54 +86,10 @@ class Requests:
         await asyncio.sleep(max(0, last + per - asyncio.get_running_loop().time()))
 
 
-# The time module's clocks: they do not follow the event loop's clock, which the tests run
-# as a virtual clock.
-WALL_CLOCKS = {"monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns", "time", "time_ns"}
-
-
-def wall_clock_reads(module: ModuleType) -> list[str]:
-    """Each place where `module` reads one of the time module's clocks, as `line n: ...`."""
-    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
-    names = {
-        alias.asname or alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-        if alias.name == "time"
-    }
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "time":
-            found += [
-                (node.lineno, f"from time import {alias.name}")
-                for alias in node.names
-                if alias.name in WALL_CLOCKS
-            ]
-        elif (
-            isinstance(node, ast.Attribute)
-            and node.attr in WALL_CLOCKS
-            and isinstance(node.value, ast.Name)
-            and node.value.id in names
-        ):
-            found.append((node.lineno, f"{node.value.id}.{node.attr}"))
-    return [f"line {line}: {text}" for line, text in sorted(found)]
-
-
 async def run_all(*requests: object) -> None:
     async with asyncio.TaskGroup() as group:
         for request in requests:
             group.create_task(request)  # type: ignore[arg-type]
-
-
-def test_the_limiter_tells_time_by_the_event_loop_s_clock(exercise):
-    places = wall_clock_reads(exercise)
-    assert not places, (
-        f"The limiter reads a clock of the time module ({'; '.join(places)}); expected it "
-        "to tell time by the event loop's clock only: loop.time(), or a timer set with "
-        "loop.call_at / loop.call_later. The loop's clock is the one asyncio.sleep and "
-        "every timeout follow; here it is a virtual clock that jumps ahead while "
-        "time.monotonic() barely moves, so a permission timed by it comes back far too late."
-    )
 
 
 async def test_seven_requests_at_once_start_three_per_window(exercise):

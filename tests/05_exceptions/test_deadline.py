@@ -163,6 +163,23 @@ async def test_odd_deadlines_are_kept_to_the_instant(exercise, clock, delay, sec
     )
 
 
+# Deadlines over ten minutes long: longer than any cap on `seconds` one might guess.
+@pytest.mark.parametrize(
+    ("delay", "expected", "at"),
+    [(612.37, "fresh quote", 612.37), (1500, "cached quote", 734.13)],
+    ids=["fetch within it", "fetch past it"],
+)
+async def test_a_long_deadline_is_kept_in_full(exercise, clock, delay, expected, at):
+    service = FakeService(delay=delay)
+    answer = await exercise.fetch_with_deadline(service.fetch, 734.13, "cached quote")
+    assert (answer, clock.now) == (expected, at), service.timeline.explain(
+        f"fetch() needed {delay:g} s against a 734.13 s deadline; fetch_with_deadline "
+        f"returned {answer!r} at t={clock.now:g} s, expected {expected!r} at t={at:g} s.",
+        "The deadline is the caller's `seconds`, however long: don't cap it (min(seconds, "
+        "...)) or put a limit of your own around the fetch.",
+    )
+
+
 async def test_cancelled_at_any_await_it_ends_cancelled_and_stops_the_fetch(exercise):
     # The fetch needs 10 s, the deadline is 2.5 s, and a cancelled fetch takes 0.25 s to unwind.
     async def slow_fetch(start: Starter) -> Timeline:

@@ -123,8 +123,9 @@ async def test_a_long_leg_and_a_long_wait_at_the_camp_are_part_of_the_walk(exerc
         dict.fromkeys(team.routes, 612.75),
         dict.fromkeys(team.routes, 1347.25),
     ), team.timeline.explain(
-        f"Bob reached the camp at t=612.75 s and Ann at t=1347.25 s; the second legs "
-        f"started at {team.starts(2)} and the members finished at {team.ended}; expected "
+        f"The last to reach the first camp, Bob, came at t=612.75 s, and the last to reach "
+        f"the second, Ann, at t=1347.25 s; the second legs started at {team.starts(2)} and "
+        f"the members finished at {team.ended}; expected "
         "both second legs at t=612.75 s and both to finish at t=1347.25 s.",
         "Wait at the camp for as long as it takes the last member to arrive.",
     )

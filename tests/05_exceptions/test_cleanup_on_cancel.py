@@ -127,7 +127,7 @@ async def test_jobs_are_handled_in_turn_each_on_a_connection_given_back_after(ex
 
 
 async def test_a_job_that_takes_minutes_is_waited_for(exercise, clock):
-    # Over ten minutes a job: longer than any time limit one might guess.
+    # Jobs of over ten minutes: longer than any time limit one might guess.
     pool, handler = FakePool(), FakeHandler(seconds=612.37)
     task = asyncio.create_task(exercise.worker(queue_of("a", "b"), pool, handler.handle))
     await asyncio.wait({task}, timeout=1300)

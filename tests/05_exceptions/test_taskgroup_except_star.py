@@ -87,7 +87,7 @@ async def test_a_clean_batch_returns_every_id_in_the_order_of_rows(exercise, clo
 
 
 async def test_saves_that_take_minutes_are_waited_for(exercise, clock):
-    # Over ten minutes a save: longer than any time limit one might guess.
+    # Saves of over ten minutes: longer than any time limit one might guess.
     database = FakeDatabase({"alice": 612.37, "bob": 0.25, "carol": 734.13})
     try:
         outcome = repr(await exercise.import_batch(["alice", "bob", "carol"], database.save))

@@ -2,9 +2,9 @@
 
 `fetch_with_deadline(fetch, seconds, fallback)` calls `fetch()` and returns its answer if it
 arrives within `seconds`. If it has not arrived by then, give up at exactly `seconds` and
-return `fallback`. If `fetch()` fails before the deadline, its error reaches the caller.
-(`fetch()` never raises TimeoutError itself here, so a TimeoutError always means the
-deadline passed.)
+return `fallback`. If `fetch()` fails before the deadline, its error reaches the caller as
+it is, not wrapped in an ExceptionGroup. (`fetch()` never raises TimeoutError itself here,
+so a TimeoutError always means the deadline passed.)
 
 Giving up means stopping the fetch, not just no longer waiting for it: by the time
 `fetch_with_deadline` returns the fallback, the fetch has been cancelled and has finished

@@ -3,7 +3,9 @@
 The store's calls take irregular times (a read 0.734213 s, a write 1.290127 s), so a
 deposit that waits by checking a flag every 0.1 s or 0.25 s wakes at a multiple of its
 interval and can't start the moment the one before it ends; the virtual clock counts in
-microseconds, so the times the tests expect are exact.
+microseconds, so the times the tests expect are exact. One test gives the store minutes
+per call (a read 612.483 s, a write 734.219 s): a deposit that gives up on the store after
+a guessed 30 s, 60 s or 600 s fails there.
 """
 
 import asyncio
@@ -13,12 +15,15 @@ from typing import Any
 
 import pytest
 
-from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspension
+from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspension, task_outcome
 
 READ = 0.734213
 WRITE = 1.290127
 # One deposit's turn: its read, then its write.
 TURN = 2.02434
+# A store that is very slow to answer, but answers: longer than any timeout one might guess.
+SLOW_READ = 612.483
+SLOW_WRITE = 734.219
 
 
 @dataclass
@@ -39,7 +44,7 @@ _deposit: contextvars.ContextVar[_Deposit | None] = contextvars.ContextVar("depo
 
 
 class SlowStore:
-    """Keeps a balance; read() takes READ and write() WRITE seconds of event-loop time.
+    """Keeps a balance; read() and write() take `read_time` and `write_time` seconds.
 
     Every deposit shows on the timeline as one span, its critical section: from the start
     of its read until its write ends, or, if it never gets to write (it failed or was
@@ -47,7 +52,9 @@ class SlowStore:
     ended (shielded, say) keeps the span open until it is over.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, read_time: float = READ, write_time: float = WRITE) -> None:
+        self.read_time = read_time
+        self.write_time = write_time
         self.balance = 0
         self.timeline = Timeline()
         self.fail_writes = 0
@@ -61,7 +68,7 @@ class SlowStore:
         deposit = self._call_begins()
         balance = self.balance
         try:
-            await asyncio.sleep(READ)
+            await asyncio.sleep(self.read_time)
         except asyncio.CancelledError:
             self._call_ends(deposit, "cancelled", closes=True)
             raise
@@ -71,7 +78,7 @@ class SlowStore:
     async def write(self, balance: int) -> None:
         deposit = self._call_begins()
         try:
-            await asyncio.sleep(WRITE)
+            await asyncio.sleep(self.write_time)
         except asyncio.CancelledError:
             self._call_ends(deposit, "cancelled", closes=True)
             raise
@@ -222,6 +229,12 @@ async def test_a_cancelled_deposit_lets_the_next_deposits_through(exercise, cloc
     await asyncio.sleep(0.5)  # during its read
     cancelled.cancel()
     await asyncio.gather(cancelled, return_exceptions=True)
+    assert cancelled.cancelled(), (
+        f"A deposit of 5 was cancelled during its read, and the call {task_outcome(cancelled)}; "
+        "expected it to end cancelled, so that its caller knows the deposit did not happen. "
+        "Don't catch asyncio.CancelledError to return (or raise) something else: let it "
+        "propagate, and `async with lock:` still releases the lock on the way out."
+    )
     started = clock.now
     await deposits_after(store, account, 7, 11)
     elapsed = round(clock.now - started, 6)  # the clock counts in microseconds
@@ -259,6 +272,13 @@ async def test_a_deposit_cancelled_at_any_await_leaves_the_lock_working(exercise
             if record.amount == 5 and record.saved_at is not None
         )
         expected = 16 if saved else 11
+        assert saved or run.cancelled_at is None or run.ended_cancelled, (
+            f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
+            f"{run.describe()}, before its write had finished, and the call {run.ended}; "
+            "expected it to end cancelled, so that its caller knows the deposit did not "
+            "happen. Don't catch asyncio.CancelledError to carry on or return: let it "
+            "propagate, and `async with lock:` still releases the lock on the way out."
+        )
         when, most = store.timeline.busiest_moment()
         assert most == 1, store.timeline.explain(
             f"A deposit of 5, queued behind a deposit of 1 and ahead of one of 10, was "
@@ -278,3 +298,29 @@ async def test_a_deposit_cancelled_at_any_await_leaves_the_lock_working(exercise
             "Release the lock however a deposit ends, cancellation included. A cancelled "
             "deposit must not go on to write in the background: don't shield it.",
         )
+
+
+async def test_a_store_that_takes_minutes_to_answer_is_waited_for(exercise, clock):
+    store = SlowStore(SLOW_READ, SLOW_WRITE)
+    account = exercise.Account(store)
+    outcomes = await asyncio.gather(
+        deposit(store, account, 7), deposit(store, account, 11), return_exceptions=True
+    )
+    turn = SLOW_READ + SLOW_WRITE
+    assert (store.balance, sorted(map(repr, outcomes))) == (18, ["18", "7"]), (
+        store.timeline.explain(
+            f"With a store taking {SLOW_READ} s to read and {SLOW_WRITE} s to write, deposits "
+            f"of 7 and 11 came back with {outcomes!r} and left a balance of {store.balance}; "
+            "expected them to return 7 and 18 and leave 18.",
+            "The task sets no time limit on the store: a slow answer is still an answer. "
+            "Don't wrap a read or a write in asyncio.wait_for or asyncio.timeout with a "
+            "guessed limit.",
+        )
+    )
+    assert clock.now == round(2 * turn, 6), store.timeline.explain(
+        f"Two deposits on a store taking {SLOW_READ} s to read and {SLOW_WRITE} s to write "
+        f"took {clock.now:g} s; expected {2 * turn:g} s, two turns, the second starting "
+        "the moment the first ended.",
+        "Wait for the store however long it takes, and hand the lock on as soon as a "
+        "deposit's write is done.",
+    )

@@ -157,6 +157,21 @@ async def test_with_odd_delays_each_download_starts_the_instant_a_slot_frees(exe
     assert not idle, idle
 
 
+async def test_a_download_that_takes_minutes_is_waited_for(exercise):
+    server = FakeServer({"a": 612.37, "b": 0.25, "c": 734.13, "d": 1.3})
+    pages = await exercise.download_all(["a", "b", "c", "d"], server.download, 2)
+    assert pages == ["a!", "b!", "c!", "d!"], server.timeline.explain(
+        f"Downloads of 612.37 s, 0.25 s, 734.13 s and 1.3 s, limit 2, gave {pages!r}; "
+        "expected ['a!', 'b!', 'c!', 'd!'].",
+        "The task sets no time limit on a download: a slow page is still a page. Await "
+        "download(url) as it is, without asyncio.wait_for or asyncio.timeout around it.",
+    )
+    idle = server.idle_slot(
+        2, "Hand a free slot to a waiting url at once, however long the others take."
+    )
+    assert not idle, idle
+
+
 async def test_the_same_url_twice_is_downloaded_twice_and_gets_its_page_in_both_places(
     exercise,
 ):

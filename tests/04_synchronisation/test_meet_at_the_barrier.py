@@ -49,9 +49,11 @@ class Team:
             self.ended[name] = asyncio.get_running_loop().time()
             self.camp_broken_at_end[name] = self.camp.broken
 
-    async def finish(self, stuck: str) -> dict[str, BaseException | None]:
-        """Wait for every member; fail with `stuck` if one is still waiting much later."""
-        _, pending = await asyncio.wait(self.tasks.values(), timeout=PATIENCE)
+    async def finish(
+        self, stuck: str, patience: float = PATIENCE
+    ) -> dict[str, BaseException | None]:
+        """Wait for every member; fail with `stuck` if one is still waiting `patience` s later."""
+        _, pending = await asyncio.wait(self.tasks.values(), timeout=patience)
         if pending:
             waiting = sorted(name for name, task in self.tasks.items() if task in pending)
             for task in pending:
@@ -59,7 +61,7 @@ class Team:
             await asyncio.gather(*pending, return_exceptions=True)
             raise AssertionError(
                 self.timeline.explain(
-                    f"{', '.join(waiting)} still waiting at the camp {PATIENCE} s later: {stuck}",
+                    f"{', '.join(waiting)} still waiting at the camp {patience:g} s later: {stuck}",
                     "A barrier never notices that a party is gone; a member that stops must "
                     "break it with `await camp.abort()` before letting its error out.",
                 )
@@ -102,6 +104,30 @@ async def test_everyone_sets_off_when_the_last_member_arrives(exercise, clock):
         f"The last leg ended at t=5 s, but the members finished at {team.ended}; expected "
         "all at t=5 s.",
         "Wait at the camp after the last leg too, so that everybody finishes together.",
+    )
+
+
+async def test_a_long_leg_and_a_long_wait_at_the_camp_are_part_of_the_walk(exercise, clock):
+    # Ann waits at the camp for 612.5 s, Bob for 733.2 s; each walks a leg over ten minutes
+    # long. Longer than any time limit one might guess, but nothing went wrong.
+    team = Team(exercise, {"Ann": [0.25, 734.5], "Bob": [612.75, 1.3]})
+    outcomes = await team.finish("the whole team had arrived, yet someone kept waiting.", 3000)
+    assert outcomes == dict.fromkeys(team.routes), team.timeline.explain(
+        f"Ann walked legs of 0.25 s and 734.5 s, Bob of 612.75 s and 1.3 s, with no trouble; "
+        f"the members ended with {outcomes}; expected no errors.",
+        "The task sets no time limit on a leg or on the wait at the camp: a slow member is "
+        "still coming. Await leg() and camp.wait() as they are, without asyncio.wait_for or "
+        "asyncio.timeout around them.",
+    )
+    assert (team.starts(2), team.ended) == (
+        dict.fromkeys(team.routes, 612.75),
+        dict.fromkeys(team.routes, 1347.25),
+    ), team.timeline.explain(
+        f"The last to reach the first camp, Bob, came at t=612.75 s, and the last to reach "
+        f"the second, Ann, at t=1347.25 s; the second legs started at {team.starts(2)} and "
+        f"the members finished at {team.ended}; expected "
+        "both second legs at t=612.75 s and both to finish at t=1347.25 s.",
+        "Wait at the camp for as long as it takes the last member to arrive.",
     )
 
 

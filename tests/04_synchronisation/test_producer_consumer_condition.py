@@ -66,6 +66,26 @@ async def test_items_come_out_oldest_first_even_when_put_before_anyone_asks(exer
     assert clock.now == 0, f"get() with items ready took {clock.now:g} s; expected no wait."
 
 
+async def test_the_same_item_put_twice_is_handed_out_twice(exercise, clock):
+    handoff = exercise.Handoff()
+    puts = ["a", "b", "a", "a"]
+    for item in puts:
+        await handoff.put(item)
+    await handoff.close()
+    got: list[object] = []
+    for _ in range(len(puts) + 1):
+        try:
+            got.append(await within_patience(handoff.get(), "get() on a closed handoff waited."))
+        except exercise.Closed:
+            break
+    assert got == puts, (
+        f"put('a'), put('b'), put('a'), put('a'), close(), then get() until it raised "
+        f"Closed handed out {got!r}; expected {puts!r}. Every put() is one more item for "
+        "one more consumer, even when an equal item is already waiting: append it, don't "
+        "skip it."
+    )
+
+
 async def test_a_waiting_consumer_gets_the_item_the_moment_it_is_put(exercise, clock):
     handoff = exercise.Handoff()
     consumer = asyncio.create_task(consume(handoff))

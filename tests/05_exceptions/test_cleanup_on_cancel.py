@@ -42,7 +42,11 @@ class FakePool:
 
 
 class FakeHandler:
-    """Handles a job in `seconds` of virtual time, recording which connection it was given."""
+    """Handles a job in `seconds` of virtual time, recording which connection it was given.
+
+    `ended` lists the connections whose job ran to its end (finished or raised its error),
+    not those of a job cancelled halfway.
+    """
 
     def __init__(self, seconds: float = 1, error: Exception | None = None) -> None:
         self.seconds = seconds
@@ -52,12 +56,23 @@ class FakeHandler:
 
     async def handle(self, job: str, connection: str) -> None:
         self.handled.append((job, connection))
-        try:
-            await asyncio.sleep(self.seconds)
-            if self.error is not None:
-                raise self.error
-        finally:
-            self.ended.append(connection)
+        await asyncio.sleep(self.seconds)
+        self.ended.append(connection)
+        if self.error is not None:
+            raise self.error
+
+    def idle(self, connections: list[str]) -> list[str]:
+        """Those of `connections` that no job was ever run on."""
+        used = {connection for _, connection in self.handled}
+        return [connection for connection in connections if connection not in used]
+
+
+# Said when a connection is out with no job on it: it was borrowed before a job was taken.
+TAKE_THE_JOB_FIRST = (
+    "Take the job first (`job = await jobs.get()`), then borrow the connection: a "
+    "connection borrowed before there is a job to run on it is held, out of everyone "
+    "else's reach, for as long as the queue stays empty."
+)
 
 
 def queue_of(*jobs: str) -> asyncio.Queue[str]:
@@ -95,10 +110,42 @@ async def test_jobs_are_handled_in_turn_each_on_a_connection_given_back_after(ex
         f"The worker handled {handler.handled!r}; expected jobs a, b and c in queue order, "
         "each on the connection borrowed for it."
     )
+    idle = handler.idle(sorted(pool.out))
     assert pool.release_times() == [1, 2, 3], pool.timeline.explain(
         f"The connections went back at t = {pool.release_times()!r}; expected [1, 2, 3]: "
-        "each one as soon as its one-second job was done.",
-        "Give every borrowed connection back with pool.release() when its job ends.",
+        "each one as soon as its one-second job was done"
+        + (
+            f", and no other borrowed. {' and '.join(idle)} was borrowed with no job to run "
+            "on it, after the last job, while the queue was empty."
+            if idle
+            else "."
+        ),
+        TAKE_THE_JOB_FIRST
+        if idle
+        else "Give every borrowed connection back with pool.release() when its job ends.",
+    )
+
+
+async def test_a_job_that_takes_minutes_is_waited_for(exercise, clock):
+    # Jobs of over ten minutes: longer than any time limit one might guess.
+    pool, handler = FakePool(), FakeHandler(seconds=612.37)
+    task = asyncio.create_task(exercise.worker(queue_of("a", "b"), pool, handler.handle))
+    await asyncio.wait({task}, timeout=1300)
+    ended, idle = task_outcome(task), handler.idle(sorted(pool.out))
+    await stop(task)
+    assert (ended, pool.release_times()) == ("was still running", [612.37, 1224.74]), (
+        pool.timeline.explain(
+            f"Jobs a and b take 612.37 s each. The worker ran them to the end on "
+            f"{handler.ended or 'no connection'}, gave the connections back at "
+            f"t = {pool.release_times()!r}, and at t=1300 s it {ended}; expected both jobs "
+            "done, the connections back at t = [612.37, 1224.74], and the worker still "
+            "waiting for the next job.",
+            TAKE_THE_JOB_FIRST
+            if idle
+            else "The task puts no time limit on a job: a slow job is still a job. Await "
+            "handle(job, connection) as it is, without asyncio.wait_for or asyncio.timeout "
+            "around it.",
+        )
     )
 
 
@@ -184,15 +231,16 @@ async def test_an_error_in_a_job_gives_the_connection_back_and_ends_the_worker(e
 
 
 async def test_cancelled_at_any_await_the_worker_gives_back_its_connection_and_stops(exercise):
-    async def two_jobs(start: Starter) -> tuple[list[str], float | None, list[str]]:
+    async def two_jobs(start: Starter) -> tuple[list[str], float | None, list[str], list[str]]:
         pool, handler = FakePool(), FakeHandler(seconds=1.3)
         task = start(exercise.worker(queue_of("a", "b"), pool, handler.handle))
         await asyncio.wait({task}, timeout=5)
         stopped = asyncio.get_running_loop().time() if task.done() else None
-        return sorted(pool.out), stopped, handler.ended
+        out = sorted(pool.out)
+        return out, stopped, handler.ended, handler.idle(out)
 
     for run in await cancel_at_each_suspension(two_jobs):
-        out, stopped, ended = run.state
+        out, stopped, ended, idle = run.state
         assert run.ended_cancelled, (
             f"The worker (jobs a and b, 1.3 s each) was {run.describe()}, and it {run.ended}; "
             "expected it to end cancelled. Wherever the cancellation lands (waiting for a "
@@ -209,8 +257,12 @@ async def test_cancelled_at_any_await_the_worker_gives_back_its_connection_and_s
                 "release. Give the connection back first thing in the `finally`, before any "
                 "await."
                 if after_the_job
-                else "Borrow the connection before the `try` whose `finally` gives it back, "
-                "so every connection borrowed is returned."
+                else f"{idle[0]} had no job on it yet: the worker borrowed it, then waited "
+                "for a job, and the cancellation landed there. " + TAKE_THE_JOB_FIRST
+                if idle
+                else "Its job was cancelled halfway and nothing gave the connection back: "
+                "release it in a `finally` around `await handle(...)`, which runs on "
+                "cancellation too."
             )
         )
         took = None if stopped is None else stopped - run.began

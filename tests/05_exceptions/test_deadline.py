@@ -115,9 +115,30 @@ async def test_the_deadline_counts_from_the_call_not_from_the_start_of_the_loop(
 
 
 async def test_a_failing_fetch_raises_its_own_error(exercise, clock):
-    service = FakeService(delay=1, error=ConnectionError("quote service unreachable"))
-    with pytest.raises(ConnectionError, match="quote service unreachable"):
-        await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
+    error = ConnectionError("quote service unreachable")
+    service = FakeService(delay=1, error=error)
+    try:
+        answer = await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
+    except ConnectionError as raised:
+        caught = raised
+    except BaseExceptionGroup as group:
+        raise AssertionError(
+            f"fetch() raised {error!r} at t=1 s; fetch_with_deadline raised {group!r}, "
+            "a group holding it. The caller is owed the fetch's own error, which an "
+            "`except ConnectionError` catches and a group is not: a TaskGroup wraps its "
+            "tasks' errors, so take the error out of it, or run the fetch in your own task "
+            "under asyncio.timeout."
+        ) from group
+    else:
+        raise AssertionError(
+            f"fetch() raised {error!r} at t=1 s, yet fetch_with_deadline returned "
+            f"{answer!r}; expected the error to reach the caller. Only the deadline passing "
+            "means the fallback."
+        )
+    assert caught is error, (
+        f"fetch() raised {error!r} at t=1 s; fetch_with_deadline raised {caught!r}, an "
+        "equal copy, not the error itself. Let the fetch's error go on up as it is."
+    )
     assert clock.now == 1, (
         f"fetch() failed at t=1 s, but its error reached the caller at t={clock.now:g} s; "
         "expected t=1 s. A failure before the deadline needs no more waiting."
@@ -160,6 +181,23 @@ async def test_odd_deadlines_are_kept_to_the_instant(exercise, clock, delay, sec
         f"returned {answer!r} at t={clock.now:g} s, expected {expected!r} at t={at:g} s.",
         "Checking now and then (a loop with asyncio.sleep) is late by up to one check: "
         "let asyncio.timeout or asyncio.wait_for wake you at the exact moment.",
+    )
+
+
+# Deadlines over ten minutes long: longer than any cap on `seconds` one might guess.
+@pytest.mark.parametrize(
+    ("delay", "expected", "at"),
+    [(612.37, "fresh quote", 612.37), (1500, "cached quote", 734.13)],
+    ids=["fetch within it", "fetch past it"],
+)
+async def test_a_long_deadline_is_kept_in_full(exercise, clock, delay, expected, at):
+    service = FakeService(delay=delay)
+    answer = await exercise.fetch_with_deadline(service.fetch, 734.13, "cached quote")
+    assert (answer, clock.now) == (expected, at), service.timeline.explain(
+        f"fetch() needed {delay:g} s against a 734.13 s deadline; fetch_with_deadline "
+        f"returned {answer!r} at t={clock.now:g} s, expected {expected!r} at t={at:g} s.",
+        "The deadline is the caller's `seconds`, however long: don't cap it (min(seconds, "
+        "...)) or put a limit of your own around the fetch.",
     )
 
 

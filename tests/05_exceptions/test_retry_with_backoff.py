@@ -180,3 +180,23 @@ async def test_exactly_attempts_calls_are_made_when_every_one_fails(
         f"t={raised_at:g} s, when it failed."
         + (" Let that error reach the caller as it is." if copied else "")
     )
+
+
+async def test_a_slow_attempt_is_waited_for_however_long_it_takes(exercise, clock):
+    # Each attempt takes over ten minutes: longer than any time limit one might guess.
+    service = FlakyService([ConnectionError("failure 1")], duration=612.37)
+    try:
+        outcome = repr(await exercise.retry_with_backoff(service.call, 4))
+    except Exception as error:  # any error is the learner's, reported below
+        outcome = f"raised {error!r}"
+    assert (outcome, service.starts) == ("'ok'", [0, 613.37]), service.timeline.explain(
+        f"Each attempt takes 612.37 s; the first fails and the second succeeds. "
+        f"retry_with_backoff came back with {outcome} after attempts at "
+        f"t = {service.starts!r}; expected 'ok' after attempts at t = [0, 613.37].",
+        "The task puts no time limit on an attempt: a slow answer is still an answer. "
+        "Await operation() as it is, without asyncio.wait_for or asyncio.timeout around it.",
+    )
+    assert clock.now == 1225.74, (
+        f"The second attempt succeeded at t=1225.74 s, but retry_with_backoff returned at "
+        f"t={clock.now:g} s. Return the result as soon as it comes."
+    )

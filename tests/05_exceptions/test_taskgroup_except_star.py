@@ -19,7 +19,7 @@ class FakeDatabase:
     """Saves a row after `delays[row]` seconds (default 1) and returns its id from IDS.
 
     Rows in `refuse` raise ValueError, rows in `too_long` its subclass RowTooLong, rows in
-    `broken` raise ConnectionError.
+    `broken` raise ConnectionError. `raised` lists the very errors the saves raised.
     """
 
     def __init__(
@@ -34,6 +34,7 @@ class FakeDatabase:
         self.broken = broken
         self.too_long = too_long
         self.timeline = Timeline()
+        self.raised: list[Exception] = []
 
     async def save(self, row: str) -> int:
         async with self.timeline.track(f"save {row}"):
@@ -43,7 +44,9 @@ class FakeDatabase:
             if row in self.too_long:
                 raise RowTooLong(f"row {row!r} refused: too long")
             if row in self.broken:
-                raise ConnectionError(f"lost the database while saving {row!r}")
+                error = ConnectionError(f"lost the database while saving {row!r}")
+                self.raised.append(error)
+                raise error
             return IDS[row]
 
 
@@ -80,6 +83,21 @@ async def test_a_clean_batch_returns_every_id_in_the_order_of_rows(exercise, clo
     assert clock.now == 3, database.timeline.explain(
         f"Saves of 3, 1 and 2 seconds took {clock.now:g} s of event-loop time; expected 3 s.",
         "Start every save in the TaskGroup (group.create_task) before waiting for any.",
+    )
+
+
+async def test_saves_that_take_minutes_are_waited_for(exercise, clock):
+    # Saves of over ten minutes: longer than any time limit one might guess.
+    database = FakeDatabase({"alice": 612.37, "bob": 0.25, "carol": 734.13})
+    try:
+        outcome = repr(await exercise.import_batch(["alice", "bob", "carol"], database.save))
+    except Exception as error:  # any error is the learner's, reported below
+        outcome = f"raised {error!r}"
+    assert (outcome, clock.now) == ("([7, 3, 12], [])", 734.13), database.timeline.explain(
+        f"Saves of 612.37 s, 0.25 s and 734.13 s, none failing: import_batch {outcome} at "
+        f"t={clock.now:g} s; expected ([7, 3, 12], []) at t=734.13 s.",
+        "The task puts no time limit on a save: a slow save is still a save. Await save(row) "
+        "as it is, without asyncio.wait_for or asyncio.timeout around it.",
     )
 
 
@@ -162,6 +180,13 @@ async def test_other_errors_reach_the_caller_in_an_exception_group(exercise, clo
         f"carol's save raised ConnectionError{' and bob was refused' if refuse else ''}; "
         f"import_batch raised a group holding {errors!r}. Expected the ConnectionError alone: "
         "handle only the ValueErrors (`except* ValueError`) and let everything else go on up."
+    )
+    (raised,) = database.raised
+    assert errors[0] is raised, (
+        f"carol's save raised {raised!r}; the group import_batch raised holds {errors[0]!r}, "
+        "an equal copy, not the error itself. Let the unexpected error go on up as it was "
+        "raised (`except* ValueError` re-raises the rest of the group by itself), so that "
+        "the caller sees where it came from, its traceback included."
     )
     assert clock.now == 1, database.timeline.explain(
         f"carol's save failed at t=1 s, but the error reached the caller at t={clock.now:g} s.",

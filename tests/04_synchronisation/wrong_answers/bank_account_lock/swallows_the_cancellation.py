@@ -1,0 +1,36 @@
+"""Wrong: a cancelled deposit catches the cancellation and returns the balance it had."""
+
+import asyncio
+from typing import Protocol
+
+
+class Store(Protocol):
+    """Where the balance lives; both calls take a while."""
+
+    async def read(self) -> int:
+        """The balance as last written."""
+        ...
+
+    async def write(self, balance: int) -> None:
+        """Save a new balance."""
+        ...
+
+
+class Account:
+    """A bank account whose balance is kept in `store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = asyncio.Lock()
+
+    async def deposit(self, amount: int) -> int:
+        """Add `amount` to the balance and return the new balance."""
+        async with self._lock:
+            balance = 0
+            try:
+                balance = await self.store.read()
+                balance += amount
+                await self.store.write(balance)
+            except asyncio.CancelledError:
+                pass
+            return balance

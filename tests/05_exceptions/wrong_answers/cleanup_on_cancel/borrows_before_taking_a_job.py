@@ -1,0 +1,30 @@
+"""Wrong: borrows the connection before taking the job, so it holds one while the queue is empty."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class Pool(Protocol):
+    """A pool of connections: borrow one with `acquire`, give it back with `release`."""
+
+    async def acquire(self) -> str:
+        """Wait for a free connection and borrow it."""
+        ...
+
+    def release(self, connection: str) -> None:
+        """Give a borrowed connection back to the pool."""
+        ...
+
+
+async def worker(
+    jobs: asyncio.Queue[str], pool: Pool, handle: Callable[[str, str], Awaitable[None]]
+) -> None:
+    """Handle jobs from the queue one at a time, each on a borrowed connection, until cancelled."""
+    while True:
+        connection = await pool.acquire()
+        job = await jobs.get()
+        try:
+            await handle(job, connection)
+        finally:
+            pool.release(connection)

@@ -119,14 +119,17 @@ async def test_a_failed_open_closes_those_already_open_and_tries_no_more(exercis
         f"{'ran the block' if ran else 'did not run the block'} and raised {raised.value!r}. "
         "Expected that same error, without running the block."
     )
+    # Which servers were tried first: trying those after 'bad' also changes what is closed.
+    assert servers.tried == ["a", "b", "bad"], (
+        f"open_all was given ['a', 'b', 'bad', 'd'] and tried the servers {servers.tried}; "
+        "expected to stop at 'bad': once an open fails, open_all has failed, so let the "
+        "error out at once, without opening the rest."
+    )
     assert (servers.closes(), servers.open) == (["b#2", "a#1"], []), (
         f"After connect('bad') failed, open_all closed {servers.closes()} and left "
         f"{servers.open} open; expected ['b#2', 'a#1'] closed, in that order. Enter each "
         "connection on an AsyncExitStack as soon as it is open: the stack then closes "
         "those it has if a later open fails."
-    )
-    assert servers.tried == ["a", "b", "bad"], (
-        f"open_all tried the servers {servers.tried}; expected to stop at 'bad'."
     )
 
 

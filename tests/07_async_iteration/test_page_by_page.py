@@ -22,11 +22,14 @@ class FakeListing:
 
 
 async def test_every_item_comes_out_in_order_and_it_stops_at_the_empty_page(exercise, clock):
-    listing = FakeListing([["a", "b"], ["c"], ["c", "d", "e"], [], ["never"]])
+    # Repeats within a page and across pages, and pages not in sorted order.
+    listing = FakeListing([["b", "a", "b"], ["c"], ["c", "e", "d", "e"], [], ["never"]])
     items = [item async for item in exercise.all_items(listing.fetch_page)]
-    assert items == ["a", "b", "c", "c", "d", "e"], (
-        f"all_items over pages [a, b], [c], [c, d, e], [] yielded {items!r}; expected "
-        "['a', 'b', 'c', 'c', 'd', 'e']: each item on its own, in order, repeats included."
+    expected = ["b", "a", "b", "c", "c", "e", "d", "e"]
+    assert items == expected, (
+        f"all_items over pages [b, a, b], [c], [c, e, d, e], [] yielded {items!r}; expected "
+        f"{expected!r}: each item on its own, in the order of its page, repeats included "
+        "(within a page too): no set() or dict.fromkeys() on the way."
     )
     assert listing.fetched == [1, 2, 3, 4], (
         f"all_items fetched pages {listing.fetched}; expected [1, 2, 3, 4]: stop at the "

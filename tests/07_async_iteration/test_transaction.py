@@ -129,7 +129,10 @@ async def test_cancelled_at_any_point_it_rolls_back_or_never_began_and_ends_canc
         calls = run.state.calls
         assert run.ended_cancelled, (
             f"A task using a transaction was {run.describe()} and {run.ended}; expected it to "
-            "end cancelled. __aexit__ must return False so the CancelledError carries on."
+            "end cancelled. Let the CancelledError carry on out of the `async with`: "
+            "__aexit__ returns False, never True, and has no `return` inside a `finally`, "
+            "which throws away an exception on its way out (such as a cancellation that "
+            "comes during the commit or the rollback)."
         )
         if "block done" in calls:
             continue  # cancelled during the commit: the block itself had finished
@@ -168,6 +171,7 @@ async def test_a_failing_block_cancelled_at_any_point_ends_cancelled_and_never_c
             f"A task whose block raises ValueError was {run.describe()}; it {run.ended}, "
             f"after the calls {calls}. Expected it to end cancelled, with no commit: a "
             "cancellation that comes while the rollback runs carries on out of the "
-            "`async with` like any other. Let the CancelledError out of __aexit__, and "
-            "never return True from it."
+            "`async with` like any other. Let the CancelledError out of __aexit__: never "
+            "return True from it, and no `return` inside a `finally`, which throws away "
+            "the exception on its way out."
         )

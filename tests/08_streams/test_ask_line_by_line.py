@@ -126,14 +126,15 @@ async def test_an_answer_that_takes_minutes_is_waited_for(exercise, clock):
 
 
 async def test_an_answer_comes_back_exactly_as_sent_but_its_newline(exercise):
-    replies = {"pad": "  spaces around  ", "tab": "\tindented", "bare": ""}
+    replies = {"pad": "  spaces around  ", "tab": "\tindented", "bare": "", "cr": "return\r"}
     async with QuoteServer(replies=replies) as server:
         answers = await exercise.ask("127.0.0.1", server.port, list(replies))
     assert answers == list(replies.values()), (
         f"The server answered {[reply + chr(10) for reply in replies.values()]!r}, and ask "
         f"returned {answers!r}; expected {list(replies.values())!r}: each answer without "
         "its newline, and nothing else taken off. str.strip() removes every space and tab "
-        "at both ends as well; removesuffix('\\n') removes only the newline."
+        "at both ends as well, and rstrip('\\r\\n') a carriage return before the newline; "
+        "removesuffix('\\n') removes only the newline."
     )
 
 

@@ -102,6 +102,21 @@ async def test_a_quiet_client_is_cut_off_exactly_after_the_idle_time(exercise):
     )
 
 
+async def test_half_a_line_does_not_reset_the_idle_time(exercise):
+    # The start of a line 1.45 s after the first line; its end would come 1.37 s later, too late.
+    script = [(1.3, b"a\n"), (1.45, b"hal"), (1.37, b"f\n")]
+    conversation = await converse(exercise, 2.37, script)
+    expected = [(1.3, b"ok: a\n"), (3.67, b"bye\n")]
+    heard = [(round(when, 6), line) for when, line in conversation.heard]
+    assert (heard, conversation.ended_at) == (expected, 3.67), (
+        f"The client sent 'a' at t=1.3 s, then b'hal' at t=2.75 s and b'f\\n' at t=4.12 s, "
+        f"with 2.37 s of quiet allowed; {conversation.describe()}. Expected 'ok: a', then "
+        "'bye' and the hang-up at t=3.67 s: the quiet time counts from the last whole line, "
+        "and the start of a line does not count. Time the wait for the whole line "
+        "(reader.readline()), not each read of a few bytes."
+    )
+
+
 async def test_a_client_that_never_says_anything_is_cut_off(exercise):
     conversation = await converse(exercise, 2.5, [])
     cut_off = conversation.heard == [(2.5, b"bye\n")] and conversation.ended_at == 2.5
@@ -136,8 +151,10 @@ async def test_a_handler_cancelled_by_its_server_hangs_up_and_stays_cancelled(ex
         await asyncio.wait({handler}, timeout=PATIENCE)
     assert handler.cancelled(), (
         f"serve_client was cancelled at t=1.3 s (its server is shutting down), and it "
-        f"{task_outcome(handler)}; expected it to end cancelled. A timeout is not a "
-        "cancellation: catch TimeoutError only."
+        f"{task_outcome(handler)}; expected it to end cancelled. Let the CancelledError "
+        "through: a timeout is not a cancellation, so catch TimeoutError only (not "
+        "Exception or BaseException), and do not `return` from the `finally`: a return "
+        "there throws away the exception that is on its way out."
     )
     seen = (
         f"the client still saw the connection open {PATIENCE} s later"

@@ -178,6 +178,26 @@ async def test_a_client_that_finishes_gets_its_answer_then_the_connection_closes
     )
 
 
+async def test_a_last_line_without_a_newline_is_answered_before_the_connection_closes(
+    exercise, clock
+):
+    async with running(exercise, SlowAnswers({"first": 0.25, "last": 1.3})) as (port, _):
+        client = await connect(port)
+        client.writer.write(b"first\nlast")
+        client.writer.write_eof()
+        heard = [await next_line(client) for _ in range(3)]
+        closed_at = clock.now
+        await client.close()
+    assert (heard, closed_at) == ([b"FIRST\n", b"LAST\n", b""], 1.55), (
+        f"A client sent b'first\\nlast' (no newline after 'last') and ended its side of the "
+        f"stream; it heard {heard!r} (None: nothing within {PATIENCE} s), the last at "
+        f"t={closed_at:g} s. Expected b'FIRST\\n', b'LAST\\n', then the end of the stream "
+        "(b''), at t=1.55 s: 'last' has arrived, so it is answered too. At the end of the "
+        "stream readline() returns the rest without a newline: take off a newline only if "
+        "there is one (str.removesuffix), and do not drop what comes before the end."
+    )
+
+
 async def test_stop_hangs_up_on_every_client_and_closes_the_server(exercise, clock):
     port, stop, server = await start(exercise, SlowAnswers())
     clients = [await connect(port) for _ in range(3)]

@@ -1,0 +1,12 @@
+"""Wrong: drains after every second chunk only, so a one-chunk send never learns of a lost peer."""
+
+import asyncio
+from collections.abc import Iterable
+
+
+async def send_all(writer: asyncio.StreamWriter, chunks: Iterable[bytes]) -> None:
+    """Write every chunk in order, waiting whenever the peer falls behind."""
+    for number, chunk in enumerate(chunks, start=1):
+        writer.write(chunk)
+        if number % 2 == 0:
+            await writer.drain()

@@ -443,8 +443,9 @@ def _task_activity(folder: str) -> tuple[str, int, int] | None:
     return state, int(runtime), int(scheduled)
 
 
-# Captured at import: a test may put a slow disk in front of open() (files_off_the_loop).
-_RAW_OPEN, _RAW_READ, _RAW_CLOSE = os.open, os.read, os.close
+# Captured at import: a test may put a slow disk in front of open() and os.listdir()
+# (files_off_the_loop).
+_RAW_OPEN, _RAW_READ, _RAW_CLOSE, _RAW_LISTDIR = os.open, os.read, os.close, os.listdir
 
 
 def _read(path: str) -> str:
@@ -464,7 +465,7 @@ def _read(path: str) -> str:
 def _listing(folder: str) -> list[str]:
     """The entries of a /proc folder; none when what it describes has ended."""
     try:
-        return os.listdir(folder)
+        return _RAW_LISTDIR(folder)
     except FileNotFoundError:
         return []
 

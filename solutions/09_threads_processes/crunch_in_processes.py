@@ -1,10 +1,10 @@
 """Do CPU-heavy work in other processes.
 
-`fingerprint(data)` below is pure computation: it hashes its input over and over, which
-keeps a CPU core busy without ever waiting. On the event loop's thread it freezes every
-other task; in a thread pool it is not much better, because Python runs the bytecode of
-only one thread at a time. A process pool runs each job in a separate Python process,
-on a core of its own.
+`fingerprint(data)` below is given (leave it as it is), and pure computation: it hashes
+its input over and over, which keeps a CPU core busy without ever waiting. On the event
+loop's thread it freezes every other task; in a thread pool it is not much better,
+because Python runs the bytecode of only one thread at a time. A process pool runs each
+job in a separate Python process, on a core of its own.
 
 `fingerprints(blobs, pool)` returns `fingerprint(blob)` for each of `blobs`, in the
 order of `blobs`, with every job running at the same time on `pool`, a

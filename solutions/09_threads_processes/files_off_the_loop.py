@@ -1,16 +1,17 @@
 """Read and write files without blocking the event loop.
 
-Opening, reading and writing a file all wait for the disk, and Python's file functions
-wait by blocking the thread that calls them. On a slow disk (a network share, say) a
-coroutine that touches files freezes every other task meanwhile.
+Opening, reading and writing a file, and listing a folder, all wait for the disk, and
+Python's file functions wait by blocking the thread that calls them. On a slow disk (a
+network share, say) a coroutine that touches files freezes every other task meanwhile.
 
 - `save_reports(folder, reports)` writes each report `name -> text` to the file
   `folder / f"{name}.txt"`, replacing what was there.
 - `load_reports(folder)` reads every `*.txt` file in `folder` (not in its subfolders)
   into a dict `name -> text`, keyed by the file name without `.txt`.
 
-Both do their file work in worker threads (asyncio.to_thread), every file at the same
-time. An error from the disk (saving into a missing folder, say) is raised as it is.
+Both do their file work, the listing too, in worker threads (asyncio.to_thread), every
+file at the same time. An error from the disk (saving into a missing folder, say) is
+raised as it is.
 """
 
 import asyncio

@@ -1,8 +1,9 @@
 """Tests for exercises/09_threads_processes/bridge_a_worker_thread.py.
 
 The job is a fake blocking library call (see conftest.py): it really blocks its worker
-thread while it "imports", for 1.3 s of the event loop's clock, and the kit's
-blocking-call detector refuses it on the loop's own thread. Each lookup takes 0.25 s on
+thread while it "imports", for 0.55 s and then 0.75 s of the event loop's clock, saying
+"still importing" after each part, and the kit's blocking-call detector refuses it on the
+loop's own thread. Each lookup takes 0.25 s on
 the loop. The kit's loop refuses loop.call_soon() made from another thread (RuntimeError)
 instead of letting it work now and then by luck.
 """
@@ -14,7 +15,10 @@ from typing import Any
 
 import pytest
 
-LOOKUP_SECONDS, IMPORT_SECONDS = 0.25, 1.3
+LOOKUP_SECONDS = 0.25
+# The import's two parts: the same message after each, so a report that drops a repeat shows.
+IMPORT_PARTS = (0.55, 0.75)
+IMPORT_SECONDS = sum(IMPORT_PARTS)
 # Real seconds on_progress waits, on the loop's thread, for the job to get past report():
 # a thread that only has to come back from call_soon_threadsafe does it in microseconds.
 REPORT_PATIENCE = 2.0
@@ -61,15 +65,19 @@ class Settings:
 
 
 def import_job(library: Any, settings: Settings) -> Callable[..., str]:
-    """The blocking job: asks for the host, imports for 1.3 s, asks for the user."""
+    """The blocking job: asks for the host, imports in two parts, asks for the user."""
 
     def body(ask: Callable[[str], str], report: Callable[[str], None]) -> str:
+        def say(message: str) -> None:
+            report(message)
+            settings.report_returned()
+
         host = ask("host")
-        report(f"connected to {host}")
-        settings.report_returned()
-        library.hold("importing rows", IMPORT_SECONDS)
-        report("imported 3 rows")
-        settings.report_returned()
+        say(f"connected to {host}")
+        for part, seconds in enumerate(IMPORT_PARTS, start=1):
+            library.hold(f"importing, part {part}", seconds)
+            say("still importing")
+        say("imported 3 rows")
         try:
             user = ask("user")
         except KeyError:
@@ -99,7 +107,7 @@ async def test_the_job_runs_in_a_thread_and_its_answer_comes_back(exercise, libr
     expected = 2 * LOOKUP_SECONDS + IMPORT_SECONDS
     assert clock.now == expected, library.timeline.explain(
         f"run_job returned at t={clock.now:g} s; expected t={expected:g} s (a 0.25 s "
-        "lookup, 1.3 s of importing, another 0.25 s lookup).",
+        "lookup, 1.3 s of importing in two parts, another 0.25 s lookup).",
         "ask(key) must wait, in the worker thread, until the lookup on the loop is done.",
     )
 
@@ -130,11 +138,19 @@ async def test_progress_reaches_the_loop_thread_as_soon_as_it_is_reported(exerci
         "at once, without waiting for it. loop.call_soon_threadsafe(on_progress, message) "
         "queues the call and returns; run_coroutine_threadsafe(...).result() waits."
     )
-    imported = LOOKUP_SECONDS + IMPORT_SECONDS
-    expected = [(LOOKUP_SECONDS, "connected to db.local"), (imported, "imported 3 rows")]
+    halfway = LOOKUP_SECONDS + IMPORT_PARTS[0]
+    imported = halfway + IMPORT_PARTS[1]
+    expected = [
+        (LOOKUP_SECONDS, "connected to db.local"),
+        (halfway, "still importing"),
+        (imported, "still importing"),
+        (imported, "imported 3 rows"),
+    ]
     assert settings.progress == expected, (
         f"on_progress was called with {settings.progress} (time, message); expected "
-        f"{expected}: each message at the moment the job reported it."
+        f"{expected}: each message at the moment the job reported it, in the order it "
+        "reported them, and as often: the job says 'still importing' twice, and each "
+        "report(message) is one on_progress(message)."
     )
 
 

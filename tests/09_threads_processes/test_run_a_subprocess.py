@@ -2,14 +2,14 @@
 
 The programs are real Python subprocesses. A program that is running holds the event loop's
 virtual clock (the kit's loop waits for it in real time); one that sleeps or waits does not,
-so a deadline of 2.5 s passes at exactly t=2.5 s while a program hangs.
+so a deadline of 2.37 s passes at exactly t=2.37 s while a program hangs.
 """
 
 import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,15 @@ SHOUT = (
 SHOUT_EACH_LINE = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line.upper())"
 
 
-# A program that never ends by itself: it waits on an event nothing will set.
-HANGS = [*PYTHON, "import threading; threading.Event().wait()"]
+# A program that never ends by itself: it waits on an event nothing will set. Like many a
+# hung program it ignores the polite signals (terminate() and Ctrl-C); only SIGKILL stops it.
+HANGS = [
+    *PYTHON,
+    "import signal, threading\n"
+    "for polite in (signal.SIGTERM, signal.SIGINT):\n"
+    "    signal.signal(polite, signal.SIG_IGN)\n"
+    "threading.Event().wait()",
+]
 
 
 def still_running(pid: int) -> bool:
@@ -47,6 +54,10 @@ def still_running(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
+# How a Process is stopped, with the signal each method sends (send_signal: its argument).
+STOPPING_METHODS = (("kill", signal.SIGKILL), ("terminate", signal.SIGTERM), ("send_signal", None))
+
+
 class Programs:
     """Records each process that asyncio.create_subprocess_exec starts, and whether it was killed.
 
@@ -58,21 +69,53 @@ class Programs:
 
     def __init__(self) -> None:
         self.started: list[asyncio.subprocess.Process] = []
-        self.signalled: set[int] = set()
+        # The signals run sent, by process id.
+        self.signalled: dict[int, list[signal.Signals]] = {}
 
     async def exec(self, *args: Any, **kwargs: Any) -> asyncio.subprocess.Process:
         process = await CREATE_SUBPROCESS_EXEC(*args, **kwargs)
         self.started.append(process)
-        for name in ("kill", "terminate", "send_signal"):
-            setattr(process, name, self._noting(process, getattr(process, name)))
+        for name, sent in STOPPING_METHODS:
+            setattr(process, name, self._noting(process, getattr(process, name), sent))
         return process
 
-    def _noting(self, process: asyncio.subprocess.Process, stop: Callable[..., None]) -> Any:
+    def _noting(
+        self,
+        process: asyncio.subprocess.Process,
+        stop: Callable[..., None],
+        sent: signal.Signals | None = None,
+    ) -> Any:
         def stopping(*args: Any) -> None:
-            self.signalled.add(process.pid)
+            number = sent if sent is not None else signal.Signals(args[0])
+            self.signalled.setdefault(process.pid, []).append(number)
             stop(*args)
 
         return stopping
+
+    def why_still_waiting(self) -> str:
+        """Why run could still be waiting for a hung program: it never killed it for sure."""
+        polite = sorted(
+            {sent.name for sents in self.signalled.values() for sent in sents}
+            - {signal.SIGKILL.name}
+        )
+        if not polite or any(signal.SIGKILL in sents for sents in self.signalled.values()):
+            return NOT_STOPPED
+        return (
+            f"run sent the program {' and '.join(polite)} and waited for it to end, but this "
+            "program ignores that, as a hung program may. process.terminate() only asks a "
+            "program to stop; process.kill() sends SIGKILL, which no program can ignore."
+        )
+
+    def stop_all(self) -> None:
+        """Kill every program an attempt left running, so that none outlives the test."""
+        for process in self.started:
+            stop_for_good(process.pid)
+
+    async def end_all(self) -> None:
+        """Kill every program left running and collect its exit while the loop still runs."""
+        self.stop_all()
+        for process in self.started:
+            await process.wait()
 
     def check_stopped(self, how: str) -> None:
         """Fail unless every program started was stopped and its exit collected by run."""
@@ -95,12 +138,13 @@ CREATE_SUBPROCESS_EXEC = asyncio.create_subprocess_exec
 
 
 @pytest.fixture
-def programs(monkeypatch: pytest.MonkeyPatch) -> Programs:
+def programs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Programs]:
     """Every program the test starts, through asyncio.create_subprocess_exec."""
     made = Programs()
     monkeypatch.setattr(asyncio, "create_subprocess_exec", made.exec)
     monkeypatch.setattr(asyncio.subprocess, "create_subprocess_exec", made.exec)
-    return made
+    yield made
+    made.stop_all()
 
 
 STUCK_ON_A_PIPE = (
@@ -114,16 +158,24 @@ NOT_STOPPED = (
 
 
 async def run_in_time(
-    exercise, args: list[str], text: str, seconds: float, why: str = STUCK_ON_A_PIPE
+    exercise,
+    args: list[str],
+    text: str,
+    seconds: float,
+    why: Callable[[], str] = lambda: STUCK_ON_A_PIPE,
+    programs: Programs | None = None,
 ) -> tuple[int, str]:
-    """What run returns, failing the test (saying `why`) if it still runs after PATIENCE s."""
+    """What run returns, failing the test (saying `why()`) if it still runs after PATIENCE s."""
     try:
         async with asyncio.timeout(PATIENCE):
             return await exercise.run(args, text, seconds)
     except TimeoutError:
         if asyncio.get_running_loop().time() < PATIENCE:
             raise
-        pytest.fail(f"run was still waiting for the program after {PATIENCE} s. {why}")
+        message = f"run was still waiting for the program after {PATIENCE} s. {why()}"
+        if programs is not None:
+            await programs.end_all()
+        pytest.fail(message)
 
 
 def stop_for_good(pid: int) -> None:
@@ -161,16 +213,16 @@ async def test_a_large_input_and_output_do_not_get_stuck(exercise):
 
 async def test_a_program_that_hangs_is_killed_at_the_deadline(exercise, clock, programs):
     try:
-        result = await run_in_time(exercise, HANGS, "", 2.5, NOT_STOPPED)
+        result = await run_in_time(exercise, HANGS, "", 2.37, programs.why_still_waiting, programs)
     except TimeoutError:
         pass
     else:
         pytest.fail(
-            f"A program that sleeps for a minute, given 2.5 s, made run return {result!r}; "
+            f"A program that never ends, given 2.37 s, made run return {result!r}; "
             "expected TimeoutError."
         )
-    assert clock.now == 2.5, (
-        f"The deadline was 2.5 s, and run gave up at t={clock.now:g} s; expected t=2.5 s."
+    assert clock.now == 2.37, (
+        f"The deadline was 2.37 s, and run gave up at t={clock.now:g} s; expected t=2.37 s."
     )
     programs.check_stopped("raised TimeoutError")
 
@@ -179,7 +231,13 @@ async def test_cancelling_run_kills_the_program(exercise, programs):
     task = asyncio.create_task(exercise.run(HANGS, "", 30))
     await asyncio.sleep(1.3)
     task.cancel()
-    await asyncio.wait({task})
+    await asyncio.wait({task}, timeout=PATIENCE)
+    if not task.done():
+        why = programs.why_still_waiting()
+        # Free run from its wait, so that it ends before the test does.
+        await programs.end_all()
+        await asyncio.wait({task})
+        pytest.fail(f"run was cancelled at t=1.3 s and still waiting {PATIENCE} s later. {why}")
     assert task.cancelled(), (
         f"run was cancelled at t=1.3 s and {task_outcome(task)}; expected it to end cancelled."
     )

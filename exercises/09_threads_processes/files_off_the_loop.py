@@ -26,5 +26,6 @@ async def save_reports(folder: Path, reports: dict[str, str]) -> None:
 
 async def load_reports(folder: Path) -> dict[str, str]:
     """Read every `*.txt` report in `folder`, all files at the same time, off the loop."""
-    # TODO: read each file in a worker thread, and start every read before you wait.
+    # TODO: list the folder and read each file in worker threads; start every read before
+    # you wait.
     return {path.stem: path.read_text(encoding="utf-8") for path in folder.glob("*.txt")}

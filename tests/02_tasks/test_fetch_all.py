@@ -81,16 +81,19 @@ class NetworkWithOneBadPage(FakeNetwork):
             raise self.error
 
 
-# Network trouble and a page that cannot be read: an answer that raises only the errors of
-# one kind (OSError, say) and hands the rest back as pages fails the second.
+# A page that cannot be read and network trouble: an answer that raises only the errors of
+# one kind (OSError, say) and hands the rest back as pages fails one of the two.
 ERRORS = {
-    "unreachable": lambda: ConnectionError("b is unreachable"),
     "malformed": lambda: ValueError("b sent a malformed page"),
+    "unreachable": lambda: ConnectionError("b is unreachable"),
 }
 
 
-@pytest.mark.parametrize("kind", ERRORS)
-@pytest.mark.parametrize("fails_after", [0.5, 2.45], ids=["fails_first", "fails_last"])
+@pytest.mark.parametrize(
+    ("fails_after", "kind"),
+    [(0.5, "malformed"), (2.45, "unreachable")],
+    ids=["fails_first", "fails_last"],
+)
 async def test_a_failed_download_raises_its_error(exercise, fails_after, kind):
     broken = ERRORS[kind]()
     network = NetworkWithOneBadPage({"a": 1.37, "b": fails_after, "c": 1.37}, "b", broken)

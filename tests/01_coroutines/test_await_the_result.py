@@ -12,12 +12,14 @@ class FakeUsers:
         self.names = names
         self.lookups: list[int] = []
         self.visits: list[int] = []
+        self.errors: list[LookupError] = []
 
     async def fetch_name(self, user_id: int) -> str:
         self.lookups.append(user_id)
         await asyncio.sleep(1)
         if user_id not in self.names:
-            raise LookupError(f"no user with id {user_id}")
+            self.errors.append(LookupError(f"no user with id {user_id}"))
+            raise self.errors[-1]
         return self.names[user_id]
 
     async def record_visit(self, user_id: int) -> None:
@@ -56,14 +58,25 @@ async def test_the_name_lookup_actually_runs(exercise):
 async def test_the_visit_is_recorded_before_greet_returns(exercise):
     users = FakeUsers({7: "Ada"})
     await exercise.greet(7, users.fetch_name, users.record_visit)
+    if users.visits == []:
+        advice = (
+            "record_visit(7) only builds a coroutine; the visit is recorded when you "
+            "`await` it, and greet must wait for that before it returns."
+        )
+    else:
+        advice = "Each visit is recorded once: await record_visit(user_id) exactly once."
     assert users.visits == [7], (
         f"When greet(7, ...) returned, the recorded visits were {users.visits!r}; "
-        "expected [7]. record_visit(7) only builds a coroutine; the visit is recorded "
-        "when you `await` it, and greet must wait for that before it returns."
+        f"expected [7]. {advice}"
     )
 
 
 async def test_a_failed_lookup_raises_its_error(exercise):
     users = FakeUsers({7: "Ada"})
-    with pytest.raises(LookupError, match="no user with id 99"):
+    with pytest.raises(LookupError, match="no user with id 99") as excinfo:
         await exercise.greet(99, users.fetch_name, users.record_visit)
+    assert excinfo.value is users.errors[0], (
+        f"greet(99, ...) raised {excinfo.value!r}; expected the very error fetch_name "
+        f"raised, {users.errors[0]!r}, not a new one made from it. Let it propagate: "
+        "`await` raises the coroutine's own error, and greet has nothing to add."
+    )

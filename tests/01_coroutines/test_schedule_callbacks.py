@@ -105,3 +105,22 @@ async def test_a_cancelled_reminder_never_fires(exercise):
         f"{shown(notifier.fired)}; expected {shown(expected)}. Return each reminder's own "
         "handle, in the order of `reminders`, so that cancelling it stops that reminder."
     )
+
+
+async def test_a_reminder_listed_twice_is_two_reminders(exercise):
+    notifier = Notifier()
+    reminders = [(1.3, "drink water"), (0, "blink"), (1.3, "drink water"), (0, "blink")]
+    handles = exercise.schedule_reminders(reminders, notifier.notify)
+    assert len(handles) == 4, (
+        f"schedule_reminders({reminders!r}) returned {len(handles)} handles; expected 4, "
+        "one per reminder. The same (delay, message) listed twice is two reminders: "
+        "schedule each entry of `reminders`, without dropping repeats."
+    )
+    handles[2].cancel()  # the second 'drink water' only
+    await asyncio.sleep(3)
+    expected = [(0, "blink"), (0, "blink"), (1.3, "drink water")]
+    assert notifier.fired == expected, (
+        f"With {reminders!r} scheduled and the third handle cancelled, the reminders fired "
+        f"as: {shown(notifier.fired)}; expected {shown(expected)}. Each entry is a reminder "
+        "of its own, with a handle of its own: cancelling one leaves its twin alone."
+    )

@@ -84,15 +84,20 @@ async def test_giving_turns_costs_no_event_loop_time(exercise, clock):
 
 async def test_a_failing_step_stops_the_work_and_raises(exercise):
     log = Log()
+    corrupt = ValueError("item 3 is corrupt")
 
     def step(item: int) -> int:
         log.step(item)
         if item == 3:
-            raise ValueError("item 3 is corrupt")
+            raise corrupt
         return item
 
-    with pytest.raises(ValueError, match="item 3 is corrupt"):
+    with pytest.raises(ValueError, match="item 3 is corrupt") as excinfo:
         await exercise.process_all([1, 2, 3, 4, 5], step)
+    assert excinfo.value is corrupt, (
+        f"process_all raised {excinfo.value!r}; expected the very error step(3) raised, "
+        f"{corrupt!r}, not a new one made from it. Let step's error propagate as it is."
+    )
     processed = [event for event in log.events if event.startswith("item")]
     assert processed == ["item 1", "item 2", "item 3"], (
         f"After step(3) raised, process_all had processed {processed!r}; expected it to "

@@ -13,13 +13,15 @@ class FakeWeb:
         self.pages = pages
         self.broken = broken
         self.timeline = Timeline()
+        self.errors: list[ConnectionError] = []
 
     async def fetch_links(self, url: str) -> list[str]:
         delay, links = self.pages[url]
         async with self.timeline.track(url):
             await asyncio.sleep(delay)
             if url == self.broken:
-                raise ConnectionError(f"{url} is unreachable")
+                self.errors.append(ConnectionError(f"{url} is unreachable"))
+                raise self.errors[-1]
             return links
 
     def fetched(self) -> Counter[str]:
@@ -100,19 +102,24 @@ async def test_a_failed_fetch_cancels_the_others_and_raises_an_exception_group(e
         {"home": (1, ["bad", "slow"]), "bad": (1, []), "slow": (5, [])},
         broken="bad",
     )
+    expected_message = await the_message_of_a_taskgroup_s_group()
     try:
         result = await exercise.crawl("home", web.fetch_links, 1)
     except ExceptionGroup as group:
-        got, ok = f"raised {group!r}", group.subgroup(ConnectionError) is not None
+        got = f"raised {group!r}"
+        holds_the_error = len(group.exceptions) == 1 and group.exceptions[0] is web.errors[0]
+        ok = holds_the_error and group.message == expected_message
     except Exception as error:
         got, ok = f"raised {error!r}", False
     else:
         got, ok = f"returned {result!r}", False
     assert ok, web.timeline.explain(
-        f"With 'bad' failing, crawl('home', depth=1) {got}; expected the ExceptionGroup of "
-        "the TaskGroup, holding ConnectionError('bad is unreachable').",
+        f"With 'bad' failing, crawl('home', depth=1) {got}; expected the ExceptionGroup the "
+        f"TaskGroup raises ({expected_message!r}), holding the very error the fetch raised, "
+        "ConnectionError('bad is unreachable'), and nothing else.",
         "Fetch inside `async with asyncio.TaskGroup() as group:` and let the error escape "
-        "the fetch's task: the group cancels the other tasks and raises an ExceptionGroup.",
+        "the fetch's task: the group cancels the other tasks and raises an ExceptionGroup. "
+        "Let that group out of crawl as it is, not a new one built from it.",
     )
     slow = web.span("slow")
     assert (slow.outcome, slow.end) == ("cancelled", 2), web.timeline.explain(
@@ -126,6 +133,20 @@ async def test_a_failed_fetch_cancels_the_others_and_raises_an_exception_group(e
         f"crawl raised at t={clock.now:g} s; expected t=2 s, as soon as 'bad' failed.",
         "Cancel the other fetches instead of waiting for them to finish.",
     )
+
+
+async def the_message_of_a_taskgroup_s_group() -> str:
+    """What a TaskGroup's own ExceptionGroup says, on this Python."""
+
+    async def fail() -> None:
+        raise ConnectionError("bad is unreachable")
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(fail())
+    except ExceptionGroup as raised:
+        return raised.message
+    raise AssertionError("a TaskGroup whose task failed raised nothing")
 
 
 async def test_cancelled_at_any_await_crawl_ends_cancelled_with_no_fetch_left_running(exercise):

@@ -11,6 +11,11 @@ from grader.inside.testing import FakeNetwork
 async def test_pages_come_back_in_the_order_of_the_urls(exercise):
     network = FakeNetwork({"a": 3, "b": 1, "c": 2})
     pages = await exercise.fetch_all(["a", "b", "c"], network.download)
+    assert isinstance(pages, list), (
+        f"fetch_all(['a', 'b', 'c']) returned {pages!r}, a {type(pages).__name__}; expected "
+        "a list, ['a!', 'b!', 'c!'], as fetch_all's signature promises (list[str]). "
+        "asyncio.gather already gives you a list: return it as it is."
+    )
     assert pages == ["a!", "b!", "c!"], (
         f"fetch_all(['a', 'b', 'c']) returned {pages!r}; expected ['a!', 'b!', 'c!']. "
         "The pages must follow the order of `urls`, not the order the downloads finish."
@@ -53,25 +58,74 @@ async def test_a_slow_download_is_waited_for_however_long_it_takes(exercise, clo
 
 async def test_no_urls_means_no_pages(exercise, clock):
     network = FakeNetwork()
-    assert await exercise.fetch_all([], network.download) == []
-    assert clock.now == 0
+    pages = await exercise.fetch_all([], network.download)
+    assert (pages, clock.now) == ([], 0), (
+        f"fetch_all([]) returned {pages!r} after {clock.now:g} s of event-loop time; "
+        "expected an empty list, at once: with no urls there is nothing to download."
+    )
 
 
-@pytest.mark.parametrize("fails_after", [0.5, 2.45], ids=["fails_first", "fails_last"])
-async def test_a_failed_download_raises_its_error(exercise, fails_after):
-    network = FakeNetwork({"a": 1.37, "b": fails_after, "c": 1.37}, broken="b")
+class NetworkWithOneBadPage(FakeNetwork):
+    """The fake network, where the download of `broken` raises `error` after its delay."""
+
+    def __init__(self, delays: dict[str, float], broken: str, error: Exception) -> None:
+        super().__init__(delays)
+        self.bad_page = broken
+        self.error = error
+
+    async def download(self, url: str) -> str:
+        if url != self.bad_page:
+            return await super().download(url)
+        async with self.timeline.track(f"download {url}"):
+            await asyncio.sleep(self.delays[url])
+            raise self.error
+
+
+# A page that cannot be read and network trouble: an answer that raises only the errors of
+# one kind (OSError, say) and hands the rest back as pages fails one of the two.
+ERRORS = {
+    "malformed": lambda: ValueError("b sent a malformed page"),
+    "unreachable": lambda: ConnectionError("b is unreachable"),
+}
+
+
+@pytest.mark.parametrize(
+    ("fails_after", "kind"),
+    [(0.5, "malformed"), (2.45, "unreachable")],
+    ids=["fails_first", "fails_last"],
+)
+async def test_a_failed_download_raises_its_error(exercise, fails_after, kind):
+    broken = ERRORS[kind]()
+    network = NetworkWithOneBadPage({"a": 1.37, "b": fails_after, "c": 1.37}, "b", broken)
     error = await error_from(exercise.fetch_all(["a", "b", "c"], network.download))
     # The task does not ask for the other downloads to be cancelled (gather leaves them
     # running), so they are given the time to finish before the test ends.
     await asyncio.sleep(1.37)
-    assert is_the_broken_download_s(error, "b"), network.timeline.explain(
-        f"With the download of 'b' failing after {fails_after:g} s (the others take 1.37 s), "
-        f"fetch_all(['a', 'b', 'c']) {outcome(error)}; expected it to raise that download's "
-        "own error, ConnectionError('b is unreachable') (or a TaskGroup's ExceptionGroup "
-        "holding only that error).",
-        "A failed download must reach the caller, not be swallowed or replaced, whether it "
-        "fails before the others finish or after; a task's result() can only be read once "
-        "it is done.",
+    assert is_or_holds_only(error, broken), network.timeline.explain(
+        f"With the download of 'b' failing after {fails_after:g} s with {broken!r} (the "
+        f"others take 1.37 s), fetch_all(['a', 'b', 'c']) {outcome(error)}; expected it to "
+        "raise that very error object (or a TaskGroup's ExceptionGroup holding only it).",
+        advice(error, broken),
+    )
+
+
+def advice(error: BaseException | None, broken: Exception) -> str:
+    """A nudge toward what went wrong with the error `broken`."""
+    if error is None:
+        return (
+            "A failed download must reach the caller, not be swallowed or returned as a "
+            "page: with return_exceptions=True, gather hands errors back in the list, of "
+            "every type, and each of them still has to be raised."
+        )
+    if not isinstance(error, BaseExceptionGroup) and type(error) is type(broken):
+        return (
+            "That is a new error made to look like the download's own. Raise the very "
+            "object (gather already does: let it propagate)."
+        )
+    return (
+        "A failed download must reach the caller, not be replaced, whether it fails "
+        "before the others finish or after; a task's result() can only be read once it "
+        "is done."
     )
 
 
@@ -84,11 +138,11 @@ async def error_from(call: Awaitable[object]) -> BaseException | None:
     return None
 
 
-def is_the_broken_download_s(error: BaseException | None, url: str) -> bool:
-    """Whether `error` is the fake network's error for `url`, alone or inside a group."""
+def is_or_holds_only(error: BaseException | None, expected: Exception) -> bool:
+    """Whether `error` is `expected` itself, or a group holding it and nothing else."""
     if isinstance(error, BaseExceptionGroup):
-        return all(is_the_broken_download_s(inner, url) for inner in error.exceptions)
-    return type(error) is ConnectionError and str(error) == f"{url} is unreachable"
+        return all(is_or_holds_only(inner, expected) for inner in error.exceptions)
+    return error is expected
 
 
 def outcome(error: BaseException | None) -> str:

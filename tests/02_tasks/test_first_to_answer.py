@@ -25,6 +25,7 @@ class FakeMirrors:
         self.cleanups = cleanups or {}
         self.timeline = Timeline()
         self.cancelled_at: dict[str, float] = {}
+        self.errors: list[ConnectionError] = []
 
     async def fetch(self, mirror: str) -> str:
         async with self.timeline.track(f"fetch from {mirror}"):
@@ -37,7 +38,8 @@ class FakeMirrors:
                     await asyncio.sleep(self.cleanups[mirror])
                 raise
             if mirror == self.broken:
-                raise ConnectionError(f"{mirror} is down")
+                self.errors.append(ConnectionError(f"{mirror} is down"))
+                raise self.errors[-1]
             return f"page from {mirror}"
 
     def still_running(self) -> list[str]:
@@ -178,8 +180,13 @@ async def test_a_failed_first_answer_raises_after_the_others_are_stopped(exercis
     mirrors = FakeMirrors(
         {"eu": 3.2, "us": 1.13, "asia": 2.6}, broken="us", cleanups={"eu": 1.45, "asia": 0.37}
     )
-    with pytest.raises(ConnectionError, match="us is down"):
+    with pytest.raises(ConnectionError, match="us is down") as excinfo:
         await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
+    assert excinfo.value is mirrors.errors[0], (
+        f"first_answer raised {excinfo.value!r}; expected the very error the request to "
+        f"'us' raised, {mirrors.errors[0]!r}, not a new one made from it. The winner's "
+        ".result() raises that error itself: let it propagate."
+    )
     still_running = mirrors.still_running()
     assert not still_running, mirrors.timeline.explain(
         f"first_answer raised the failed request's error at t={clock.now:g} s, but "

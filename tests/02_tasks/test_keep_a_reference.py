@@ -36,6 +36,22 @@ def start_job(jobs, job):
         raise
 
 
+def assert_finished_jobs_let_go(jobs, work: Work, how: str) -> None:
+    """Fail, before anything waits on `jobs`, if a job that is over is still in self._tasks.
+
+    wait_all waits while self._tasks is not empty, so a finished task left in it would keep
+    wait_all going round for ever; this says why first.
+    """
+    kept = [task for task in jobs._tasks if task.done()]
+    now = asyncio.get_running_loop().time()
+    assert not kept, work.timeline.explain(
+        f"At t={now:g} s, self._tasks still held {len(kept)} task(s) of jobs that had "
+        f"{how}, so jobs.running is {jobs.running}, and wait_all would wait for them for ever.",
+        "A task that failed or was cancelled is done too: drop it from self._tasks in the "
+        "done-callback whatever its outcome, not only when it succeeded.",
+    )
+
+
 async def test_start_returns_at_once_and_the_jobs_run_side_by_side(exercise, clock):
     jobs, work = exercise.Jobs(), Work()
     for name in ("a", "b", "c"):
@@ -98,6 +114,7 @@ async def test_a_failed_job_s_error_is_raised_by_wait_all(exercise):
     start_job(jobs, work.job("fails at 1 s", 1, error))
     start_job(jobs, work.job("2 s job", 2))
     await asyncio.sleep(3)  # the failed task has been dropped from the set long ago
+    assert_finished_jobs_let_go(jobs, work, "failed")
     try:
         await jobs.wait_all()
     except Exception as raised:
@@ -120,6 +137,7 @@ async def test_when_several_jobs_fail_wait_all_raises_the_first_failure(exercise
     start_job(jobs, work.job("fails at 2 s", 2, second))
     start_job(jobs, work.job("fails at 1 s", 1, first))
     await asyncio.sleep(2.5)  # both jobs have failed; wait_all has not yet read self._errors
+    assert_finished_jobs_let_go(jobs, work, "failed")
     kept = list(jobs._errors)
     # An exception is equal only to itself: this checks for the very objects, in order.
     assert kept == [first, second], work.timeline.explain(
@@ -150,6 +168,8 @@ async def test_a_cancelled_job_is_not_an_error(exercise, clock):
     start_job(jobs, work.job("1 s job", 1))
     await asyncio.sleep(0.5)
     doomed.cancel()
+    await asyncio.sleep(0.25)  # the cancelled job has stopped; the other runs until t=1 s
+    assert_finished_jobs_let_go(jobs, work, "been cancelled")
     try:
         await jobs.wait_all()  # must return normally: nobody failed
     except asyncio.CancelledError:
@@ -171,6 +191,8 @@ async def test_the_task_start_returns_is_the_job_s_own_with_its_own_outcome(exer
     error = ValueError("job 3 broke")
     failing = start_job(jobs, work.job("fails at 1.3 s", 1.3, error))
     fine = start_job(jobs, work.job("0.25 s job", 0.25))
+    await asyncio.sleep(1.5)
+    assert_finished_jobs_let_go(jobs, work, "failed")
     with pytest.raises(ValueError, match="job 3 broke"):
         await jobs.wait_all()
     outcomes = {"failing": failing.exception(), "fine": fine.exception()}
@@ -183,3 +205,22 @@ async def test_the_task_start_returns_is_the_job_s_own_with_its_own_outcome(exer
         "done-callback."
     )
     assert outcomes["failing"] is error, "The failed job's task must hold its own error object."
+
+
+async def test_two_jobs_failing_with_the_same_error_are_two_failures(exercise):
+    jobs, work = exercise.Jobs(), Work()
+    # Two jobs that share one connection fail with the very same error object.
+    shared = ConnectionError("the database is down")
+    start_job(jobs, work.job("fails at 0.25 s", 0.25, shared))
+    start_job(jobs, work.job("fails at 1.3 s", 1.3, shared))
+    await asyncio.sleep(2)
+    kept = list(jobs._errors)
+    # An exception is equal only to itself: this checks for that very object, twice.
+    assert kept == [shared, shared], work.timeline.explain(
+        f"Two jobs failed with the same error object, {shared!r}, at t=0.25 s and t=1.3 s; "
+        f"self._errors held {kept!r}; expected it twice, once for each job that failed.",
+        "Append each failed job's error when its task finishes, without checking whether "
+        "it is already there: every failure counts.",
+    )
+    with pytest.raises(ConnectionError):
+        await jobs.wait_all()

@@ -152,3 +152,10 @@ async def test_the_same_url_twice_is_downloaded_and_handled_twice(exercise, cloc
         f"{expected}: a url listed twice is downloaded and handled twice.",
         "Keep one download per position in `urls`; a dict keyed by url keeps only one of the two.",
     )
+    downloads = sorted(network.timeline.labels())
+    assert downloads == ["download a", "download a", "download b"], network.timeline.explain(
+        f"process_as_completed(['a', 'b', 'a']) made the downloads {downloads}; expected "
+        "'a' to be downloaded twice, once for each time it is listed.",
+        "The task asks for one download per position in `urls`, even when a url repeats: "
+        "don't skip the second one (dict.fromkeys(urls) or a set drops it).",
+    )

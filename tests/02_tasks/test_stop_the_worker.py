@@ -11,6 +11,7 @@ class FakeItems:
     """Processing an item takes one second; a cancelled item takes `cleanup` seconds to undo.
 
     A second cancel() during the cleanup cuts it short: `interrupted` records the item and when.
+    `ran_in` records the name of the task each item was processed in, `errors` each crash.
     """
 
     def __init__(self, cleanup: float = 0, crash_on: int | None = None) -> None:
@@ -18,8 +19,12 @@ class FakeItems:
         self.crash_on = crash_on
         self.timeline = Timeline()
         self.interrupted: list[tuple[int, float]] = []
+        self.ran_in: list[str] = []
+        self.errors: list[ValueError] = []
 
     async def process(self, item: int) -> None:
+        task = asyncio.current_task()
+        self.ran_in.append(task.get_name() if task is not None else "no task")
         async with self.timeline.track(f"item {item}"):
             try:
                 await asyncio.sleep(1)
@@ -31,7 +36,8 @@ class FakeItems:
                     raise
                 raise
             if item == self.crash_on:
-                raise ValueError(f"item {item} is corrupt")
+                self.errors.append(ValueError(f"item {item} is corrupt"))
+                raise self.errors[-1]
 
 
 async def run_worker_for(exercise, seconds, name, items):
@@ -53,6 +59,12 @@ async def test_the_report_names_the_worker_and_counts_the_items_it_finished(exer
         f"run_worker_for(3.5, 'indexer') returned {report!r}; expected name='indexer' and "
         "processed=3: items 0, 1 and 2 took a second each, and item 3 was interrupted.",
         "The name is the task's (worker.get_name()); the count is the worker's own.",
+    )
+    tasks = sorted(set(items.ran_in))
+    assert tasks == ["indexer"], (
+        f"run_worker_for(3.5, 'indexer') processed its items in the task(s) {tasks}; "
+        "expected the worker task itself to be called 'indexer'. A task's name is given "
+        "when it is made: asyncio.create_task(coro, name=name)."
     )
 
 
@@ -112,8 +124,13 @@ def cleanup_cut_short(items: FakeItems, cancelled_at: float) -> str:
 
 async def test_a_crashed_worker_s_error_is_raised(exercise):
     items = FakeItems(crash_on=2)
-    with pytest.raises(ValueError, match="item 2 is corrupt"):
+    with pytest.raises(ValueError, match="item 2 is corrupt") as excinfo:
         await run_worker_for(exercise, 5, "indexer", items)
+    assert excinfo.value is items.errors[0], (
+        f"run_worker_for raised {excinfo.value!r}; expected the very error the worker "
+        f"crashed with, {items.errors[0]!r}, not a new one made from it. Awaiting the "
+        "worker raises that error itself: let it propagate."
+    )
 
 
 async def test_a_cancellation_aimed_at_run_worker_for_is_not_swallowed(exercise):

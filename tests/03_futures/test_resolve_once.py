@@ -173,3 +173,18 @@ async def test_outcomes_arriving_in_the_same_instant_settle_the_mailbox_once(exe
     )
     await asyncio.sleep(10)
     assert not mirrors.crashes, mirrors.explain_crashes()
+
+
+async def test_an_empty_reply_that_comes_first_wins_too(exercise, clock):
+    mirrors = Mirrors(exercise)
+    mirrors.answer_at(1.25, "")  # a mirror with nothing to say still answered first
+    mirrors.answer_at(2.5, "mirror B's reply")
+    outcome = await outcome_of(mirrors.mailbox)
+    assert (outcome, clock.now) == (("gave", ""), 1.25), (
+        f"Mirror A replied first with an empty text, '', at t=1.25 s, and awaiting the "
+        f"mailbox {_said(outcome)} at t={clock.now:g} s; expected '' at t=1.25 s. An empty "
+        "reply is still the first outcome: only whether the mailbox is done decides, not "
+        "whether the reply looks empty (test `mailbox.done()`, not `if outcome`)."
+    )
+    await asyncio.sleep(10)
+    assert not mirrors.crashes, mirrors.explain_crashes()

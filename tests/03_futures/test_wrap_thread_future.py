@@ -390,13 +390,19 @@ async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock,
 
 async def test_an_error_in_the_worker_is_raised_by_checksum(exercise, clock, make_pool):
     pool = make_pool(2.718281)
+    unreadable = OSError("unreadable block at offset 4096")
 
     def broken_hash(data: bytes) -> str:
-        raise OSError("unreadable block at offset 4096")
+        raise unreadable
 
-    with pytest.raises(OSError, match="unreadable block"):
+    with pytest.raises(OSError, match="unreadable block") as excinfo:
         await exercise.checksum(b"big file", pool, broken_hash)
     assert_the_pool_got_a_job(pool)
+    assert excinfo.value is unreadable, (
+        f"checksum raised {excinfo.value!r}; expected the very error hash_bytes raised on "
+        f"the worker, {unreadable!r}, not a new one made from it. Awaiting the job "
+        "(asyncio.wrap_future) raises that error itself: let it propagate."
+    )
     assert clock.now == 2.718281, (
         f"checksum raised at t={clock.now} s; the worker failed at t=2.718281 s. Let the "
         "job's own exception come out of the await rather than checking on the job now "

@@ -1,0 +1,41 @@
+"""Wrong: stops the worker properly, but raises a new ValueError naming it instead of its crash."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Report:
+    """What a stopped worker got done."""
+
+    name: str
+    processed: int
+
+
+async def run_worker_for(
+    seconds: float, name: str, process: Callable[[int], Awaitable[None]]
+) -> Report:
+    """Run a worker called `name` for `seconds`, stop it, and report what it processed."""
+    processed = 0
+
+    async def work() -> None:
+        nonlocal processed
+        item = 0
+        while True:
+            await process(item)
+            processed += 1
+            item += 1
+
+    worker = asyncio.create_task(work(), name=name)
+    await asyncio.sleep(seconds)
+    worker.cancel()
+    try:
+        await worker
+    except ValueError as error:
+        raise ValueError(f"worker {name!r} crashed: {error}") from error
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+    return Report(worker.get_name(), processed)

@@ -4,8 +4,8 @@
 every line the client sends with "ok: " and the line. A client that has sent no whole line
 for `idle_seconds` (since its last line, or since it connected; the start of a line does not
 count) is cut off: the handler writes the line "bye", closes the connection and returns,
-exactly `idle_seconds` after the last line. A client that hangs up is let go without a "bye". A client that keeps talking is never
-cut off, however long the conversation goes on.
+exactly `idle_seconds` after the last line. A client that hangs up is let go without a
+"bye". A client that keeps talking is never cut off, however long the conversation goes on.
 
 Today the handler waits for the next line for as long as it takes: a client that goes quiet
 keeps its connection open for ever.

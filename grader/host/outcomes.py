@@ -45,7 +45,11 @@ class TestOutcome:
     @property
     def title(self) -> str:
         """The sentence with the case id when there is one: each case has its own name."""
-        return f"{self.sentence} [{self.case}]" if self.case else self.sentence
+        return self.with_case(self.sentence)
+
+    def with_case(self, text: str) -> str:
+        """``text`` (a name of this test) followed by its case id, when it has one."""
+        return f"{text} [{self.case}]" if self.case else text
 
 
 @dataclass

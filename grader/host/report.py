@@ -155,7 +155,7 @@ def sentence(test: TestOutcome, exercise: Exercise) -> str:
     text = test.sentence.replace(" s ", "'s ")
     for name in _code_names(exercise):
         text = re.sub(rf"\b{re.escape(name.replace('_', ' '))}\b", f"`{name}`", text)
-    return f"{text} [{test.case}]" if test.case else text
+    return test.with_case(text)
 
 
 def _code_names(exercise: Exercise) -> list[str]:

@@ -150,3 +150,22 @@ def test_after_a_dead_run_the_exercises_it_never_reached_run_again_together(mani
     assert runs == [ids, ids[2:], ids[4:]], "each rerun takes every exercise not reached yet"
     assert [o.status for o in outcomes] == [PASSED, ERROR, PASSED, ERROR, PASSED, PASSED]
     assert [o.problem for o in outcomes if o.status == ERROR] == ["the run died here"] * 2
+
+
+def test_the_compiled_cache_holds_every_test_module_already_rewritten(manifest, tmp_path):
+    """A test module missing from the cache is assertion-rewritten again by every sandboxed run.
+
+    Where the grader runs as root, the cache was filled only up to the moment the launcher
+    gave up root: the test modules, compiled after that, were never stored.
+    """
+    from grader.host import sandbox
+    from grader.manifest import KIT_ROOT
+
+    if sandbox.choose_isolation("auto") != "bubblewrap":
+        pytest.skip("the compiled cache is used by bubblewrap runs only")
+    tree = sandbox.build_tree(KIT_ROOT / "exercises", manifest.exercises, tmp_path)
+    cache = sandbox.compiled_cache(tree)
+    assert cache is not None
+    stored = {path.name.split(".")[0] for path in cache.rglob("*-pytest-*.pyc")}
+    missing = sorted({e.test_path.stem for e in manifest.exercises} - stored)
+    assert not missing, f"not in the compiled cache: {missing}"

@@ -278,7 +278,11 @@ def _fill(cache: Path) -> None:
         bwrap[at:at] = ["--bind", str(filling), COMPILED_INSIDE]
         run = [*bwrap, *PLUGIN_ARGS, "-q", "-p", "no:cacheprovider", "--timeout=5", "tests"]
         env = environment("/tmp")
-        done = subprocess.run(run, cwd=cwd, env=env, capture_output=True, timeout=600, check=False)
+        # umask 0: the launcher starts as root where the grader runs as root, so the first
+        # folders Python makes here are root's; uid 65534 must still add to them.
+        done = subprocess.run(
+            run, cwd=cwd, env=env, capture_output=True, timeout=600, check=False, umask=0
+        )
     if done.returncode not in (0, 1):
         shutil.rmtree(filling, ignore_errors=True)
         return

@@ -157,6 +157,28 @@ async def test_with_odd_delays_each_download_starts_the_instant_a_slot_frees(exe
     assert not idle, idle
 
 
+@pytest.mark.parametrize(("limit", "count"), [(3, 4), (5, 5), (4, 7), (6, 3), (1, 2)])
+async def test_all_limit_slots_are_used_however_few_urls_there_are(exercise, limit, count):
+    urls = [f"u{n}" for n in range(count)]
+    server = FakeServer({url: 1 + n / 8 for n, url in enumerate(urls)})
+    await exercise.download_all(urls, server.download, limit)
+    spans = server.timeline.spans
+    assert len(spans) == count, (
+        f"download_all made {len(spans)} downloads for {count} urls; expected {count}."
+    )
+    assert not server.too_many(limit), server.too_many(limit)
+    at_once = sum(1 for span in spans if span.start == 0)
+    expected = min(limit, count)
+    assert at_once == expected, server.timeline.explain(
+        f"With limit={limit} and {count} urls, {at_once} of the downloads started at t=0; "
+        f"expected {expected}.",
+        "`limit` is the number of slots whatever the number of urls: make one "
+        "asyncio.Semaphore(limit), not one sized from len(urls), and start every download.",
+    )
+    idle = server.idle_slot(limit, "Hand a free slot to a waiting url at once.")
+    assert not idle, idle
+
+
 async def test_a_download_that_takes_minutes_is_waited_for(exercise):
     server = FakeServer({"a": 612.37, "b": 0.25, "c": 734.13, "d": 1.3})
     pages = await exercise.download_all(["a", "b", "c", "d"], server.download, 2)

@@ -134,27 +134,44 @@ LOOP_CLASS_NAMES = [
 
 
 @contextmanager
-def only_virtual_clock_loops() -> Iterator[None]:
+def only_virtual_clock_loops(exercise: ModuleType) -> Iterator[None]:
     """Every loop made inside, through the policy or a loop class, runs on a virtual clock.
 
-    The originals are back before the test ends: the kit checks after each test that
-    asyncio's names still hold what they did.
+    A loop class the exercise imported under its own name (`from asyncio import
+    SelectorEventLoop`) is replaced in the exercise too. The originals are back before the
+    test ends: the kit checks after each test that asyncio's names still hold what they did.
     """
     previous_policy = asyncio.get_event_loop_policy()
     originals = [(module, name, getattr(module, name)) for module, name in LOOP_CLASS_NAMES]
+    classes = [loop_class for _, _, loop_class in originals]
+    originals += [
+        (exercise, name, value)
+        for name, value in list(vars(exercise).items())
+        if any(value is loop_class for loop_class in classes)
+    ]
     asyncio.set_event_loop_policy(VirtualClockLoops())
-    for module, name, _ in originals:
-        setattr(module, name, VirtualClockLoop)
+    for owner, name, _ in originals:
+        setattr(owner, name, VirtualClockLoop)
     try:
         yield
     finally:
-        for module, name, original in originals:
-            setattr(module, name, original)
+        for owner, name, original in originals:
+            setattr(owner, name, original)
         asyncio.set_event_loop_policy(previous_policy)
 
 
 async def slow_add(a: int, b: int) -> tuple[int, float]:
-    """The sum of a and b after 61.3 s, with the loop time it finished at."""
+    """The sum of a and b after 61.3 s, with the loop time it finished at.
+
+    On a loop made before the test (a minute of real sleep) it fails at once instead.
+    """
+    if not isinstance(asyncio.get_running_loop(), VirtualClockLoop):
+        raise AssertionError(
+            "run_job ran the job on an event loop that it did not make during this call "
+            "(one made when the module was imported and used again, say). Each call needs "
+            "a new loop of its own, made inside run_job and closed when the job is done: "
+            "asyncio.run(job) does both."
+        )
     await asyncio.sleep(61.3)
     return a + b, asyncio.get_running_loop().time()
 
@@ -162,7 +179,7 @@ async def slow_add(a: int, b: int) -> tuple[int, float]:
 def test_a_slow_job_is_run_however_long_it_takes(exercise):
     # A minute of sleep costs no real time on a virtual-clock loop, so every loop made
     # during this test is one, however the answer makes it.
-    with only_virtual_clock_loops():
+    with only_virtual_clock_loops(exercise):
         try:
             result = run_job(exercise, slow_add(2, 3))
         except TimeoutError as error:

@@ -1,7 +1,8 @@
 """Command line of the kit (``python -m grader ...``); the nox sessions call these commands.
 
 Exit codes: 0 when every selected exercise passes (or the command succeeded), 1 when any
-exercise does not pass, 2 for a usage error such as an unknown exercise id.
+exercise does not pass, 2 for a usage error such as an unknown exercise id. An exercise
+this Python cannot grade (unavailable) is not counted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from grader.course.commands import VISIBILITIES, add_commands, add_credit_option
 from grader.host import formats
 from grader.host.advice import advice_for
 from grader.host.credit import apply, load_credit
-from grader.host.outcomes import NOT_STARTED, PASSED, ExerciseOutcome
+from grader.host.outcomes import NOT_STARTED, PASSED, UNAVAILABLE, ExerciseOutcome
 from grader.host.pristine import original_stub
 from grader.host.report import (
     Context,
@@ -134,8 +135,10 @@ def _one(manifest: Manifest, word: str) -> Exercise:
 
 
 def _exit_code(outcomes: Sequence[ExerciseOutcome]) -> int:
-    passing = all(outcome.status == PASSED for outcome in outcomes)
-    return EXIT_OK if outcomes and passing else EXIT_NOT_PASSING
+    """0 when every counted exercise passes (and one was); unavailable ones are not counted."""
+    counted = [outcome for outcome in outcomes if outcome.status != UNAVAILABLE]
+    passing = all(outcome.status == PASSED for outcome in counted)
+    return EXIT_OK if counted and passing else EXIT_NOT_PASSING
 
 
 def from_caller(path: Path) -> Path:

@@ -13,9 +13,9 @@ import pytest
 
 from grader import cli
 from grader.host import outcomes as outcome_records
-from grader.host import state
+from grader.host import report, state
 from grader.host.advice import advice_for
-from grader.host.outcomes import FAILED, NOT_STARTED, PASSED, ExerciseOutcome
+from grader.host.outcomes import FAILED, NOT_STARTED, PASSED, ExerciseOutcome, unavailable
 from grader.host.pristine import original_stub
 from grader.host.report import Context, render
 from grader.host.runner import RunOptions, run_exercises, run_pytest
@@ -154,6 +154,41 @@ def test_passing_the_whole_kit_ends_with_a_closing_message(manifest):
     outcomes = [ExerciseOutcome(e, PASSED) for e in manifest.exercises]
     text = render(outcomes, verbose=False, colour=False, context=Context(manifest=manifest))
     assert "Every exercise of the kit passes" in text
+
+
+def test_a_kit_passed_but_for_exercises_needing_a_newer_python_says_so_and_exits_0(manifest):
+    # Python 3.11 grades neither eager_cache (3.12) nor close_the_outbox (3.13).
+    newer = [e for e in manifest.exercises if e.min_python > (3, 11)]
+    assert {e.id for e in newer} == {"eager_cache", "close_the_outbox"}
+    outcomes = [
+        unavailable(e, (3, 11)) if e in newer else ExerciseOutcome(e, PASSED)
+        for e in manifest.exercises
+    ]
+    text = render(outcomes, verbose=False, colour=False, context=Context(manifest=manifest))
+    assert "Every exercise of the kit passes" not in text
+    assert "Every exercise this Python can grade passes" in text
+    assert "were not counted: grade them with Python 3.13 or later." in text
+    assert all(e.id in text.split("this Python can grade passes")[1] for e in newer)
+    assert cli._exit_code(outcomes) == 0
+    only_newer = [unavailable(e, (3, 11)) for e in newer]
+    assert cli._exit_code(only_newer) == 1
+    text = render(only_newer, verbose=False, colour=False, context=Context(manifest=manifest))
+    assert "No selected exercise can be graded on this Python." in text
+
+
+def test_the_next_exercise_named_is_one_this_python_can_grade(manifest, monkeypatch):
+    monkeypatch.setattr(report, "RUNNING", (3, 11))
+    newer = next(e for e in manifest.exercises if e.min_python > (3, 11))
+    before = manifest.exercises[manifest.exercises.index(newer) - 1]
+    after = next(
+        e
+        for e in manifest.exercises[manifest.exercises.index(newer) + 1 :]
+        if e.min_python <= (3, 11)
+    )
+    context = Context(manifest=manifest, newly_passed=frozenset({before.id}))
+    text = render([ExerciseOutcome(before, PASSED)], verbose=False, colour=False, context=context)
+    assert f"Next exercise: {newer.id}" not in text
+    assert f"Next exercise: {after.id}" in text
 
 
 def test_verbose_shows_every_failure_of_the_next_exercise_once(manifest):

@@ -27,6 +27,7 @@ from grader.manifest import Exercise, Manifest, Topic
 from grader.records import ALSO_HEADER
 
 _BAR_WIDTH = 30
+RUNNING = sys.version_info[:2]  # the Python that grades (and runs the tests)
 _SHOWN_FAILURES = 3
 _SUMMARY_WIDTH = 76
 _STATUS_STYLE = {PASSED: "32", FAILED: "31", ERROR: "31;1", NOT_STARTED: "2", UNAVAILABLE: "2"}
@@ -242,7 +243,7 @@ def _passes(
         topic = exercise.topic
         manifest = context.manifest
         if manifest is not None and all(
-            e.id in passed for e in manifest.exercises if e.topic == topic
+            e.id in passed for e in manifest.exercises if e.topic == topic and _runs_here(e)
         ):
             lines.append(f"  Topic complete: {topic.title}.")
             following = _topic_after(manifest, topic)
@@ -259,10 +260,15 @@ def _passes(
 
 
 def _exercise_after(manifest: Manifest, exercise: Exercise, passed: set[str]) -> Exercise | None:
-    """The first exercise after ``exercise`` in teaching order not known to pass."""
+    """The first exercise after ``exercise`` in teaching order not known to pass (and gradable)."""
     later = manifest.exercises[manifest.exercises.index(exercise) + 1 :]
     earlier = manifest.exercises[: manifest.exercises.index(exercise)]
-    return next((e for e in (*later, *earlier) if e.id not in passed), None)
+    return next((e for e in (*later, *earlier) if e.id not in passed and _runs_here(e)), None)
+
+
+def _runs_here(exercise: Exercise) -> bool:
+    """Whether this Python can grade ``exercise`` (others are unavailable, not counted)."""
+    return exercise.min_python <= RUNNING
 
 
 def _topic_after(manifest: Manifest, topic: Topic) -> Topic | None:
@@ -275,7 +281,11 @@ def _all_done(outcomes: Sequence[ExerciseOutcome], context: Context, style: Styl
     everything = manifest is not None and {o.exercise.id for o in outcomes} >= {
         e.id for e in manifest.exercises
     }
-    if everything:
+    newer = [o.exercise for o in outcomes if o.status == UNAVAILABLE]
+    left = _not_counted_here(newer)
+    if len(newer) == len(outcomes):
+        return style.paint(f"No selected exercise can be graded on this Python.{left}", "33")
+    if everything and not newer:
         return style.paint(
             "Every exercise of the kit passes. You have written coroutines, tasks, futures, "
             "locks and cancellation-safe code that a virtual clock could not fault: well "
@@ -283,7 +293,21 @@ def _all_done(outcomes: Sequence[ExerciseOutcome], context: Context, style: Styl
             "the place to go on from here.",
             "32;1",
         )
-    return style.paint("Every selected exercise passes. Well done!", "32;1")
+    if everything:
+        return style.paint(f"Every exercise this Python can grade passes. Well done!{left}", "32;1")
+    return style.paint(f"Every selected exercise passes. Well done!{left}", "32;1")
+
+
+def _not_counted_here(newer: list[Exercise]) -> str:
+    """`` x needs a newer Python ...`` for the exercises this Python cannot grade, or ""."""
+    if not newer:
+        return ""
+    needed = ".".join(map(str, max(exercise.min_python for exercise in newer)))
+    names = ", ".join(exercise.id for exercise in newer)
+    later = f"Python {needed} or later"
+    if len(newer) == 1:
+        return f" {names} needs a newer Python and was not counted: grade it with {later}."
+    return f" {names} need a newer Python and were not counted: grade them with {later}."
 
 
 def _failure_details(outcome: ExerciseOutcome, limit: int | None) -> list[str]:

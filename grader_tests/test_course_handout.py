@@ -114,6 +114,9 @@ def test_the_github_workflow_grades_every_push_into_the_run_summary(edition, man
     workflow = (edition / ".github/workflows/grade.yml").read_text(encoding="utf-8")
     assert "push:" in workflow
     assert "--platform github" in workflow
+    # A Python on which no exercise is unavailable, or a finished kit could never score full.
+    newest = ".".join(map(str, max(e.min_python for e in manifest.exercises)))
+    assert f'python-version: "{newest}"' in workflow
     summary = tmp_path / "step-summary.md"
     environment = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary), "CLASSROOM": "c",
                    "ASSIGNMENT": "asyncio", "COMMIT_URL": "https://example.invalid/c"}  # fmt: skip

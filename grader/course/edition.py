@@ -37,7 +37,8 @@ jobs:
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
         with:
-          python-version: "3.12"
+          # The Python that every exercise can be graded on (some need a recent asyncio).
+          python-version: "{python}"
       - name: Install the test dependencies
         run: python -m pip install --upgrade pip && python -m pip install --group test
       - name: Grade
@@ -92,7 +93,9 @@ def build(dest: Path, manifest: Manifest, *, github_actions: bool = False) -> No
     if github_actions:
         workflow = dest / ".github" / "workflows" / "grade.yml"
         workflow.parent.mkdir(parents=True)
-        workflow.write_text(_WORKFLOW, encoding="utf-8")
+        newest = max(exercise.min_python for exercise in manifest.exercises)
+        python = ".".join(map(str, newest))
+        workflow.write_text(_WORKFLOW.replace("{python}", python), encoding="utf-8")
         autograder = dest / ".github" / "classroom50" / "autograder.py"
         autograder.parent.mkdir(parents=True)
         autograder.write_text(_CLASSROOM50_AUTOGRADER, encoding="utf-8")

@@ -80,6 +80,11 @@ class Manifest:
     topics: tuple[Topic, ...]
     exercises: tuple[Exercise, ...]
 
+    @property
+    def newest_python(self) -> str:
+        """The Python every exercise can be graded on (the highest ``min_python``): "3.13"."""
+        return ".".join(map(str, max(exercise.min_python for exercise in self.exercises)))
+
     def by_id(self, exercise_id: str) -> Exercise:
         """The exercise called ``exercise_id``."""
         for exercise in self.exercises:

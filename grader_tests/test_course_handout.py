@@ -115,8 +115,7 @@ def test_the_github_workflow_grades_every_push_into_the_run_summary(edition, man
     assert "push:" in workflow
     assert "--platform github" in workflow
     # A Python on which no exercise is unavailable, or a finished kit could never score full.
-    newest = ".".join(map(str, max(e.min_python for e in manifest.exercises)))
-    assert f'python-version: "{newest}"' in workflow
+    assert f'python-version: "{manifest.newest_python}"' in workflow
     summary = tmp_path / "step-summary.md"
     environment = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary), "CLASSROOM": "c",
                    "ASSIGNMENT": "asyncio", "COMMIT_URL": "https://example.invalid/c"}  # fmt: skip
@@ -194,6 +193,9 @@ def test_the_prairielearn_grader_writes_its_results_format(manifest, tmp_path):
     root = tmp_path / "grade"
     prairielearn_bundle(root / "serverFilesCourse" / "asyncio_kit", credit="all-or-nothing")
     student_work(root / "student")
+    # The image grades every exercise: none needs a newer Python than it has.
+    dockerfile = (root / "serverFilesCourse/asyncio_kit/Dockerfile").read_text(encoding="utf-8")
+    assert f"FROM python:{manifest.newest_python}-slim" in dockerfile
     run = root / "serverFilesCourse/asyncio_kit/run.sh"
     done = run_script(run, {"PL_GRADE_ROOT": str(root)})
     assert done.returncode == 0, done.stderr

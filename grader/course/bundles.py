@@ -13,7 +13,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from grader.manifest import KIT_ROOT
+from grader.manifest import KIT_ROOT, load_manifest
 
 # Maintainer tools that need solutions/ or the wrong answers, left out of anything handed out.
 _MAINTAINER_ONLY = {
@@ -99,7 +99,8 @@ _PRAIRIELEARN_DOCKERFILE = """\
 # An external-grading image with the kit's test dependencies installed (PrairieLearn
 # graders run without network access by default). Build it, push it to a registry
 # PrairieLearn can pull from, and name it as "image" in the question's info.json.
-FROM python:3.12-slim
+# The Python every exercise can be graded on (some need a recent asyncio).
+FROM python:{python}-slim
 COPY requirements.txt /tmp/requirements.txt
 RUN python -m pip install --no-cache-dir -r /tmp/requirements.txt
 """
@@ -167,7 +168,8 @@ def prairielearn_bundle(dest: Path, *, credit: str) -> None:
         (dest / relative).parent.mkdir(parents=True, exist_ok=True)
         (dest / relative).write_bytes((KIT_ROOT / relative).read_bytes())
     (dest / "requirements.txt").write_text(requirements(), encoding="utf-8")
-    (dest / "Dockerfile").write_text(_PRAIRIELEARN_DOCKERFILE, encoding="utf-8")
+    dockerfile = _PRAIRIELEARN_DOCKERFILE.replace("{python}", load_manifest().newest_python)
+    (dest / "Dockerfile").write_text(dockerfile, encoding="utf-8")
     readme = _PRAIRIELEARN_README.format(name=dest.name)
     (dest / "README.md").write_text(readme, encoding="utf-8")
     run = dest / "run.sh"

@@ -93,9 +93,7 @@ def build(dest: Path, manifest: Manifest, *, github_actions: bool = False) -> No
     if github_actions:
         workflow = dest / ".github" / "workflows" / "grade.yml"
         workflow.parent.mkdir(parents=True)
-        newest = max(exercise.min_python for exercise in manifest.exercises)
-        python = ".".join(map(str, newest))
-        workflow.write_text(_WORKFLOW.replace("{python}", python), encoding="utf-8")
+        workflow.write_text(_WORKFLOW.replace("{python}", manifest.newest_python), encoding="utf-8")
         autograder = dest / ".github" / "classroom50" / "autograder.py"
         autograder.parent.mkdir(parents=True)
         autograder.write_text(_CLASSROOM50_AUTOGRADER, encoding="utf-8")

@@ -22,7 +22,8 @@ import gc
 import os
 import sys
 import warnings
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
@@ -63,6 +64,10 @@ EXIT_INTERFERENCE = 86
 _COROUTINE_ORIGIN_DEPTH = 16
 MISTAKES = pytest.StashKey[list[Mistake]]()
 ATTEMPT = pytest.StashKey[Attempt]()
+# How each phase of a test ended, as the kit's own hook wrappers saw it: "passed", "failed"
+# or "skipped". A report that says "passed" needs the same word here (see _forged_report).
+OBSERVED = pytest.StashKey[dict[str, str]]()
+BODY_RETURNED = pytest.StashKey[bool]()  # the test function itself ran and returned
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -268,10 +273,21 @@ class KitPlugin:
             self.loop.integrity_probe = self.hot.check
         return self.loop
 
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        """Forget the previous test's loop; pytest-asyncio makes a new one during setup."""
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, None, None]:
+        """Forget the previous test's loop (pytest-asyncio makes a new one); watch the setup."""
         self.loop = None
         self.audit.refused.clear()
+        item.stash[OBSERVED] = {}
+        item.stash[BODY_RETURNED] = False
+        with _observing(item, "setup"):
+            yield
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, None, None]:
+        """Watch the teardown, so that its report cannot claim a pass it did not have."""
+        with _observing(item, "teardown"):
+            yield
 
     # -- the hard backstop ----------------------------------------------------------------
 
@@ -320,6 +336,10 @@ class KitPlugin:
         for other in (w for w in caught if not is_never_awaited_warning(w)):
             warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
         item.stash[MISTAKES] = mistakes
+        seen = _phase_outcome(failure) if failure is not None else "passed"
+        if seen == "passed" and not item.stash.get(BODY_RETURNED, False):
+            seen = "did not run the test function"
+        item.stash.setdefault(OBSERVED, {})["call"] = "failed" if mistakes else seen
         if failure is not None:
             raise failure
         if mistakes:
@@ -342,18 +362,24 @@ class KitPlugin:
 
     # -- endless work ----------------------------------------------------------------------
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> None:
-        """Fail, without running it, a test of code that already never ended.
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Generator[None, object, object]:
+        """Fail, without running it, a test of code that already never ended; else run it.
 
         It would only run into the same wait again. It fails in its call, so it counts as
         a failed test (never a pass, a skip or an error); the test that never ended ran
         first, so its own message is the one a report shows first. The message says it
         all: no traceback of the plugin's own frames, which would take long to format.
+
+        A test function that returns is noted: a call that passes without it (learner code
+        put a no-op in place of pytest's runtest) is not a pass.
         """
         attempt = pyfuncitem.stash.get(ATTEMPT, None)
         if attempt is not None and attempt.path in self.never_ended:
             pytest.fail(self.never_ended[attempt.path], pytrace=False)
+        result = yield
+        pyfuncitem.stash[BODY_RETURNED] = True
+        return result
 
     def _remember_endless_work(self, item: pytest.Item, report: pytest.TestReport) -> None:
         """After a failed phase, note the attempt when its loop caught endless work."""
@@ -399,6 +425,7 @@ class KitPlugin:
         exercise = self.exercise_of(item)
         self._remember_endless_work(item, report)
         touched = self._interference() if report.when == "teardown" else []
+        touched += _forged_report(item, report)
         if self.results is not None:
             kinds = [mistake.kind for mistake in item.stash.get(MISTAKES, [])]
             identity = (exercise.id, _attempt_label(item, self.kinds))
@@ -484,6 +511,38 @@ class KitPlugin:
             left_out = set(too_new + self.untouched)
             items[:] = [item for item in items if item not in left_out]
         self.items = {item.nodeid: item for item in items}
+
+
+@contextmanager
+def _observing(item: pytest.Item, when: str) -> Iterator[None]:
+    """Note in the item's stash how the phase ``when`` ended, whatever its report will say."""
+    try:
+        yield
+    except BaseException as error:
+        item.stash.setdefault(OBSERVED, {})[when] = _phase_outcome(error)
+        raise
+    item.stash.setdefault(OBSERVED, {})[when] = "passed"
+
+
+def _phase_outcome(error: BaseException | None) -> str:
+    """The outcome a phase that raised ``error`` (or nothing) has."""
+    if error is None:
+        return "passed"
+    return "skipped" if isinstance(error, pytest.skip.Exception) else "failed"
+
+
+def _forged_report(item: pytest.Item, report: pytest.TestReport) -> list[str]:
+    """The interference when a phase's report says "passed" but the kit did not see it pass.
+
+    Learner code can swap pytest's report machinery for the length of one report and put it
+    back before the integrity check after the test; the kit's own hook wrappers saw how
+    the phase really ended (or that it never ran through them).
+    """
+    observed = item.stash.get(OBSERVED, {}).get(report.when)
+    if not report.passed or observed == "passed":
+        return []
+    seen = f"it {observed}" if observed else "the kit never saw it run"
+    return [f"changed the {report.when} report of {item.name}: it said passed, but {seen}"]
 
 
 def _says_it_all(error: BaseException) -> bool:

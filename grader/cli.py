@@ -172,6 +172,9 @@ def _grade(args: argparse.Namespace, manifest: Manifest) -> int:
     )
     if submission is not None and outcomes:
         print(f"Isolation: {outcomes[0].isolation}")
+        for outcome in outcomes:
+            if outcome.review:
+                print(f"Read the code of {outcome.exercise.id}: it {outcome.review}")
     if args.json:
         formats.write_json(formats.exercism_results(outcomes), from_caller(args.json))
     if args.gradescope:

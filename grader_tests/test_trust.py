@@ -21,6 +21,7 @@ import pytest
 from grader.manifest import KIT_ROOT
 from grader_tests.submissions import (
     HONEST,
+    HOSTILE_DIR,
     PASSED,
     Case,
     Grade,
@@ -304,3 +305,20 @@ def test_without_bubblewrap_the_fallback_isolation_still_holds(runs, case):
     assert run.after == run.before
     assert not any(secret in grade.everything_shown() for secret in run.secrets)
     assert not run.left_running, f"processes {run.left_running} outlived the grade"
+
+
+def _reaches_for_the_grader(case: Case) -> bool:
+    """Whether the case's attacking file is one the host's review names (grader.host.review)."""
+    from grader.host.review import findings
+    from grader.manifest import load_manifest
+
+    relative = load_manifest().by_id(case.attacked).relative_path
+    return any(findings(path) for path in (HOSTILE_DIR / case.name).rglob(relative.name))
+
+
+@pytest.mark.parametrize("case", params([c for c in CASES if _reaches_for_the_grader(c)]))
+def test_code_that_reaches_for_the_grader_is_named_for_an_instructor_to_read(runs, case):
+    grade = runs[case].grade
+    assert f"Read the code of {case.attacked}: it " in grade.stdout, (
+        f"{case.attacks}: the report does not point the instructor at the code.\n{grade.stdout}"
+    )

@@ -68,6 +68,8 @@ def flags(result: Graded) -> list[str]:
             # The run died or hung (os._exit, an endless loop), or the file was refused:
             # worth a look at the code.
             found.append(f"could not be graded: {outcome.exercise.id}")
+        if outcome.review:
+            found.append(f"read the code of {outcome.exercise.id}: it {outcome.review}")
     return found
 
 

@@ -66,6 +66,9 @@ class ExerciseOutcome:
     interference: str = ""
     # How the run was isolated from the grading machine (bubblewrap, fallback, none).
     isolation: str = ""
+    # What in a submitted file reaches for the grader's internals, for an instructor to
+    # read (grader.host.review); the grade stands as the tests decided it.
+    review: str = ""
     # How points are earned (grader.host.credit); None is the default, all or nothing.
     credit: Credit | None = None
 

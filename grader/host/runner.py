@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from grader.host import review
 from grader.host.outcomes import ERROR, ExerciseOutcome, unavailable
 from grader.host.pristine import is_untouched
 from grader.host.runlog import LogReader, RunLog
@@ -88,6 +89,7 @@ def _run_runnable(exercises: tuple[Exercise, ...], options: RunOptions) -> list[
     for outcome in outcomes:
         outcome.isolation = shown
         outcome.file = options.submission / outcome.exercise.relative_path
+        outcome.review = ", ".join(review.findings(outcome.file))
         refused = tree.refused.get(outcome.exercise.id)
         if refused:
             outcome.status, outcome.tests, outcome.problem = ERROR, [], refused
@@ -109,6 +111,8 @@ def _run_in_kit(exercises: tuple[Exercise, ...], options: RunOptions) -> list[Ex
     outcomes = _with_reruns(exercises, run)
     for outcome in outcomes:
         outcome.isolation = "none"
+        if options.submission is not None:
+            outcome.review = ", ".join(review.findings(tree / outcome.exercise.relative_path))
     return outcomes
 
 

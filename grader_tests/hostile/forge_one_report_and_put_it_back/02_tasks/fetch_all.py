@@ -1,6 +1,7 @@
 """Sequential downloads; each call arms a forgery of the next report, which then undoes itself.
 
-The integrity check after the test finds everything as it was."""
+The integrity check after the test finds everything as it was.
+"""
 
 from collections.abc import Awaitable, Callable
 

@@ -45,6 +45,10 @@ def test_no_solution_stub_or_known_wrong_answer_is_flagged():
         ("from sys import modules\n", "imports sys.modules"),
         ("subclasses = object.__subclasses__()\n", "reads __subclasses__"),
         ("name = '_pytest.assertion.util'\n", "names the module _pytest.assertion.util"),
+        (
+            "import asyncio\n\nasyncio.get_running_loop().integrity_probe = None\n",
+            "uses the kit's event loop's own integrity_probe",
+        ),
     ],
 )
 def test_code_that_reaches_for_the_grader_is_named(tmp_path, code, expected):

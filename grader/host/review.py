@@ -3,8 +3,9 @@
 The checks inside the test process stop accidental and ready-made tampering, but code in
 that process can reach pytest's configuration and through it the grader itself (see the
 README's trust section). No exercise needs to import pytest, pluggy or the grader, to build
-an import or run code from a string, or to read the attributes that lead from any object
-to another module's globals, a closure's cells or the class tree. This module finds those
+an import or run code from a string, to read the attributes that lead from any object to
+another module's globals, a closure's cells or the class tree, or to touch what the kit's
+event loop adds to asyncio's (its per-step integrity probe, say). This module finds those
 in a file's syntax tree, on the host, without running it: what it finds is shown beside
 the grade as something to review, and the grade itself is left as the tests decided.
 """
@@ -12,6 +13,8 @@ the grade as something to review, and the grade itself is left as the tests deci
 from __future__ import annotations
 
 import ast
+import asyncio
+from functools import cache
 from pathlib import Path
 
 # Modules that run the tests or decide a verdict (the top-level package is enough).
@@ -28,6 +31,15 @@ INTROSPECTION_ATTRIBUTES = frozenset({
 CODE_FROM_STRINGS = frozenset({"eval", "exec", "compile", "__import__"})
 _SYS_INTERNALS = frozenset({"modules", "_getframe", "settrace", "setprofile", "_current_frames",
                             "addaudithook", "meta_path", "path_hooks"})  # fmt: skip
+
+
+@cache
+def kit_loop_attributes() -> frozenset[str]:
+    """What the kit's virtual-clock loop has and asyncio's own loop does not (its checks)."""
+    from grader.inside.virtual_clock import VirtualClockLoop
+
+    added = set(dir(VirtualClockLoop)) - set(dir(asyncio.SelectorEventLoop))
+    return frozenset(name for name in added if not name.startswith("__"))
 
 
 def findings(path: Path) -> list[str]:
@@ -61,6 +73,8 @@ def _phrases(node: ast.AST, sys_names: set[str]) -> list[str]:
     if isinstance(node, ast.Attribute):
         if node.attr in INTROSPECTION_ATTRIBUTES:
             return [f"reads {node.attr}"]
+        if node.attr in kit_loop_attributes():
+            return [f"uses the kit's event loop's own {node.attr}"]
         if isinstance(node.value, ast.Name) and node.value.id in sys_names:
             return [f"uses sys.{node.attr}"] if node.attr in _SYS_INTERNALS else []
         return []
@@ -70,7 +84,7 @@ def _phrases(node: ast.AST, sys_names: set[str]) -> list[str]:
         return []
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         # getattr(x, "__globals__"), attrgetter("__closure__"), import_module("_pytest")
-        if node.value in INTROSPECTION_ATTRIBUTES:
+        if node.value in INTROSPECTION_ATTRIBUTES or node.value in kit_loop_attributes():
             return [f"names {node.value}"]
         return [f"names the module {node.value}"] if _harness(node.value) else []
     return []

@@ -57,6 +57,12 @@ def test_code_that_reaches_for_the_grader_is_named(tmp_path, code, expected):
     assert expected in findings(path)
 
 
+def test_a_file_nested_deeper_than_the_parser_goes_is_named_not_a_crash(tmp_path):
+    path = tmp_path / "fetch_all.py"
+    path.write_text("x = " + "-" * 200_000 + "1\n", encoding="utf-8")
+    assert findings(path) == ["is too deeply nested to be read"]
+
+
 def test_a_file_that_does_not_parse_has_nothing_to_review(tmp_path):
     path = tmp_path / "fetch_all.py"
     path.write_text("def broken(:\n", encoding="utf-8")

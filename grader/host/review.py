@@ -48,6 +48,8 @@ def findings(path: Path) -> list[str]:
         tree = ast.parse(path.read_bytes(), filename=str(path))
     except (OSError, SyntaxError, ValueError):
         return []  # a file that does not parse or cannot be read fails its tests anyway
+    except (MemoryError, RecursionError):  # nested deeper than the parser goes
+        return ["is too deeply nested to be read"]
     found: dict[str, None] = {}
     sys_names = {"sys"}
     for node in ast.walk(tree):

@@ -86,10 +86,13 @@ def _run_runnable(exercises: tuple[Exercise, ...], options: RunOptions) -> list[
             return log, judge(selected, log, tree.exercises_dir)
 
         outcomes = _with_reruns(exercises, run)
+        for outcome in outcomes:
+            # The tree's copy: a regular file, and only for exercises the tree accepted.
+            graded = tree.exercises_dir / outcome.exercise.relative_path
+            outcome.review = ", ".join(review.findings(graded)) if graded.is_file() else ""
     for outcome in outcomes:
         outcome.isolation = shown
         outcome.file = options.submission / outcome.exercise.relative_path
-        outcome.review = ", ".join(review.findings(outcome.file))
         refused = tree.refused.get(outcome.exercise.id)
         if refused:
             outcome.status, outcome.tests, outcome.problem = ERROR, [], refused

@@ -367,9 +367,11 @@ def _state_in(folder: str) -> str:
     return fields[0] if fields else ""
 
 
-# Real seconds of one look at the outside while it has the grace: long enough for a thread
-# the loop just woke to be scheduled and take the interpreter lock.
-_QUIET_SLICE = 0.001
+# Real seconds between two looks at the outside while it has the grace. A thread the loop
+# wakes is ready to run (state R) from the moment the loop gives up the interpreter lock, so
+# a look sees it at work however short the slice; the slice only sets how often to look.
+# The loop sleeps it (the selector counts in whole milliseconds), then polls the selector.
+_QUIET_SLICE = 0.0002
 
 # What each thread of this process and each process below it has done: (state, nanoseconds
 # on a CPU, times scheduled), by its /proc folder.
@@ -394,8 +396,8 @@ def _wait_unless_quiet(
         left = deadline - time.monotonic()
         if before is None or left <= 0:
             return real_select(max(left, 0))
-        ready = real_select(min(left, _QUIET_SLICE))
-        if ready:
+        _RAW_SLEEP(min(left, _QUIET_SLICE))
+        if ready := real_select(0):
             return ready
         after = _outside_activity()
         if after is not None and _rests(before, after):
@@ -431,6 +433,8 @@ def _outside_activity() -> Activity | None:
                 processes += children
     except (OSError, ValueError):
         return None
+    finally:
+        _PROC_FILES.close_unread()
     return activity
 
 
@@ -444,22 +448,51 @@ def _task_activity(folder: str) -> tuple[str, int, int] | None:
 
 
 # Captured at import: a test may put a slow disk in front of open() and os.listdir()
-# (files_off_the_loop).
-_RAW_OPEN, _RAW_READ, _RAW_CLOSE, _RAW_LISTDIR = os.open, os.read, os.close, os.listdir
+# (files_off_the_loop), and the kit guards time.sleep on the loop's thread.
+_RAW_OPEN, _RAW_PREAD, _RAW_CLOSE, _RAW_LISTDIR = os.open, os.pread, os.close, os.listdir
+_RAW_SLEEP = time.sleep
 
 
-def _read(path: str) -> str:
-    """The text of a /proc file; empty when what it describes has ended."""
-    try:
-        fd = _RAW_OPEN(path, os.O_RDONLY)
-    except (FileNotFoundError, ProcessLookupError):
-        return ""
-    try:
-        return _RAW_READ(fd, 4096).decode("ascii", errors="replace")
-    except ProcessLookupError:
-        return ""
-    finally:
-        _RAW_CLOSE(fd)
+class _ProcFiles:
+    """/proc files kept open between looks: reading one again is one ``pread``, not three calls.
+
+    A file of a thread or process that has ended reads as empty and is closed. Each full
+    look (see _outside_activity) closes the files not read since the look before, so the
+    open ones are those of threads and processes alive now. Loops on several threads share
+    it, one read at a time.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[str, int] = {}
+        self._read_since_pruning: set[str] = set()
+        self._lock = threading.Lock()
+
+    def read(self, path: str) -> str:
+        """The text of a /proc file; empty when what it describes has ended."""
+        with self._lock:
+            self._read_since_pruning.add(path)
+            fd = self._open.get(path)
+            if fd is None:
+                try:
+                    fd = self._open[path] = _RAW_OPEN(path, os.O_RDONLY)
+                except (FileNotFoundError, ProcessLookupError):
+                    return ""
+            try:
+                return _RAW_PREAD(fd, 4096, 0).decode("ascii", errors="replace")
+            except ProcessLookupError:
+                _RAW_CLOSE(self._open.pop(path))
+                return ""
+
+    def close_unread(self) -> None:
+        """Close every file not read since the last call."""
+        with self._lock:
+            for path in self._open.keys() - self._read_since_pruning:
+                _RAW_CLOSE(self._open.pop(path))
+            self._read_since_pruning.clear()
+
+
+_PROC_FILES = _ProcFiles()
+_read = _PROC_FILES.read
 
 
 def _listing(folder: str) -> list[str]:

@@ -10,7 +10,8 @@ A `Handoff` passes items from producers to consumers, oldest first:
 
 Each item goes to exactly one consumer, and a consumer waiting for an item gets it at the
 moment it is put. A consumer cancelled while it waits takes nothing, and the items put
-after that go to the consumers still waiting.
+after that go to the consumers still waiting. So does an item whose `put()` woke a consumer
+that was then cancelled before it could run: it goes at once to the next consumer waiting.
 
 Use the `asyncio.Condition` the handoff already has: hold it while you look at or change
 `_items` and `_closed`, wait on it until there is something for you, and notify whoever

@@ -10,7 +10,8 @@ A `Handoff` passes items from producers to consumers, oldest first:
 
 Each item goes to exactly one consumer, and a consumer waiting for an item gets it at the
 moment it is put. A consumer cancelled while it waits takes nothing, and the items put
-after that go to the consumers still waiting.
+after that go to the consumers still waiting. So does an item whose `put()` woke a consumer
+that was then cancelled before it could run: it goes at once to the next consumer waiting.
 
 Use the `asyncio.Condition` the handoff already has: hold it while you look at or change
 `_items` and `_closed`, wait on it until there is something for you, and notify whoever
@@ -46,7 +47,14 @@ class Handoff:
         """Wait until there is an item and return the oldest; raise Closed if none will come."""
         # wait_for checks before waiting and again after every wakeup, so nothing is missed.
         async with self._changed:
-            await self._changed.wait_for(lambda: self._items or self._closed)
+            try:
+                await self._changed.wait_for(lambda: self._items or self._closed)
+            except asyncio.CancelledError:
+                # Before Python 3.13, a waiter cancelled just after notify() loses the wakeup:
+                # pass it on to the next consumer (the condition is held again here).
+                if self._items:
+                    self._changed.notify()
+                raise
             if not self._items:
                 raise Closed("the handoff is closed and empty")
             return self._items.popleft()

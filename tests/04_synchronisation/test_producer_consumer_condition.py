@@ -230,3 +230,26 @@ async def test_a_consumer_cancelled_just_after_being_woken_takes_nothing(exercis
         f"t={clock.now:g} s; expected 'x' at once, at t=1.3 s: the item stays for the "
         "next consumer."
     )
+
+
+async def test_a_wakeup_meant_for_a_cancelled_consumer_passes_to_the_next(exercise, clock):
+    handoff = exercise.Handoff()
+    leaving = asyncio.create_task(handoff.get())
+    await asyncio.sleep(0.25)
+    staying = asyncio.create_task(consume(handoff))
+    await asyncio.sleep(1)
+    await handoff.put("x")  # notify() wakes the consumer who waited first...
+    leaving.cancel()  # ...and it is cancelled before it gets to run
+    await asyncio.gather(leaving, return_exceptions=True)
+    (got,) = await settle(
+        [staying],
+        "put('x') woke the consumer who was then cancelled, and nobody woke the other "
+        "one. Before Python 3.13, a Condition waiter cancelled just after notify() takes "
+        "the wakeup with it: catch CancelledError around the wait and, if an item is "
+        "still there, notify() again before you let the cancellation out.",
+    )
+    assert (got.result, got.at) == ("x", 1.25), (
+        f"Two consumers waited; put('x') at t=1.25 s woke the first, which was cancelled "
+        f"before it ran. The second got {got.result!r} at t={got.at:g} s; expected 'x' at "
+        "t=1.25 s, the moment it was put: a wakeup must not be lost with the consumer."
+    )

@@ -8,15 +8,16 @@ import pytest
 class FakeUsers:
     """A user directory whose calls take virtual time, recording what really ran."""
 
-    def __init__(self, names: dict[int, str]) -> None:
+    def __init__(self, names: dict[int, str], lookup_time: float = 1) -> None:
         self.names = names
+        self.lookup_time = lookup_time
         self.lookups: list[int] = []
         self.visits: list[int] = []
         self.errors: list[LookupError] = []
 
     async def fetch_name(self, user_id: int) -> str:
         self.lookups.append(user_id)
-        await asyncio.sleep(1)
+        await asyncio.sleep(self.lookup_time)
         if user_id not in self.names:
             self.errors.append(LookupError(f"no user with id {user_id}"))
             raise self.errors[-1]
@@ -44,6 +45,25 @@ async def test_greet_returns_the_name_that_was_looked_up(exercise):
             f"greet({user_id}, ...) returned {greeting!r}; expected {expected!r}."
             + _nudge_if_coroutine(greeting)
         )
+
+
+async def test_a_slow_lookup_is_waited_for_however_long_it_takes(exercise, clock):
+    # 3540.3 s: longer than any timeout a learner might guess (the task sets none), and
+    # still short of the hour after which the kit calls an await loop endless.
+    users = FakeUsers({7: "Ada"}, lookup_time=3540.3)
+    try:
+        greeting = await exercise.greet(7, users.fetch_name, users.record_visit)
+    except Exception as error:
+        raise AssertionError(
+            f"With fetch_name taking 3540.3 s, greet(7, ...) raised {error!r} at "
+            f"t={clock.now:g} s; expected 'Hello, Ada!' at t=3541.3 s (the lookup, then the "
+            "1 s visit). The task sets no time limit: await the lookup however long it takes."
+        ) from error
+    assert (greeting, clock.now) == ("Hello, Ada!", 3541.3), (
+        f"With fetch_name taking 3540.3 s, greet(7, ...) returned {greeting!r} at "
+        f"t={clock.now:g} s; expected 'Hello, Ada!' at t=3541.3 s: the lookup, then the "
+        "visit, each awaited once." + _nudge_if_coroutine(greeting)
+    )
 
 
 async def test_the_name_lookup_actually_runs(exercise):

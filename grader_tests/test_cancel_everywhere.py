@@ -181,3 +181,82 @@ async def test_a_scenario_must_start_exactly_one_task():
         await cancel_at_each_suspension(starts_none)
     with pytest.raises(RuntimeError, match="exactly one task"):
         await cancel_at_each_suspension(starts_two)
+
+
+class Baton:
+    """One baton handed from waiter to waiter through futures; `careful` passes it on."""
+
+    def __init__(self, careful: bool) -> None:
+        self.careful = careful
+        self.free = True
+        self.waiting: list[asyncio.Future[None]] = []
+
+    async def take(self) -> None:
+        if self.free:
+            self.free = False
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self.waiting.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and self.careful:
+                self.give_back()  # handed the baton, but cancelled before it could use it
+            raise
+
+    def give_back(self) -> None:
+        while self.waiting:
+            waiter = self.waiting.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self.free = True
+
+
+def baton_scenario(careful: bool):
+    """A holder gives the baton back at t=1; the task under test waits for it meanwhile."""
+
+    async def scenario(start: Starter) -> bool:
+        baton = Baton(careful)
+        await baton.take()
+
+        async def wait_for_baton() -> None:
+            await baton.take()
+            baton.give_back()
+
+        task = start(wait_for_baton())
+        await asyncio.sleep(1)
+        baton.give_back()
+        await asyncio.wait({task}, timeout=5)
+        return baton.free  # the baton must be free again however the task ended
+
+    return scenario
+
+
+async def test_woken_runs_follow_the_others_and_cancel_once_what_was_awaited_came(clock):
+    runs = await cancel_at_each_suspension(baton_scenario(careful=True), when_woken=True)
+    assert [(run.point, run.woken) for run in runs] == [(0, False), (1, False), (1, True)]
+    woken = runs[-1]
+    assert woken.cancelled_at == 1
+    assert woken.ended_cancelled
+    assert woken.describe().startswith(
+        "cancelled at t=1 s of its run, just as what it waited for at its 1st suspension (of 1) at "
+    )
+    assert all(run.state for run in runs), "the careful baton is lost in no run"
+
+
+async def test_only_a_woken_run_shows_a_wakeup_lost_with_a_cancelled_task():
+    runs = await cancel_at_each_suspension(baton_scenario(careful=False), when_woken=True)
+    lost = [(run.point, run.woken) for run in runs if not run.state]
+    assert lost == [(1, True)]
+
+
+async def test_a_bare_yield_gets_no_woken_run():
+    async def scenario(start: Starter) -> None:
+        async def yields_once() -> None:
+            await asyncio.sleep(0)
+
+        await asyncio.wait({start(yields_once())}, timeout=1)
+
+    runs = await cancel_at_each_suspension(scenario, when_woken=True)
+    assert [(run.point, run.woken) for run in runs] == [(0, False), (1, False)]

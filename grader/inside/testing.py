@@ -228,6 +228,7 @@ class CancelledRun(Generic[T]):
     ended: str
     cancelled_at: float | None
     where: str | None
+    woken: bool = False
 
     @property
     def ended_cancelled(self) -> bool:
@@ -240,13 +241,19 @@ class CancelledRun(Generic[T]):
             return "cancelled before it started"
         place = f"its {_ordinal(self.point)} suspension (of {self.of})"
         if self.cancelled_at is None:
-            return f"to be cancelled at {place}, which this run never reached"
+            when = f"just as what it waited for at {place} came" if self.woken else f"at {place}"
+            return f"to be cancelled {when}, which this run never reached"
         at = f" at {self.where}" if self.where else ""
+        if self.woken:
+            return (
+                f"cancelled at t={self.cancelled_at:g} s of its run, just as what it waited "
+                f"for at {place}{at} came, before it could resume"
+            )
         return f"cancelled at t={self.cancelled_at:g} s of its run, at {place}{at}"
 
 
 async def cancel_at_each_suspension(
-    scenario: Callable[[Starter], Awaitable[T]], *, most: int = 100
+    scenario: Callable[[Starter], Awaitable[T]], *, most: int = 100, when_woken: bool = False
 ) -> list[CancelledRun[T]]:
     """Run ``scenario`` again and again, cancelling its task at each suspension in turn.
 
@@ -274,10 +281,18 @@ async def cancel_at_each_suspension(
     Each run's state is copied the moment its scenario returns, before any other run: the
     runs share one loop, so cleanup a cancelled task handed to a task of its own would
     otherwise finish during later runs and look as if it had been done in time.
+
+    With ``when_woken``, each of those suspensions that waits on a future (a lock, an
+    event, a queue, another task: anything but a bare ``sleep(0)``) gets one more run, after
+    the others: the task is cancelled the moment that future completes, woken but not yet
+    resumed, as when another task cancels it in the same loop iteration as whatever woke
+    it. What woke it (an item, a permit, a lock) must then not be lost with it. Those runs
+    have ``woken`` set.
     """
     if most < 2:
         raise ValueError("most must be at least 2: the first and the last suspension")
-    _, total = await _run_once(scenario, cancel_at=None)
+    counting, waits = await _run_once(scenario, cancel_at=None)
+    total = counting.of
     points = list(range(total + 1))
     if len(points) > most:
         points = sorted({round(i * total / (most - 1)) for i in range(most)})
@@ -285,15 +300,22 @@ async def cancel_at_each_suspension(
     for point in points:
         run, _ = await _run_once(scenario, cancel_at=point)
         runs.append(replace(run, of=total))
+    if when_woken:
+        for point in points:
+            if point in waits:
+                run, _ = await _run_once(scenario, cancel_at=point, when_woken=True)
+                runs.append(replace(run, of=total))
     return runs
 
 
 async def _run_once(
-    scenario: Callable[[Starter], Awaitable[T]], cancel_at: int | None
-) -> tuple[CancelledRun[T], int]:
+    scenario: Callable[[Starter], Awaitable[T]], cancel_at: int | None, when_woken: bool = False
+) -> tuple[CancelledRun[T], frozenset[int]]:
     """One run of ``scenario``, cancelling its task at suspension ``cancel_at`` (if not None).
 
-    Returns the run and how many times its task suspended before the scenario returned.
+    With ``when_woken``, the cancellation comes when what that suspension waits on
+    completes. Returns the run (``of`` is how many times its task suspended before the
+    scenario returned) and which of those suspensions waited on a future.
     """
     began = asyncio.get_running_loop().time()
     started: list[asyncio.Task[Any]] = []
@@ -303,7 +325,7 @@ async def _run_once(
         if started:
             coro.close()  # never to run: closed, so it is not reported as never awaited
             raise RuntimeError("a cancel_at_each_suspension scenario starts exactly one task")
-        wrapper = _CountedCoroutine(coro, cancel_at)
+        wrapper = _CountedCoroutine(coro, cancel_at, when_woken)
         task = asyncio.get_running_loop().create_task(wrapper, name=name)
         wrapper.task = task
         started.append(task)
@@ -335,9 +357,10 @@ async def _run_once(
         task.exception()  # retrieved: the test asserts on `ended` instead
     cancelled_at = None if wrapper.cancelled_at is None else wrapper.cancelled_at - began
     run = CancelledRun(
-        cancel_at or 0, suspensions, began, task, state, ended, cancelled_at, wrapper.where
-    )
-    return run, suspensions
+        cancel_at or 0, suspensions, began, task, state, ended, cancelled_at, wrapper.where,
+        when_woken,
+    )  # fmt: skip
+    return run, frozenset(n for n in wrapper.waits_on_a_future if n <= suspensions)
 
 
 class _CountedCoroutine(Coroutine[Any, Any, R]):
@@ -348,11 +371,15 @@ class _CountedCoroutine(Coroutine[Any, Any, R]):
     for a pending cancel right after each step) and throws CancelledError in at that await.
     """
 
-    def __init__(self, coro: Coroutine[Any, Any, R], cancel_at: int | None) -> None:
+    def __init__(
+        self, coro: Coroutine[Any, Any, R], cancel_at: int | None, when_woken: bool = False
+    ) -> None:
         self._coro = coro
         self._cancel_at = cancel_at
+        self._when_woken = when_woken
         self.task: asyncio.Task[Any] | None = None
         self.suspensions = 0
+        self.waits_on_a_future: list[int] = []
         self.cancelled_at: float | None = None
         self.where: str | None = None
         # The detectors name a leftover task by its coroutine's name.
@@ -399,11 +426,25 @@ class _CountedCoroutine(Coroutine[Any, Any, R]):
 
     def _suspended(self, yielded: Any) -> Any:
         self.suspensions += 1
+        waits_on_a_future = isinstance(yielded, asyncio.Future)
+        if waits_on_a_future:
+            self.waits_on_a_future.append(self.suspensions)
         if self.suspensions == self._cancel_at and self.task is not None:
-            self.cancelled_at = asyncio.get_running_loop().time()
             self.where = _waiting_at(self._coro)
-            self.task.cancel()
+            if not self._when_woken:
+                self.cancelled_at = asyncio.get_running_loop().time()
+                self.task.cancel()
+            elif waits_on_a_future:
+                # Added before the task's own wake-up callback, so it runs first: the
+                # task is woken (its future done) but has not resumed when it is cancelled.
+                yielded.add_done_callback(self._cancel_as_woken)
         return yielded
+
+    def _cancel_as_woken(self, future: asyncio.Future[Any]) -> None:
+        if future.cancelled() or self.task is None or self.task.done():
+            return  # not woken by what it waited for: this run does not reach its point
+        self.cancelled_at = asyncio.get_running_loop().time()
+        self.task.cancel()
 
 
 def _waiting_at(coro: Any) -> str | None:

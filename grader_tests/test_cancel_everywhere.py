@@ -29,13 +29,13 @@ async def run_three_steps(start: Starter) -> list[str]:
 
 
 async def test_there_is_one_run_before_the_start_and_one_per_suspension():
-    runs = await cancel_at_each_suspension(run_three_steps)
+    runs = await cancel_at_each_suspension(run_three_steps, when_woken=False)
     assert [run.point for run in runs] == [0, 1, 2, 3]
     assert {run.of for run in runs} == {3}
 
 
 async def test_run_zero_cancels_the_task_before_its_body_runs():
-    run = (await cancel_at_each_suspension(run_three_steps))[0]
+    run = (await cancel_at_each_suspension(run_three_steps, when_woken=False))[0]
     assert run.state == []
     assert run.cancelled_at == 0
     assert run.ended_cancelled
@@ -43,7 +43,7 @@ async def test_run_zero_cancels_the_task_before_its_body_runs():
 
 
 async def test_run_k_delivers_the_cancellation_at_the_kth_await(clock):
-    runs = await cancel_at_each_suspension(run_three_steps)
+    runs = await cancel_at_each_suspension(run_three_steps, when_woken=False)
     for run in runs[1:]:
         step = run.point - 1
         assert run.state == ["started", f"cancelled in step {step}"]
@@ -52,7 +52,7 @@ async def test_run_k_delivers_the_cancellation_at_the_kth_await(clock):
 
 
 async def test_the_description_names_the_time_the_point_and_the_await():
-    run = (await cancel_at_each_suspension(run_three_steps))[2]
+    run = (await cancel_at_each_suspension(run_three_steps, when_woken=False))[2]
     assert run.describe().startswith(
         "cancelled at t=1.5 s of its run, at its 2nd suspension (of 3) at "
     )
@@ -70,7 +70,7 @@ async def test_a_task_that_swallows_the_cancellation_is_reported_as_it_ended():
     async def scenario(start: Starter) -> None:
         await asyncio.wait({start(stubborn())}, timeout=5)
 
-    runs = await cancel_at_each_suspension(scenario)
+    runs = await cancel_at_each_suspension(scenario, when_woken=False)
     assert [run.ended for run in runs] == ["ended cancelled", "returned 'carried on'"]
     assert not runs[1].ended_cancelled
 
@@ -97,7 +97,7 @@ async def test_cleanup_missing_at_some_points_shows_in_exactly_those_runs(with_f
         await asyncio.wait({task}, timeout=5)
         return lock.locked()
 
-    runs = await cancel_at_each_suspension(scenario)
+    runs = await cancel_at_each_suspension(scenario, when_woken=False)
     assert [run.point for run in runs] == [0, 1, 2, 3]
     assert [run.point for run in runs if run.state] == leaks
     assert all(run.ended_cancelled for run in runs)
@@ -110,7 +110,7 @@ async def test_suspensions_of_tasks_it_creates_are_not_counted():
     async def scenario(start: Starter) -> None:
         await asyncio.wait({start(parent())}, timeout=10)
 
-    runs = await cancel_at_each_suspension(scenario)
+    runs = await cancel_at_each_suspension(scenario, when_woken=False)
     assert [run.point for run in runs] == [0, 1]
 
 
@@ -122,7 +122,7 @@ async def test_with_more_suspensions_than_most_the_points_are_spread_first_to_la
     async def scenario(start: Starter) -> None:
         await asyncio.wait({start(busy())}, timeout=1)
 
-    runs = await cancel_at_each_suspension(scenario, most=10)
+    runs = await cancel_at_each_suspension(scenario, most=10, when_woken=False)
     points = [run.point for run in runs]
     assert len(points) == 10
     assert points[0] == 0
@@ -144,7 +144,7 @@ async def test_a_point_a_later_run_never_reaches_is_said_to_be_unreached():
     async def scenario(start: Starter) -> None:
         await asyncio.wait({start(fewer_each_time())}, timeout=5)
 
-    last = (await cancel_at_each_suspension(scenario))[-1]
+    last = (await cancel_at_each_suspension(scenario, when_woken=False))[-1]
     assert last.point == 2
     assert last.cancelled_at is None
     assert last.ended == "returned None"
@@ -164,7 +164,7 @@ async def test_a_task_still_running_when_the_scenario_returns_is_stopped_before_
         tasks.append(start(forever()))
         await asyncio.sleep(2.5)
 
-    runs = await cancel_at_each_suspension(scenario)
+    runs = await cancel_at_each_suspension(scenario, when_woken=False)
     assert [run.point for run in runs] == [0, 1]
     assert len(tasks) == 3
     assert all(task.cancelled() for task in tasks)
@@ -260,3 +260,15 @@ async def test_a_bare_yield_gets_no_woken_run():
 
     runs = await cancel_at_each_suspension(scenario, when_woken=True)
     assert [(run.point, run.woken) for run in runs] == [(0, False), (1, False)]
+
+
+async def test_a_wait_that_nothing_ends_gets_no_woken_run_and_woken_runs_are_the_default():
+    async def scenario(start: Starter) -> None:
+        never = asyncio.Event()
+        task = start(never.wait())
+        await asyncio.wait({task}, timeout=1)
+
+    runs = await cancel_at_each_suspension(scenario)
+    assert [(run.point, run.woken) for run in runs] == [(0, False), (1, False)]
+    runs = await cancel_at_each_suspension(run_three_steps)
+    assert [(run.point, run.woken) for run in runs][4:] == [(1, True), (2, True), (3, True)]

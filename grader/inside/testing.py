@@ -253,7 +253,7 @@ class CancelledRun(Generic[T]):
 
 
 async def cancel_at_each_suspension(
-    scenario: Callable[[Starter], Awaitable[T]], *, most: int = 100, when_woken: bool = False
+    scenario: Callable[[Starter], Awaitable[T]], *, most: int = 100, when_woken: bool = True
 ) -> list[CancelledRun[T]]:
     """Run ``scenario`` again and again, cancelling its task at each suspension in turn.
 
@@ -282,12 +282,13 @@ async def cancel_at_each_suspension(
     runs share one loop, so cleanup a cancelled task handed to a task of its own would
     otherwise finish during later runs and look as if it had been done in time.
 
-    With ``when_woken``, each of those suspensions that waits on a future (a lock, an
+    Unless ``when_woken`` is False, each of those suspensions that waits on a future (a lock, an
     event, a queue, another task: anything but a bare ``sleep(0)``) gets one more run, after
     the others: the task is cancelled the moment that future completes, woken but not yet
     resumed, as when another task cancels it in the same loop iteration as whatever woke
     it. What woke it (an item, a permit, a lock) must then not be lost with it. Those runs
-    have ``woken`` set.
+    have ``woken`` set; one whose future never completed (a wait the scenario ended by
+    cancelling it) cancelled nothing and is left out.
     """
     if most < 2:
         raise ValueError("most must be at least 2: the first and the last suspension")
@@ -304,7 +305,8 @@ async def cancel_at_each_suspension(
         for point in points:
             if point in waits:
                 run, _ = await _run_once(scenario, cancel_at=point, when_woken=True)
-                runs.append(replace(run, of=total))
+                if run.cancelled_at is not None:  # else nothing woke it: it was not cancelled
+                    runs.append(replace(run, of=total))
     return runs
 
 

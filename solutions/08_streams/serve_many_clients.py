@@ -10,6 +10,9 @@ it has already received and then closes that connection.
 Once clients can connect, set the future `ready` to the port number. When the event `stop`
 is set, stop accepting new clients, close the connection of every client still connected,
 and return once the server is closed (`server.close()`, then `await server.wait_closed()`).
+A client is hung up on even while its answer is under way: when that answer is ready, its
+handler finds the connection gone (writer.drain() raises ConnectionError) and must end
+quietly, since an error that escapes a handler reaches no caller.
 """
 
 import asyncio
@@ -31,6 +34,8 @@ async def run_server(
                 reply = await answer(line.decode().removesuffix("\n"))
                 writer.write(reply.encode() + b"\n")
                 await writer.drain()
+        except ConnectionError:
+            pass  # the client went away, or stop hung up on it, while an answer was under way
         finally:
             connected.discard(writer)
             writer.close()

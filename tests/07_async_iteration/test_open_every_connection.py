@@ -1,6 +1,7 @@
 """Tests for exercises/07_async_iteration/open_every_connection.py."""
 
 import asyncio
+from contextlib import nullcontext
 
 import pytest
 
@@ -14,6 +15,7 @@ class FakeServers:
     fails after the connection is closed. A connection counts as open once connect() has
     returned it, and as closed once its close() has finished (cancelled half-way, it still
     counts as closed, at that moment): a close started and not waited for has not happened.
+    A close started while another is still under way is noted in `overlaps`.
     """
 
     def __init__(self, refuse: str = "", close_fails: str = "") -> None:
@@ -23,6 +25,8 @@ class FakeServers:
         self.open: list[str] = []
         self.tried: list[str] = []
         self.raised: Exception | None = None
+        self.closing: list[str] = []
+        self.overlaps: list[str] = []
 
     async def connect(self, server: str) -> str:
         self.tried.append(server)
@@ -37,16 +41,28 @@ class FakeServers:
 
     async def close(self, conn: str) -> None:
         self.events.append(f"close {conn}")
+        if self.closing:
+            self.overlaps.append(f"{conn} began closing while {', '.join(self.closing)} was")
+        self.closing.append(conn)
         try:
             await asyncio.sleep(0.25)
         finally:
             self.open.remove(conn)
+            self.closing.remove(conn)
         if conn.split("#")[0] == self.close_fails:
             self.raised = OSError(f"closing {conn} failed")
             raise self.raised
 
     def closes(self) -> list[str]:
         return [event.removeprefix("close ") for event in self.events if event.startswith("close")]
+
+    def explain_overlaps(self) -> str:
+        return (
+            f"open_all closed its connections at the same time: {'; '.join(self.overlaps)}. "
+            "'The last opened first' means each close starts only once the one before it "
+            "has finished: await them one after another (as an AsyncExitStack does), not "
+            "all at once with gather or tasks."
+        )
 
 
 async def test_connection_gives_the_block_a_connection_and_closes_it_after(exercise, clock):
@@ -90,6 +106,32 @@ async def test_open_all_opens_one_per_server_in_order_and_closes_them_last_first
         f"After the block, open_all closed {servers.closes()}; expected "
         "['c#4', 'a#3', 'b#2', 'a#1']: every connection, the last opened first "
         "(an AsyncExitStack exits what it entered in reverse)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("block_raises", "close_fails"),
+    [(False, ""), (True, ""), (False, "b"), (True, "c")],
+    ids=["block-ends", "block-raises", "a-close-fails", "block-raises-and-a-close-fails"],
+)
+async def test_each_close_starts_only_after_the_one_before_has_finished(
+    exercise, clock, block_raises, close_fails
+):
+    servers = FakeServers(close_fails=close_fails)
+    with pytest.raises((RuntimeError, OSError)) if block_raises or close_fails else nullcontext():
+        async with exercise.open_all(["a", "b", "a", "c"], servers):
+            await asyncio.sleep(1.13)
+            if block_raises:
+                raise RuntimeError("query failed")
+    assert servers.closes() == ["c#4", "a#3", "b#2", "a#1"], (
+        f"After the block, open_all closed {servers.closes()}; expected "
+        "['c#4', 'a#3', 'b#2', 'a#1']: every connection, the last opened first."
+    )
+    assert servers.overlaps == [], servers.explain_overlaps()
+    # Four opens and four closes of 0.25 s each, one after another, around the block.
+    assert clock.now == pytest.approx(3.13), (
+        f"open_all over four servers with a 1.13 s block took {clock.now:g} s; expected "
+        "3.13 s: four 0.25 s opens, the block, then four 0.25 s closes one after another."
     )
 
 

@@ -53,21 +53,28 @@ async def test_the_first_item_arrives_with_page_one_and_page_two_only_when_asked
     )
 
 
+@pytest.mark.parametrize("afterwards", [0, 2.41], ids=["ends at once", "then waits 2.41 s"])
 @pytest.mark.parametrize("wanted", [1, 2])
-async def test_a_consumer_that_stops_within_page_one_costs_one_fetch(exercise, clock, wanted):
+async def test_a_consumer_that_stops_within_page_one_costs_one_fetch(
+    exercise, clock, wanted, afterwards
+):
     listing = FakeListing([["a", "b"], ["c"], ["d"]])
     got = []
     async for item in exercise.all_items(listing.fetch_page):
         got.append(item)
         if len(got) == wanted:
             break
+    stopped_at = clock.now
+    # A fetch started in the background shows only once the consumer lets the loop run.
+    await asyncio.sleep(afterwards)
     assert got == ["a", "b"][:wanted]
     assert listing.fetched == [1], (
-        f"A consumer took {wanted} item(s) of page 1 and stopped; all_items had fetched "
+        f"A consumer took {wanted} item(s) of page 1 and stopped"
+        f"{f', then waited {afterwards} s' if afterwards else ''}; all_items had fetched "
         f"pages {listing.fetched}. Expected only page 1: fetch a page when the consumer "
-        "asks for an item past the last page, not ahead of time."
+        "asks for an item past the last page, not ahead of time (not in a task either)."
     )
-    assert clock.now == 0.25, f"Taking {wanted} item(s) of page 1 took {clock.now:g} s, not 0.25."
+    assert stopped_at == 0.25, f"Taking {wanted} item(s) of page 1 took {stopped_at:g} s, not 0.25."
 
 
 async def test_an_empty_listing_yields_nothing_after_one_fetch(exercise, clock):

@@ -1,6 +1,7 @@
 """Tests for exercises/07_async_iteration/transaction.py."""
 
 import asyncio
+import traceback
 
 import pytest
 
@@ -79,6 +80,37 @@ async def test_a_block_that_raises_is_rolled_back_and_its_error_comes_out(exerci
     assert clock.now == 1.8, (
         f"The error came out at t={clock.now:g} s; expected t=1.8 s, after the rollback "
         "had finished."
+    )
+
+
+async def _raise_from_a_cause() -> None:
+    raise ValueError("bad row") from KeyError("id 7")
+
+
+async def _raise_while_handling() -> None:
+    try:
+        {}["id 7"]
+    except KeyError:
+        raise ValueError("bad row")  # noqa: B904 (the implicit context is the point)
+
+
+@pytest.mark.parametrize(
+    "fail",
+    [_raise_from_a_cause, _raise_while_handling],
+    ids=["raised from a cause", "raised while handling another error"],
+)
+async def test_the_error_comes_out_with_the_error_that_led_to_it(exercise, clock, fail):
+    db = FakeDatabase()
+    with pytest.raises(ValueError, match="bad row") as raised:
+        async with exercise.Transaction(db):
+            await fail()
+    report = "".join(traceback.format_exception(raised.value))
+    assert "KeyError: 'id 7'" in report, (
+        "The block raised ValueError('bad row') after a KeyError('id 7'); the traceback "
+        f"that came out of the `async with` was:\n{report}\nIt no longer shows the "
+        "KeyError that led to it. A transaction never hides what went wrong: let the "
+        "block's own exception carry on untouched (return False from __aexit__), rather "
+        "than raising it again with `from None`."
     )
 
 

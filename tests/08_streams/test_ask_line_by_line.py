@@ -1,6 +1,7 @@
 """Tests for exercises/08_streams/ask_line_by_line.py."""
 
 import asyncio
+import socket
 from contextlib import suppress
 
 import pytest
@@ -18,7 +19,8 @@ class QuoteServer:
     `delays[question]` seconds after the question (1 s for any other question), sent in two
     pieces PIECE_GAP apart and cut after `cut` bytes (half way by default). A question named
     in `hang_up_on` gets the first piece only, then a hang-up. The server records when each
-    client closed its connection.
+    question reached it and when each answer was complete, when each client closed its
+    connection, and can tell whether a client's end of the connection is closed by now.
     """
 
     def __init__(
@@ -33,6 +35,9 @@ class QuoteServer:
         self.cut: int | None = None
         self.connections = 0
         self.client_hung_up_at: list[float] = []
+        self.asked_at: list[tuple[str, float]] = []
+        self.answered_at: list[tuple[str, float]] = []
+        self._sockets: list[socket.socket] = []
         self._everyone_gone = asyncio.Event()
         self._handlers: list[asyncio.Task[None]] = []
         self._writers: list[asyncio.StreamWriter] = []
@@ -64,13 +69,16 @@ class QuoteServer:
         self.connections += 1
         self._everyone_gone.clear()
         self._writers.append(writer)
+        self._sockets.append(writer.get_extra_info("socket"))
         if (handler := asyncio.current_task()) is not None:
             self._handlers.append(handler)
         questions: asyncio.Queue[str] = asyncio.Queue()
         answering = asyncio.create_task(self.answer(questions, writer))
         try:
             while line := await reader.readline():
-                questions.put_nowait(line.decode().removesuffix("\n"))
+                question = line.decode().removesuffix("\n")
+                self.asked_at.append((question, asyncio.get_running_loop().time()))
+                questions.put_nowait(question)
             if not writer.is_closing():  # the client hung up, not this server
                 self.client_hung_up_at.append(asyncio.get_running_loop().time())
                 if len(self.client_hung_up_at) == self.connections:
@@ -93,6 +101,28 @@ class QuoteServer:
                 return
             await asyncio.sleep(PIECE_GAP)
             writer.write(answer[cut:])
+            self.answered_at.append((question, asyncio.get_running_loop().time()))
+
+    def clients_still_connected(self) -> int:
+        """How many clients have not closed their end of the connection, by the kernel's word.
+
+        The server's own asyncio transport may not have read the hang-up yet, so this peeks
+        at the socket itself: a closed peer reads as the end of the stream.
+        """
+        connected = 0
+        for server_side in self._sockets:
+            if server_side.fileno() == -1:
+                continue  # this server has closed it, after the client hung up
+            with socket.fromfd(server_side.fileno(), server_side.family, server_side.type) as peek:
+                peek.setblocking(False)
+                try:
+                    if peek.recv(1, socket.MSG_PEEK):
+                        connected += 1  # bytes not yet read: the client sent more
+                except BlockingIOError:
+                    connected += 1
+                except ConnectionError:
+                    pass
+        return connected
 
 
 async def test_each_question_gets_its_whole_answer_in_order(exercise, clock):
@@ -106,6 +136,33 @@ async def test_each_question_gets_its_whole_answer_in_order(exercise, clock):
     # Each answer is complete PIECE_GAP after its delay: 1.3 + 0.25, 0.25 + 0.25, 1.3 + 0.25.
     assert clock.now == 3.6, (
         f"ask returned at t={clock.now:g} s; the last answer was complete at t=3.6 s."
+    )
+
+
+@pytest.mark.parametrize(
+    ("questions", "delays"),
+    [
+        (["why", "how", "why"], {"why": 1.3, "how": 0.25}),
+        (["a", "b", "c", "d"], {"a": 2.41, "b": 0.25, "c": 1.13, "d": 0.25}),
+        (["same", "same"], {"same": 0.25}),
+    ],
+    ids=["a slow then a quick answer", "four questions", "one question twice"],
+)
+async def test_each_question_is_sent_only_once_the_one_before_is_answered(
+    exercise, clock, questions, delays
+):
+    async with QuoteServer(delays) as server:
+        await exercise.ask("127.0.0.1", server.port, questions)
+    asked, answered = server.asked_at, server.answered_at
+    early = [
+        f"{question!r} reached the server at t={at:g} s, before the answer to "
+        f"{before!r} was complete at t={done:g} s"
+        for (question, at), (before, done) in zip(asked[1:], answered, strict=False)
+        if at < done
+    ]
+    assert not early, (
+        f"ask({questions!r}) asked its questions too soon: {'; '.join(early)}. Ask them one "
+        "after another: write a question, read its whole answer, then write the next."
     )
 
 
@@ -155,6 +212,7 @@ async def test_all_questions_go_over_one_connection_closed_at_the_end(exercise, 
     async with QuoteServer({"a": 2.5, "b": 1.3}) as server:
         await exercise.ask("127.0.0.1", server.port, ["a", "b", "a", "b"])
         returned_at = clock.now
+        still_connected = server.clients_still_connected()
         hung_up = await server.every_client_gone()
     assert server.connections == 1, (
         f"Four questions opened {server.connections} connections; expected one, kept open "
@@ -165,6 +223,11 @@ async def test_all_questions_go_over_one_connection_closed_at_the_end(exercise, 
         f"{hung_up or 'no time at all'}; expected at t={returned_at:g} s. "
         "Close the connection when you are done: writer.close(), then "
         "`await writer.wait_closed()`."
+    )
+    assert still_connected == 0, (
+        "When ask returned, its end of the connection was not closed yet: the server's "
+        "socket saw no hang-up. writer.close() only starts closing; "
+        "`await writer.wait_closed()` waits until the connection is closed."
     )
 
 

@@ -29,6 +29,22 @@ async def messages_from(exercise, script: list[tuple[float, bytes]]) -> list[byt
             await sender
 
 
+def not_bytes(messages: list[bytes]) -> str:
+    """A note for a learner on the payloads in `messages` that are not bytes; "" if none."""
+    wrong = [
+        f"{index} ({type(message).__name__})"
+        for index, message in enumerate(messages)
+        if not isinstance(message, bytes)
+    ]
+    if not wrong:
+        return ""
+    return (
+        f"read_messages returned payloads {', '.join(wrong)} that are not bytes: "
+        "a bytearray compares equal to bytes, but it is mutable and unhashable. Return each "
+        "payload as bytes, as readexactly gives it (or bytes(buffer))."
+    )
+
+
 async def test_messages_come_back_whole_and_in_order(exercise, clock):
     payloads = [b"hello", b"", b"hello", b"x" * 3000]
     messages = await messages_from(exercise, [(0.25, framed(payloads))])
@@ -36,6 +52,7 @@ async def test_messages_come_back_whole_and_in_order(exercise, clock):
         f"The peer sent four messages, {payloads!r} (abridged: {len(payloads[3])} x's), and "
         f"read_messages returned {messages!r:.120}; expected exactly those payloads in order."
     )
+    assert not not_bytes(messages), not_bytes(messages)
     assert clock.now == 0.25, (
         f"The stream ended at t=0.25 s, and read_messages returned at t={clock.now:g} s."
     )
@@ -52,6 +69,7 @@ async def test_a_message_split_anywhere_is_read_whole(exercise, clock):
             "reader.read(n) returns what has arrived, up to n bytes; "
             "reader.readexactly(n) waits for all n."
         )
+        assert not not_bytes(messages), f"Split after {cut} bytes: {not_bytes(messages)}"
         assert clock.now == start + 2.5, (
             f"The stream ended 2.5 s after the first piece, and read_messages returned "
             f"{clock.now - start:g} s after it."

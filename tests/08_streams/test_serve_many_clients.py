@@ -153,6 +153,29 @@ async def test_a_slow_client_does_not_hold_up_a_quick_one(exercise, clock):
     )
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [["x\r"], ["", "after"], ["first", "", "", "last"], [" a ", "\t", "b\r"]],
+    ids=["a carriage return", "an empty line", "empty lines between", "spaces and a tab"],
+)
+async def test_every_line_is_answered_as_it_came_without_its_newline(exercise, clock, lines):
+    async with running(exercise, SlowAnswers()) as (port, _):
+        client = await connect(port)
+        sent = "".join(f"{line}\n" for line in lines).encode()
+        client.writer.write(sent)
+        heard = [await next_line(client) for _ in lines]
+        await client.close()
+    expected = [f"{line.upper()}\n".encode() for line in lines]
+    assert heard == expected, (
+        f"A client sent {sent!r} and heard {heard!r} (None: nothing within {PATIENCE} s; b'': "
+        f"the connection closed); expected {expected!r}: every line answered, each as it "
+        "came with only its newline taken off (str.removesuffix('\\n')). An empty line "
+        "(b'\\n') is a line like any other: only b'' from readline() is the end of the "
+        "stream, so test for that before taking the newline off; and a carriage return "
+        "before the newline belongs to the line."
+    )
+
+
 async def test_a_client_that_finishes_gets_its_answer_then_the_connection_closes(exercise, clock):
     with writers_closed_when_thrown_away() as thrown_away:
         async with running(exercise, SlowAnswers({"last": 1.3})) as (port, _):
@@ -198,33 +221,45 @@ async def test_a_last_line_without_a_newline_is_answered_before_the_connection_c
     )
 
 
-async def test_stop_hangs_up_on_every_client_and_closes_the_server(exercise, clock):
-    port, stop, server = await start(exercise, SlowAnswers())
+@pytest.mark.parametrize(
+    "hello_takes", [0.25, 2.5], ids=["the answer already sent", "an answer under way"]
+)
+async def test_stop_hangs_up_on_every_client_and_closes_the_server(exercise, clock, hello_takes):
+    port, stop, server = await start(exercise, SlowAnswers({"hello": hello_takes}))
     clients = [await connect(port) for _ in range(3)]
     clients[0].writer.write(b"hello\n")
+    busy = hello_takes > 1.337
+    if not busy:
+        assert await next_line(clients[0]) == b"HELLO\n"
     # Off any polling grid: a server that checks stop.is_set() now and then is late.
-    await asyncio.sleep(1.337)
+    await asyncio.sleep(1.337 - clock.now)
     stop.set()
     await asyncio.wait({server}, timeout=PATIENCE)
     stopped_at = clock.now
-    ends = await asyncio.gather(*(next_line(client) for client in clients[1:]))
+    ends = await asyncio.gather(*(next_line(client) for client in clients))
     stopped_on_time = server.done() and stopped_at == 1.337
     hangs = (
         " server.wait_closed() returns only once every connection has closed: hang up on "
         "the clients before you await it."
         if not server.done()
+        else " Do not wait for the answers under way: hang up on their clients too."
+        if busy and ends[0] == b"HELLO\n"
         else " Await stop.wait() rather than checking stop.is_set() every so often."
         if stopped_at > 1.337
         else ""
     )
     assert stopped_on_time, (
-        f"`stop` was set at t=1.337 s, and run_server {task_outcome(server)} (at "
-        f"t={stopped_at:g} s); expected it to return at t=1.337 s.{hangs}"
+        f"`stop` was set at t=1.337 s, "
+        f"{'while a 2.5 s answer to the first client was under way, ' if busy else ''}"
+        f"and run_server {task_outcome(server)} (at t={stopped_at:g} s); expected it to "
+        f"return at t=1.337 s.{hangs}"
     )
-    assert ends == [b"", b""], (
-        f"When the server stopped, two idle clients read {ends!r}; expected the end of the "
-        "stream (b'') for both. server.close() only stops new connections: close each "
-        "client's writer yourself."
+    assert ends == [b"", b"", b""], (
+        f"When the server stopped, its three clients "
+        f"({'one waiting for an answer, two idle' if busy else 'all idle'}) read {ends!r}; "
+        "expected the end of the stream (b'') for each. server.close() only stops new "
+        "connections: close each client's writer yourself, whether or not an answer is "
+        "under way for it."
     )
     try:
         late = await connect(port)
@@ -235,7 +270,8 @@ async def test_stop_hangs_up_on_every_client_and_closes_the_server(exercise, clo
         pytest.fail("After run_server returned, a new client could still connect.")
     for client in clients:
         await client.close()
-    await asyncio.sleep(1)
+    # Let an answer still under way finish, and its handler see the connection closed.
+    await asyncio.sleep(hello_takes + 1)
 
 
 async def test_two_servers_run_side_by_side_on_ports_the_system_picks(exercise):

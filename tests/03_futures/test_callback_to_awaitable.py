@@ -27,9 +27,17 @@ class FakeWeatherService:
     each request on a timeline from the moment it was sent to the callback.
     """
 
-    def __init__(self, delays: dict[str, float | list[float]], failing: str | None = None) -> None:
+    def __init__(
+        self,
+        delays: dict[str, float | list[float]],
+        failing: str | None = None,
+        error_type: type[Exception] = LookupError,
+        answers: dict[str, str] | None = None,
+    ) -> None:
         self.delays = delays
         self.failing = failing
+        self.error_type = error_type  # what the failing query reports to on_error
+        self.answers = answers or {}  # a query's answer text, instead of "<query>: <weather>"
         self.timeline = Timeline()
         self.errors_passed: list[Exception] = []  # each error handed to on_error
         self._sent: dict[str, int] = {}
@@ -51,12 +59,12 @@ class FakeWeatherService:
             span.end = loop.time()
             if query == self.failing:
                 span.outcome = "raised"
-                error = LookupError(f"no station knows {query!r}")
+                error = self.error_type(f"no station knows {query!r}")
                 self.errors_passed.append(error)
                 on_error(error)
             else:
                 span.outcome = "done"
-                on_done(f"{query}: {WEATHER[n - 1]}")
+                on_done(self.answers.get(query, f"{query}: {WEATHER[n - 1]}"))
 
         loop.call_later(delay[n - 1] if repeated else delay, call_back)
 
@@ -76,13 +84,43 @@ async def test_the_answer_arrives_the_moment_the_service_calls_back(exercise, cl
     )
 
 
-async def test_an_error_from_the_service_is_raised_by_ask(exercise, clock):
-    service = FakeWeatherService({"Atlantis": 2.718281}, failing="Atlantis")
-    with pytest.raises(LookupError, match="no station knows 'Atlantis'") as raised:
-        await exercise.ask("Atlantis", service.request)
+# An empty answer is still an answer: only on_error means the query failed.
+@pytest.mark.parametrize("text", ["", "0", "Reykjavik: snow"])
+async def test_whatever_text_the_service_answers_is_returned(exercise, clock, text):
+    service = FakeWeatherService({"Reykjavik": 1.618033}, answers={"Reykjavik": text})
+    try:
+        outcome = f"returned {await exercise.ask('Reykjavik', service.request)!r}"
+    except Exception as error:
+        outcome = f"raised {error!r}"
+    assert outcome == f"returned {text!r}", (
+        f"The service called on_done({text!r}), and ask('Reykjavik') {outcome}; expected it "
+        f"to return {text!r}. Whether the query failed is told by which callback the service "
+        "called, not by the answer's value: an empty or falsy answer is still an answer. "
+        "future.set_result(answer) then `return await future` keeps the two apart."
+    )
+
+
+# The service may fail with any kind of exception: a subclass, an OSError, an unrelated one.
+@pytest.mark.parametrize(
+    "error_type", [LookupError, KeyError, ConnectionRefusedError, ValueError, RuntimeError]
+)
+async def test_an_error_from_the_service_is_raised_by_ask(exercise, clock, error_type):
+    service = FakeWeatherService({"Atlantis": 2.718281}, failing="Atlantis", error_type=error_type)
+    raised_error: Exception | None = None
+    try:
+        outcome = f"returned {await exercise.ask('Atlantis', service.request)!r}"
+    except Exception as error:
+        outcome, raised_error = f"raised {error!r}", error
+    assert isinstance(raised_error, error_type), (
+        f"The service called on_error({error_type.__name__}(...)), and ask('Atlantis') "
+        f"{outcome}; expected it to raise that {error_type.__name__}. Every error the service "
+        "reports is the caller's to see, whatever its type: hand it to the future "
+        "(future.set_exception(error)) and let `await future` raise it, without catching "
+        "some kinds on the way."
+    )
     (error,) = service.errors_passed
-    assert raised.value is error, (
-        f"ask('Atlantis') raised {raised.value!r}; expected the very exception object the "
+    assert raised_error is error, (
+        f"ask('Atlantis') raised {raised_error!r}; expected the very exception object the "
         f"service passed to on_error, {error!r}, not a new one made from its text. Hand it "
         "to the future as it is (future.set_exception(error)): awaiting the future raises it."
     )
@@ -126,6 +164,25 @@ async def test_a_slow_answer_is_waited_for_however_long_it_takes(exercise, clock
         "'Ushuaia: sunny' at t=1234.567891 s. The task sets no time limit, so ask waits for "
         "the answer however long it takes; a caller who wants a deadline can wrap the call "
         "in asyncio.timeout() themselves."
+    )
+
+
+async def test_a_caller_deadline_around_ask_stops_the_wait(exercise, clock):
+    # The deadline passes long before the answer; the test ends before the service calls back.
+    service = FakeWeatherService({"Ushuaia": 12.345678})
+    try:
+        async with asyncio.timeout(5.37):
+            outcome = f"returned {await exercise.ask('Ushuaia', service.request)!r}"
+    except TimeoutError:
+        outcome = "raised TimeoutError"
+    except Exception as error:
+        outcome = f"raised {error!r}"
+    assert (outcome, clock.now) == ("raised TimeoutError", 5.37), (
+        f"`async with asyncio.timeout(5.37): await ask('Ushuaia', request)` {outcome} at "
+        f"t={clock.now} s; the service answers at t=12.345678 s, so the caller's deadline "
+        "should end the wait with TimeoutError at t=5.37 s. The deadline cancels the task "
+        "waiting in ask; let that asyncio.CancelledError go on out of ask (don't catch it "
+        "to keep waiting for the answer), so the caller decides how long to wait."
     )
 
 

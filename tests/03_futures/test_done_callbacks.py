@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
+
 
 class Dashboard:
     """Collects the reported lines, each with the event-loop time it arrived at."""
@@ -30,6 +32,13 @@ class Dashboard:
                 "The lines are right but they came at the wrong moments. Don't poll: "
                 "job.add_done_callback(...) makes the loop call you the moment the job "
                 "finishes, and calls you soon even for a job that is already done."
+            )
+        elif _result_taken_for_another_ending(reported, wanted_lines):
+            nudge = (
+                "A job that returned a result was reported as failed or cancelled. A result "
+                "such as 0, '' or None is still a result: tell how the job finished by asking "
+                "job.cancelled() and whether job.exception() is None, not by looking at the "
+                "result's value."
             )
         elif any(_shows_only_the_message(line) for line in reported):
             nudge = (
@@ -55,6 +64,16 @@ class Dashboard:
                 "or cancelled job."
             )
         return f"The dashboard received:\n{got}\nexpected:\n{wanted}\n{nudge}"
+
+
+def _result_taken_for_another_ending(reported: list[str], wanted: list[str]) -> bool:
+    """Whether a job that should be "done: ..." was reported as failed or cancelled."""
+    done = [line.partition(" done: ")[0] for line in wanted if " done: " in line]
+    return any(
+        got.startswith(f"{name} failed: ") or got == f"{name} cancelled"
+        for got in reported
+        for name in done
+    )
 
 
 def _shows_only_the_message(line: str) -> bool:
@@ -108,18 +127,20 @@ async def running(
         await asyncio.gather(*tasks.values(), return_exceptions=True)
 
 
-async def test_a_job_that_succeeds_is_reported_with_its_result_when_it_finishes(exercise):
+# Falsy results (0, "", None, an empty list) are results too, not failures or cancellations.
+@pytest.mark.parametrize("result", [42, 0, "", None, False, []], ids=repr)
+async def test_a_job_that_succeeds_is_reported_with_its_result_when_it_finishes(exercise, result):
     loop = asyncio.get_running_loop()
     dashboard = Dashboard()
-    build: asyncio.Future[int] = loop.create_future()
-    loop.call_later(1.234567, build.set_result, 42)
+    build: asyncio.Future[object] = loop.create_future()
+    loop.call_later(1.234567, build.set_result, result)
     exercise.track("build", build, dashboard.report)
     assert dashboard.lines == [], (
         f"track() reported {dashboard.lines} before the job had finished; it should only "
         "arrange for the report and return at once."
     )
     await asyncio.sleep(5)
-    expected = [(1.234567, "build done: 42")]
+    expected = [(1.234567, f"build done: {result}")]
     assert dashboard.lines == expected, dashboard.explain(expected)
 
 

@@ -1,6 +1,7 @@
 """Tests for exercises/03_futures/resolve_once.py."""
 
 import asyncio
+import gc
 from types import ModuleType
 
 import pytest
@@ -188,3 +189,25 @@ async def test_an_empty_reply_that_comes_first_wins_too(exercise, clock):
     )
     await asyncio.sleep(10)
     assert not mirrors.crashes, mirrors.explain_crashes()
+
+
+async def test_every_new_mailbox_takes_its_own_first_outcome(exercise, clock):
+    # One question after another, each with a fresh mailbox; the old ones are collected, so a
+    # new mailbox may live where an old one did, and even share its id().
+    for n in range(1, 31):
+        mirrors = Mirrors(exercise)
+        asked_at = clock.now
+        mirrors.answer_at(asked_at + 0.37, f"reply {n}")
+        await asyncio.wait([mirrors.mailbox], timeout=1.13)
+        waited = round(clock.now - asked_at, 6)
+        assert (_describe(mirrors.mailbox), waited) == (f"holding 'reply {n}'", 0.37), (
+            f"Question {n} had a fresh mailbox, and its only mirror called settle(mailbox, "
+            f"'reply {n}') 0.37 s after it was asked; after waiting {waited:g} s for it, the "
+            f"mailbox was {_describe(mirrors.mailbox)}. Expected it to hold 'reply {n}' from "
+            "then on. Whether a mailbox is settled is the mailbox's own state: ask "
+            "mailbox.done(), rather than remembering the mailboxes settled before (an id() "
+            "is reused once its object is gone)."
+        )
+        assert not mirrors.crashes, mirrors.explain_crashes()
+        del mirrors
+        gc.collect()

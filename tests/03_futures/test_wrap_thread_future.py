@@ -388,20 +388,56 @@ async def test_other_tasks_keep_running_while_the_worker_hashes(exercise, clock,
     )
 
 
-async def test_an_error_in_the_worker_is_raised_by_checksum(exercise, clock, make_pool):
+async def test_a_slow_job_is_waited_for_however_long_it_takes(exercise, clock, make_pool):
+    # 3540.3 s of loop time (no real waiting): longer than any timeout a learner might guess
+    # (the task sets none), and still under the hour after which the kit calls a wait endless.
+    pool = make_pool(3540.3)
+    try:
+        outcome = f"returned {await exercise.checksum(b'huge file', pool, sha256)!r}"
+    except BlockedEventLoopError:
+        raise  # it says what went wrong itself
+    except Exception as error:
+        outcome = f"raised {error!r}"
+    assert_the_pool_got_a_job(pool)
+    expected = f"returned {sha256(b'huge file')!r}"
+    assert (outcome, clock.now) == (expected, 3540.3), pool.timeline.explain(
+        f"With the pool taking 3540.3 s to hash b'huge file', checksum {outcome} at "
+        f"t={clock.now:g} s; expected it to return the hash at t=3540.3 s.",
+        "The task sets no time limit: await the job however long it takes. A caller who "
+        "wants a deadline can wrap the call in asyncio.timeout() themselves.",
+    )
+
+
+# Any error from hash_bytes: an OSError, a subclass of it, and errors of unrelated kinds.
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError("unreadable block at offset 4096"),
+        FileNotFoundError(2, "No such file", "big.iso"),
+        ValueError("block size must be a multiple of 64"),
+        RuntimeError("hash engine crashed"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+async def test_an_error_in_the_worker_is_raised_by_checksum(exercise, clock, make_pool, error):
     pool = make_pool(2.718281)
-    unreadable = OSError("unreadable block at offset 4096")
 
     def broken_hash(data: bytes) -> str:
-        raise unreadable
+        raise error
 
-    with pytest.raises(OSError, match="unreadable block") as excinfo:
-        await exercise.checksum(b"big file", pool, broken_hash)
+    raised: Exception | None = None
+    try:
+        outcome = f"returned {await exercise.checksum(b'big file', pool, broken_hash)!r}"
+    except BlockedEventLoopError:
+        raise  # it says what went wrong itself
+    except Exception as caught:
+        outcome, raised = f"raised {caught!r}", caught
     assert_the_pool_got_a_job(pool)
-    assert excinfo.value is unreadable, (
-        f"checksum raised {excinfo.value!r}; expected the very error hash_bytes raised on "
-        f"the worker, {unreadable!r}, not a new one made from it. Awaiting the job "
-        "(asyncio.wrap_future) raises that error itself: let it propagate."
+    assert raised is error, (
+        f"hash_bytes raised {error!r} on the worker, and checksum {outcome}; expected it to "
+        "raise that very error, not a new one made from it and not a value in its place. "
+        "Awaiting the job (asyncio.wrap_future) raises the worker's error itself, whatever "
+        "its type: let it propagate, without catching some kinds on the way."
     )
     assert clock.now == 2.718281, (
         f"checksum raised at t={clock.now} s; the worker failed at t=2.718281 s. Let the "

@@ -57,12 +57,22 @@ class SlowStore:
         self.write_time = write_time
         self.balance = 0
         self.timeline = Timeline()
-        self.fail_writes = 0
+        self.failing: list[str] = []  # "read" or "write": the next such call raises
+        self.errors: list[Exception] = []  # each error a call raised
         self.deposits: list[_Deposit] = []
 
-    def fail_next_write(self) -> None:
-        """Make the next write raise ConnectionError instead of saving."""
-        self.fail_writes += 1
+    def fail_next(self, call: str) -> None:
+        """Make the next `call` ("read" or "write") raise ConnectionError once it is done."""
+        self.failing.append(call)
+
+    def _fails(self, call: str, deposit: _Deposit) -> None:
+        """Raise the error planned for this call, if one is."""
+        if call in self.failing:
+            self.failing.remove(call)
+            self._call_ends(deposit, "raised", closes=True)
+            error = ConnectionError(f"the store went away during the {call}")
+            self.errors.append(error)
+            raise error
 
     async def read(self) -> int:
         deposit = self._call_begins()
@@ -72,6 +82,7 @@ class SlowStore:
         except asyncio.CancelledError:
             self._call_ends(deposit, "cancelled", closes=True)
             raise
+        self._fails("read", deposit)
         self._call_ends(deposit, "done", closes=False)
         return balance
 
@@ -82,10 +93,7 @@ class SlowStore:
         except asyncio.CancelledError:
             self._call_ends(deposit, "cancelled", closes=True)
             raise
-        if self.fail_writes:
-            self.fail_writes -= 1
-            self._call_ends(deposit, "raised", closes=True)
-            raise ConnectionError("the store went away")
+        self._fails("write", deposit)
         deposit.saved_at = _now()
         self._call_ends(deposit, "done", closes=True)
         self.balance = balance
@@ -195,20 +203,31 @@ async def test_only_one_deposit_is_between_its_read_and_its_write_at_a_time(exer
     )
 
 
-async def test_a_failed_deposit_raises_and_the_next_deposits_still_work(exercise, clock):
+@pytest.mark.parametrize("failing", ["read", "write"])
+async def test_a_failed_deposit_raises_and_the_next_deposits_still_work(exercise, clock, failing):
     store = SlowStore()
     account = exercise.Account(store)
-    store.fail_next_write()
-    with pytest.raises(ConnectionError, match="the store went away"):
-        await deposit(store, account, 5)
+    store.fail_next(failing)
+    raised: Exception | None = None
+    try:
+        outcome = f"returned {await deposit(store, account, 5)!r}"
+    except Exception as error:
+        outcome, raised = f"raised {error!r}", error
+    assert store.errors, f"The store was told to fail the next {failing}, but it never did."
+    assert raised is store.errors[0], (
+        f"The store's {failing} raised {store.errors[0]!r} during a deposit of 5, and the "
+        f"deposit {outcome}; expected it to raise that very error. If the store raises, the "
+        "error must reach the caller of deposit: don't catch it to try again or carry on, "
+        "let it propagate (`async with lock:` still releases the lock on the way out)."
+    )
     assert store.balance == 0, (
-        f"A deposit whose write failed changed the balance to {store.balance}."
+        f"A deposit whose {failing} failed changed the balance to {store.balance}."
     )
     started = clock.now
     await deposits_after(store, account, 7, 11)
     elapsed = round(clock.now - started, 6)  # the clock counts in microseconds
     assert store.balance == 18, store.timeline.explain(
-        f"After a failed deposit of 5, deposits of 7 and 11 left a balance of "
+        f"After a deposit of 5 whose {failing} failed, deposits of 7 and 11 left a balance of "
         f"{store.balance}; expected 18.",
         "The deposits after a failure must still take turns.",
     )

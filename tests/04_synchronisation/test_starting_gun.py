@@ -2,7 +2,9 @@
 
 import asyncio
 
-from grader.inside.testing import Timeline
+import pytest
+
+from grader.inside.testing import Timeline, task_outcome
 
 SHARED = (
     "Each StartingGun needs an event of its own: make it in __init__ "
@@ -145,6 +147,42 @@ async def test_a_cancelled_runner_does_not_hold_back_the_others(exercise, clock)
             expected,
             "A runner who leaves must not stop the gun from starting everyone else: don't "
             "let one runner's cancellation reach something the others wait on too.",
+        ),
+    )
+
+
+# Both in one instant, before the runners get to run again: the cancellation still counts.
+@pytest.mark.parametrize("order", ["cancel, then fire", "fire, then cancel"])
+async def test_a_runner_cancelled_as_the_gun_fires_leaves_the_race(exercise, clock, order):
+    gun = exercise.StartingGun()
+    timeline = Timeline()
+    runners = {name: asyncio.create_task(run(gun, timeline, name, 0)) for name in "ABC"}
+    await asyncio.sleep(1.37)
+    if order == "cancel, then fire":
+        runners["B"].cancel()
+        fire(gun)
+    else:
+        fire(gun)
+        runners["B"].cancel()
+    outcomes = await asyncio.gather(*runners.values(), return_exceptions=True)
+    starts = {span.label: span.start for span in timeline.spans}
+    ran = f", after starting its run at t={starts['B']:g} s" if "B" in starts else ""
+    assert runners["B"].cancelled(), (
+        f"At t=1.37 s, runner B was cancelled while waiting and the gun fired, in the same "
+        f"instant ({order}); B's task {task_outcome(runners['B'])}{ran}. Expected it to end "
+        "cancelled: a runner cancelled while waiting leaves the race, even if the gun fires "
+        "before it gets to run again. Don't catch CancelledError in wait() to check whether "
+        "the gun has fired meanwhile: let it out."
+    )
+    expected = {"A": 1.37, "C": 1.37}
+    assert starts == expected, timeline.explain(
+        f"At t=1.37 s, runner B was cancelled and the gun fired ({order}); the others started "
+        f"at {starts}, expected A and C at 1.37 s. A ended with {outcomes[0]!r}, C with "
+        f"{outcomes[2]!r}.",
+        nudge(
+            starts,
+            expected,
+            "A runner who leaves must not stop the gun from starting everyone else.",
         ),
     )
 

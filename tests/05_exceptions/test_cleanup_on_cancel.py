@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspension, task_outcome
 
 
@@ -212,17 +214,37 @@ async def test_a_timeout_around_the_worker_raises_timeout_error_at_the_deadline(
     assert not out, f"After the timeout, {out} had not been given back to the pool."
 
 
-async def test_an_error_in_a_job_gives_the_connection_back_and_ends_the_worker(exercise, clock):
-    pool, handler = FakePool(), FakeHandler(seconds=1, error=RuntimeError("job a broke"))
+# Any error from handle ends the worker: connection errors too, and a subclass of one.
+@pytest.mark.parametrize(
+    "error",
+    [
+        RuntimeError("job a broke"),
+        ValueError("job a is malformed"),
+        ConnectionError("the database went away"),
+        ConnectionResetError("connection reset by peer"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+async def test_an_error_in_a_job_gives_the_connection_back_and_ends_the_worker(
+    exercise, clock, error
+):
+    pool, handler = FakePool(), FakeHandler(seconds=1, error=error)
     task = asyncio.create_task(exercise.worker(queue_of("a", "b"), pool, handler.handle))
     await asyncio.wait({task}, timeout=5)
     ended, at = task_outcome(task), clock.now
+    raised = task.exception() if task.done() and not task.cancelled() else None
     await stop(task)
-    assert (ended, at) == (f"raised {handler.error!r}", 1), (
-        f"Job a raised {handler.error!r} at t=1 s, and the worker {ended} at t={at:g} s"
+    assert (ended, at) == (f"raised {error!r}", 1), (
+        f"Job a raised {error!r} at t=1 s, and the worker {ended} at t={at:g} s"
         + "; expected the job's error to end the worker at t=1 s, reaching whoever awaits "
-        "it. Clean up in `finally` and catch nothing: an `except` that logs the error and "
-        "goes on hides a broken job."
+        "it. Clean up in `finally` and catch nothing: an `except` that logs the error, or "
+        "skips the job, and goes on hides a broken job, whatever kind of error it is."
+    )
+    assert raised is error, (
+        f"Job a raised {error!r}, and the worker raised {raised!r}: an equal error, but a "
+        "new object, not the job's own error (its traceback and any attributes beyond its "
+        "arguments are lost). Let the job's error itself leave the worker: no `except` at "
+        "all, or a bare `raise` in it."
     )
     assert pool.release_times() == [1], pool.timeline.explain(
         "Job a raised at t=1 s and its connection was never given back; expected it back at t=1 s.",

@@ -4,7 +4,10 @@ A `Pool` lends out database connections. `await pool.acquire()` returns a free
 connection, first waiting until one is given back if they are all out;
 `pool.release(connection)` gives one back without waiting. Tasks waiting in `acquire()`
 are served in the order they started waiting, each at the moment a connection comes back,
-and a task cancelled while it waits takes no connection.
+and a task cancelled while it waits takes no connection. (The order is among the tasks
+waiting: as with `asyncio.Queue.get()`, a task calling `acquire()` the moment a connection
+comes back, before the waiter woken for it has resumed, may take it first; that waiter then
+goes on waiting, maybe behind the others. A connection is never lent to two tasks at once.)
 
 Connections that sit idle go stale and the server closes them, so the pool must lend the
 connection given back most recently (it is still warm) and leave the others idle for as

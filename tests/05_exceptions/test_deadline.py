@@ -8,15 +8,22 @@ from grader.inside.testing import Span, Starter, Timeline, cancel_at_each_suspen
 
 
 class FakeService:
-    """Answers "fresh quote" after `delay` seconds, or raises `error`; records each fetch.
+    """Answers `answer` after `delay` seconds, or raises `error`; records each fetch.
 
     A cancelled fetch takes `cleanup` more seconds to unwind.
     """
 
-    def __init__(self, delay: float, error: Exception | None = None, cleanup: float = 0) -> None:
+    def __init__(
+        self,
+        delay: float,
+        error: Exception | None = None,
+        cleanup: float = 0,
+        answer: str = "fresh quote",
+    ) -> None:
         self.delay = delay
         self.error = error
         self.cleanup = cleanup
+        self.answer = answer
         self.timeline = Timeline()
 
     async def fetch(self) -> str:
@@ -28,7 +35,7 @@ class FakeService:
                 raise
             if self.error is not None:
                 raise self.error
-            return "fresh quote"
+            return self.answer
 
     @property
     def span(self) -> Span:
@@ -43,12 +50,20 @@ def describe(span: Span) -> str:
     return f"had {'been ' if span.outcome == 'cancelled' else ''}{span.outcome} at t={span.end:g} s"
 
 
-async def test_a_fast_fetch_returns_its_answer_as_soon_as_it_arrives(exercise, clock):
-    service = FakeService(delay=1)
+# An empty answer that comes in time is an answer too: only the deadline means the fallback.
+@pytest.mark.parametrize("fresh", ["fresh quote", ""], ids=["an answer", "an empty answer"])
+async def test_a_fast_fetch_returns_its_answer_as_soon_as_it_arrives(exercise, clock, fresh):
+    service = FakeService(delay=1, answer=fresh)
     answer = await exercise.fetch_with_deadline(service.fetch, 3, "cached quote")
-    assert answer == "fresh quote", (
-        f"fetch() answered 'fresh quote' after 1 s, within the 3 s deadline, and "
-        f"fetch_with_deadline returned {answer!r}; expected 'fresh quote'."
+    assert answer == fresh, (
+        f"fetch() answered {fresh!r} after 1 s, within the 3 s deadline, and "
+        f"fetch_with_deadline returned {answer!r}; expected {fresh!r}."
+        + (
+            " An empty string is falsy, but it is what fetch() answered: tell the timeout "
+            "apart by catching TimeoutError, not with `answer or fallback`."
+            if not fresh
+            else ""
+        )
     )
     assert clock.now == 1, service.timeline.explain(
         f"fetch_with_deadline returned at t={clock.now:g} s; the answer was there at t=1 s.",
@@ -162,6 +177,37 @@ async def test_cancelling_the_caller_cancels_the_fetch(exercise, clock):
         f"fetch_with_deadline was cancelled at t=1 s, and the fetch {describe(span)}.",
         "A fetch you started on your own (asyncio.create_task) is not cancelled with you: "
         "cancel it in a `finally`, or let asyncio.timeout run it in your own task.",
+    )
+
+
+async def test_cancelling_the_caller_while_the_fetch_unwinds_after_the_deadline_ends_cancelled(
+    exercise, clock
+):
+    # The deadline passes at 2.41 s and the fetch takes 1.13 s to unwind; the caller's own
+    # cancel comes at 2.87 s, in the middle of that cleanup.
+    service = FakeService(delay=100, cleanup=1.13)
+    task = asyncio.create_task(exercise.fetch_with_deadline(service.fetch, 2.41, "cached quote"))
+    await asyncio.sleep(2.87)
+    cancelled_in_time = not task.done()
+    task.cancel()
+    await asyncio.wait({task}, timeout=10)
+    await asyncio.sleep(1.3)  # time enough for a fetch still unwinding
+    ended_cancelled = cancelled_in_time and task.cancelled()
+    assert ended_cancelled, service.timeline.explain(
+        f"The deadline passed at t=2.41 s, and while the fetch was still unwinding (its "
+        f"cleanup was to last until t=3.54 s) the caller cancelled fetch_with_deadline at "
+        f"t=2.87 s; it {task_outcome(task)}"
+        + ("" if cancelled_in_time else " before that")
+        + "; expected it to end cancelled.",
+        "The caller's cancel is not the deadline, even when it lands after the deadline: "
+        "don't decide from a flag of your own (or from task.cancelled()) that a "
+        "CancelledError was yours. asyncio.timeout counts the cancels it made and lets "
+        "any other one through.",
+    )
+    span = service.span
+    assert span.outcome == "cancelled", service.timeline.explain(
+        f"fetch_with_deadline was cancelled at t=2.87 s, and the fetch {describe(span)}.",
+        "Cancelling fetch_with_deadline must cancel the fetch too.",
     )
 
 

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from grader.inside.testing import Timeline
 
 
@@ -38,19 +40,26 @@ async def ping_all_expecting_a_result(exercise, names: list[str], hosts: FakeHos
 
 
 async def test_answers_and_errors_are_split_by_host_in_the_order_of_hosts(exercise):
-    # Neither alphabetical nor the order the pings end in (c, b, a, d), and one error is no
-    # OSError: a reply the ping could not read is a failure too.
+    # Neither alphabetical nor the order the pings end in (e, c, b, a, d), and one error is
+    # no OSError: a reply the ping could not read is a failure too. Host e, right here,
+    # answers at once with a latency of 0.0: falsy, but an answer.
     refused = ConnectionRefusedError("a refused")
     garbled = ValueError("b answered garbage")
     hosts = FakeHosts(
-        {"d": 2.5, "b": 1.3, "c": 0.25, "a": 1.45}, errors={"b": garbled, "a": refused}
+        {"d": 2.5, "b": 1.3, "c": 0.25, "e": 0, "a": 1.45}, errors={"b": garbled, "a": refused}
     )
-    names = ["d", "b", "c", "a"]
+    names = ["d", "b", "c", "e", "a"]
     up, down = await ping_all_expecting_a_result(exercise, names, hosts)
-    assert list(up.items()) == [("d", 2.5), ("c", 0.25)], (
-        f"ping_all({names!r}) gave up={up!r}; expected {{'d': 2.5, 'c': 0.25}} in that "
-        "order: every host that answered, in the order of `hosts` (not sorted, and not in "
-        "the order the pings ended)."
+    assert list(up.items()) == [("d", 2.5), ("c", 0.25), ("e", 0.0)], (
+        f"ping_all({names!r}) gave up={up!r}; expected {{'d': 2.5, 'c': 0.25, 'e': 0.0}} "
+        "in that order: every host that answered, in the order of `hosts` (not sorted, and "
+        "not in the order the pings ended)."
+        + (
+            " Host e answered 0.0: a latency of zero is falsy, but it is an answer. Tell "
+            "errors apart with isinstance(outcome, Exception), not `if outcome`."
+            if "e" not in up
+            else ""
+        )
     )
     assert list(down.items()) == [("b", garbled), ("a", refused)], (
         f"ping_all({names!r}) gave down={down!r}; expected b -> {garbled!r} and "
@@ -71,6 +80,27 @@ async def test_ten_one_second_pings_take_one_second_even_when_half_fail(exercise
     )
     assert list(up) == names[1::2], f"up={up!r}; expected the odd hosts {names[1::2]!r}."
     assert list(down) == names[::2], f"down={down!r}; expected the even hosts {names[::2]!r}."
+
+
+# Just past a guessed limit of ten pings at once, and past any other one might guess (32).
+@pytest.mark.parametrize("count", [11, 37])
+async def test_however_many_hosts_there_are_every_ping_runs_at_the_same_time(
+    exercise, clock, count
+):
+    names = [f"host{n}" for n in range(count)]
+    hosts = FakeHosts(errors={name: ConnectionError(f"{name} down") for name in names[::3]})
+    up, down = await exercise.ping_all(names, hosts.ping)
+    most = hosts.timeline.most_at_once()
+    assert (clock.now, most) == (1, count), hosts.timeline.explain(
+        f"{count} one-second pings took {clock.now:g} s of event-loop time, with at most "
+        f"{most} running at once; expected 1 s, all {count} at the same time.",
+        "The task sets no limit on the pings at once: start every ping before waiting for "
+        "any, with no Semaphore or batches of your own. asyncio.gather(..., "
+        "return_exceptions=True) runs them all together and keeps errors as results.",
+    )
+    assert (len(up), len(down)) == (count - len(names[::3]), len(names[::3])), (
+        f"up={up!r}, down={down!r}; expected every third host down, the others up."
+    )
 
 
 async def test_a_very_slow_ping_is_waited_for_however_long_it_takes(exercise, clock):

@@ -7,20 +7,30 @@ import pytest
 from grader.inside.testing import Timeline, task_outcome
 
 
-class FlakyService:
-    """Each call takes `duration` seconds, then raises the next of `failures`, or answers "ok"."""
+class ReadTimeout(TimeoutError):
+    """A timeout of a more precise kind, as client libraries raise: still a TimeoutError."""
 
-    def __init__(self, failures: list[Exception], duration: float = 0) -> None:
+
+class FlakyService:
+    """Each call takes `duration` seconds, then raises the next of `failures`, or answers.
+
+    Once the failures are used up, every call answers `answer` ("ok" unless told).
+    """
+
+    def __init__(
+        self, failures: list[Exception], duration: float = 0, answer: object = "ok"
+    ) -> None:
         self.failures = list(failures)
         self.duration = duration
+        self.answer = answer
         self.timeline = Timeline()
 
-    async def call(self) -> str:
+    async def call(self) -> object:
         async with self.timeline.track(f"attempt {len(self.timeline.spans) + 1}"):
             await asyncio.sleep(self.duration)
             if self.failures:
                 raise self.failures.pop(0)
-            return "ok"
+            return self.answer
 
     @property
     def starts(self) -> list[float]:
@@ -28,15 +38,36 @@ class FlakyService:
         return [span.start for span in self.timeline.spans]
 
 
-async def test_a_first_success_returns_at_once(exercise, clock):
-    service = FlakyService([])
-    result = await exercise.retry_with_backoff(service.call, 4)
-    assert result == "ok", f"retry_with_backoff returned {result!r}; expected 'ok'."
-    assert service.starts == [0], service.timeline.explain(
-        f"The first attempt succeeded, yet operation() was called at t = {service.starts!r}.",
-        "Return the result of the first attempt that succeeds; do not call again.",
+# A success is an attempt that raised nothing, whatever it returned: None, 0 and "" too.
+@pytest.mark.parametrize("answer", ["ok", None, 0, ""], ids=["'ok'", "None", "0", "''"])
+async def test_a_first_success_returns_at_once(exercise, clock, answer):
+    # Each attempt takes 0.25 s, so that an attempt made again and again moves the clock on.
+    service = FlakyService([], duration=0.25, answer=answer)
+    task = asyncio.create_task(exercise.retry_with_backoff(service.call, 4))
+    await asyncio.wait({task}, timeout=10)  # four failed attempts and their waits take 8 s
+    outcome = task_outcome(task)
+    if not task.done():
+        task.cancel()
+        await asyncio.wait({task})
+    expected = f"returned {answer!r}"
+    if answer == "ok":
+        nudge = "Return the result of the first attempt that succeeds; do not call again."
+    else:
+        nudge = (
+            f"{answer!r} is falsy, but it is a result: an attempt succeeded when it raised "
+            "nothing. Return what it returned, without testing it (`if result`, `while "
+            "result is None`)."
+        )
+    assert (outcome, service.starts) == (expected, [0]), service.timeline.explain(
+        f"The first attempt succeeded with {answer!r} at t=0.25 s; retry_with_backoff "
+        f"{outcome} after {len(service.starts)} call(s) of operation(), at t = "
+        f"{service.starts[:5]!r}{' ...' if len(service.starts) > 5 else ''}; expected it to "
+        f"return {answer!r} after a single call.",
+        nudge,
     )
-    assert clock.now == 0, f"A first-time success took until t={clock.now:g} s; expected 0 s."
+    assert clock.now == 0.25, (
+        f"A first-time success at t=0.25 s came back at t={clock.now:g} s; expected 0.25 s."
+    )
 
 
 async def test_attempts_start_after_waits_of_1_2_and_4_seconds(exercise, clock):
@@ -82,16 +113,59 @@ async def test_after_the_last_attempt_its_error_is_raised_without_waiting(exerci
     )
 
 
+# Every kind the task names, subclasses included: ConnectionRefusedError is a
+# ConnectionError, ReadTimeout a TimeoutError.
+@pytest.mark.parametrize(
+    "kind", [ConnectionError, ConnectionRefusedError, TimeoutError, ReadTimeout]
+)
+async def test_each_retryable_kind_of_error_is_retried_subclasses_included(exercise, clock, kind):
+    error = kind("try again")
+    service = FlakyService([error])
+    try:
+        outcome = f"returned {await exercise.retry_with_backoff(service.call, 3)!r}"
+    except Exception as raised:  # any error is the learner's, reported below
+        outcome = f"raised {raised!r}"
+    bases = " and ".join(
+        base.__name__ for base in (ConnectionError, TimeoutError) if issubclass(kind, base)
+    )
+    assert (outcome, service.starts) == ("returned 'ok'", [0, 1]), service.timeline.explain(
+        f"The first attempt raised {error!r} (a {bases}) and the second was to succeed; "
+        f"retry_with_backoff {outcome} after attempts at "
+        f"t = {service.starts!r}; expected 'ok' after attempts at t = [0, 1].",
+        "A subclass of ConnectionError or TimeoutError is one of them too: catch them with "
+        "`except (ConnectionError, TimeoutError)` or test isinstance(), which match "
+        "subclasses, not `type(error) is ...` or `==`.",
+    )
+
+
+# The same errors as the first attempt, or after a retryable failure: each failure is
+# judged on its own kind.
+@pytest.mark.parametrize("retried_first", [False, True], ids=["at_first", "after_a_retry"])
 @pytest.mark.parametrize(
     "error",
     [ValueError("bad request"), PermissionError("forbidden")],
     ids=["ValueError", "PermissionError"],
 )
-async def test_other_errors_are_raised_at_once_without_retrying(exercise, clock, error):
-    service = FlakyService([error])
+async def test_other_errors_are_raised_at_once_without_retrying(
+    exercise, clock, error, retried_first
+):
+    before = [ConnectionError("down")] if retried_first else []
+    service = FlakyService([*before, error])
+    expected_starts = [0, 1] if retried_first else [0]
+    story = (
+        f"The first attempt raised ConnectionError('down') and the second {error!r}"
+        if retried_first
+        else f"The first attempt raised {error!r}"
+    )
     nudge = (
         "Only ConnectionError and TimeoutError are worth retrying: catch those two alone "
-        "(PermissionError is an OSError, but not a ConnectionError)."
+        "(PermissionError is an OSError, but not a ConnectionError)"
+        + (
+            ", and look at each failure's own kind: a retryable failure before it does not "
+            "make this one retryable."
+            if retried_first
+            else "."
+        )
     )
     try:
         result = await exercise.retry_with_backoff(service.call, 4)
@@ -100,16 +174,16 @@ async def test_other_errors_are_raised_at_once_without_retrying(exercise, clock,
     else:
         raise AssertionError(
             service.timeline.explain(
-                f"The first attempt raised {error!r}, yet retry_with_backoff tried again at "
-                f"t = {service.starts[1:]!r} and returned {result!r}; expected {error!r} "
+                f"{story}, yet retry_with_backoff made attempts at "
+                f"t = {service.starts!r} and returned {result!r}; expected {error!r} "
                 "to reach the caller at once.",
                 nudge,
             )
         )
-    assert caught is error, f"The first attempt raised {error!r}; the caller got {caught!r}."
-    assert service.starts == [0], service.timeline.explain(
-        f"The first attempt raised {error!r}, and operation() was called at "
-        f"t = {service.starts!r}; expected a single call.",
+    assert caught is error, f"{story}; the caller got {caught!r}."
+    assert service.starts == expected_starts, service.timeline.explain(
+        f"{story}, and operation() was called at t = {service.starts!r}; expected calls "
+        f"at t = {expected_starts!r} and no more.",
         nudge,
     )
 

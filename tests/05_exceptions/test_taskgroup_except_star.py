@@ -18,8 +18,9 @@ class RowTooLong(ValueError):
 class FakeDatabase:
     """Saves a row after `delays[row]` seconds (default 1) and returns its id from IDS.
 
-    Rows in `refuse` raise ValueError, rows in `too_long` its subclass RowTooLong, rows in
-    `broken` raise ConnectionError. `raised` lists the very errors the saves raised.
+    Rows in `refuse` raise ValueError (with the message "row 'bob' refused", or with
+    `refusal_args` when given), rows in `too_long` its subclass RowTooLong, rows in `broken`
+    raise ConnectionError. `raised` lists the very errors the saves raised.
     """
 
     def __init__(
@@ -28,11 +29,13 @@ class FakeDatabase:
         refuse: frozenset[str] = frozenset(),
         broken: frozenset[str] = frozenset(),
         too_long: frozenset[str] = frozenset(),
+        refusal_args: tuple[str, ...] | None = None,
     ) -> None:
         self.delays = delays
         self.refuse = refuse
         self.broken = broken
         self.too_long = too_long
+        self.refusal_args = refusal_args
         self.timeline = Timeline()
         self.raised: list[Exception] = []
 
@@ -40,7 +43,8 @@ class FakeDatabase:
         async with self.timeline.track(f"save {row}"):
             await asyncio.sleep(self.delays.get(row, 1))
             if row in self.refuse:
-                raise ValueError(f"row {row!r} refused")
+                args = (f"row {row!r} refused",) if self.refusal_args is None else self.refusal_args
+                raise ValueError(*args)
             if row in self.too_long:
                 raise RowTooLong(f"row {row!r} refused: too long")
             if row in self.broken:
@@ -70,15 +74,35 @@ async def import_expecting_a_result(exercise, rows: list[str], database: FakeDat
             "([], refused). A TaskGroup wraps errors in an ExceptionGroup, which a plain "
             "`except ValueError` never matches: use `except* ValueError`."
         ) from group
+    except (Exception, asyncio.CancelledError) as error:
+        raise AssertionError(
+            f"import_batch({rows!r}) raised {error!r}; expected it to return ([], refused) "
+            "for the refused batch. Take each refusal's message with str(error), which "
+            "works for every ValueError (error.args[0] fails on a ValueError()), return "
+            "([], refused) even when the messages are empty, and read no task's result in "
+            "a refused batch: its tasks failed or were cancelled."
+        ) from error
 
 
-async def test_a_clean_batch_returns_every_id_in_the_order_of_rows(exercise, clock):
+@pytest.mark.parametrize(
+    "rows",
+    [["alice", "bob", "carol"], ["alice", "bob", "alice", "carol", "bob"]],
+    ids=["each_row_once", "rows_listed_twice"],
+)
+async def test_a_clean_batch_returns_every_id_in_the_order_of_rows(exercise, clock, rows):
     database = FakeDatabase({"alice": 3, "bob": 1, "carol": 2})
-    result = await exercise.import_batch(["alice", "bob", "carol"], database.save)
-    assert result == ([7, 3, 12], []), (
-        f"import_batch(['alice', 'bob', 'carol']) returned {result!r}; expected "
-        "([7, 3, 12], []): the ids save gave back, in the order of the rows (not sorted, "
-        "and not in the order the saves ended), and nothing refused."
+    result = await exercise.import_batch(rows, database.save)
+    expected = ([IDS[row] for row in rows], [])
+    assert result == expected, (
+        f"import_batch({rows!r}) returned {result!r}; expected {expected!r}: the ids save "
+        "gave back, one per row (a row listed twice is saved twice), in the order of the "
+        "rows (not sorted, and not in the order the saves ended), and nothing refused."
+        + (
+            " Take each id from its own task (keep the tasks in a list), not from a dict "
+            "keyed by row."
+            if len(rows) != len(set(rows))
+            else ""
+        )
     )
     assert clock.now == 3, database.timeline.explain(
         f"Saves of 3, 1 and 2 seconds took {clock.now:g} s of event-loop time; expected 3 s.",
@@ -101,21 +125,34 @@ async def test_saves_that_take_minutes_are_waited_for(exercise, clock):
     )
 
 
-async def test_a_refused_row_cancels_the_other_saves_and_is_reported(exercise, clock):
+# The message is whatever str(error) gives: empty for ValueError() and ValueError(""), and
+# every argument for a ValueError made with two.
+@pytest.mark.parametrize(
+    "args",
+    [("row 'bob' refused",), (), ("",), ("row 'bob' refused", "name too long")],
+    ids=["a_message", "no_message", "an_empty_message", "two_arguments"],
+)
+async def test_a_refused_row_cancels_the_other_saves_and_is_reported(exercise, clock, args):
     # alice is saved at 0.25 s, before bob is refused at 1.3 s: the batch still gives no ids.
-    database = FakeDatabase({"alice": 0.25, "bob": 1.3, "carol": 2.5}, refuse=frozenset({"bob"}))
+    database = FakeDatabase(
+        {"alice": 0.25, "bob": 1.3, "carol": 2.5}, refuse=frozenset({"bob"}), refusal_args=args
+    )
+    refusal = ValueError(*args)
     result = await import_expecting_a_result(exercise, ["alice", "bob", "carol"], database)
     if isinstance(result, tuple) and result[:1] == ([],):
-        nudge = "`refused` holds the message of each ValueError: str(error)."
+        nudge = (
+            "`refused` holds the message of each ValueError: str(error), whatever it is "
+            "(not error.args[0], and not only the messages that are not empty)."
+        )
     else:
         nudge = (
             "The batch is all or nothing: a refused batch gives no ids at all, not even "
             "those saved before the refusal."
         )
-    assert result == ([], ["row 'bob' refused"]), (
-        f"alice was saved at t=0.25 s, then bob's save raised ValueError(\"row 'bob' "
-        f'refused") at t=1.3 s, and import_batch returned {result!r}; expected '
-        f"([], [\"row 'bob' refused\"]). {nudge}"
+    expected = ([], [str(refusal)])
+    assert result == expected, (
+        f"alice was saved at t=0.25 s, then bob's save raised {refusal!r} at t=1.3 s, and "
+        f"import_batch returned {result!r}; expected {expected!r}. {nudge}"
     )
     left_running = [
         span.label for span in database.timeline.spans if span.end is None or span.end > 1.3

@@ -115,3 +115,37 @@ async def test_a_waiter_cancelled_as_its_connection_comes_back_leaves_it_to_the_
     assert at == 0.25, (
         f"The second waiter got c1 at t={at:g} s; expected t=0.25 s, when it came back."
     )
+
+
+async def test_a_task_giving_a_connection_back_and_asking_again_at_once_shares_it_in_turn(
+    exercise, clock
+):
+    # Which of the two gets c1 first is not fixed (see the docstring): the task asking again in
+    # the same step, as with asyncio.Queue.get(), or the waiter it was given back for. Either
+    # way each holds it in turn, and the second gets it the moment the first gives it back.
+    pool = exercise.Pool(["c1"])
+    held: list[tuple[str, str, float, float]] = []
+
+    async def use(who: str) -> None:
+        connection = await pool.acquire()
+        began = clock.now
+        await asyncio.sleep(1.13)
+        held.append((who, connection, began, clock.now))
+        pool.release(connection)
+
+    first = await pool.acquire()
+    waiter = asyncio.create_task(use("the waiter"))
+    await asyncio.sleep(0.25)
+    pool.release(first)
+    await use("the releaser")  # asks in the same step, before the waiter has resumed
+    await asyncio.wait([waiter], timeout=10)
+    waiter.cancel()  # a waiter left without a connection would wait forever
+    turns = sorted(held, key=lambda turn: turn[2])
+    expected = [("c1", 0.25, 0.25 + 1.13), ("c1", 0.25 + 1.13, 0.25 + 1.13 + 1.13)]
+    assert [turn[1:] for turn in turns] == expected, (
+        f"One task gave c1 back at t=0.25 s, while another waited for it, and asked for a "
+        f"connection again at once; each then held its connection for 1.13 s. They got "
+        f"(who, connection, from, to) {turns!r}; expected c1 for one of them from t=0.25 s "
+        f"to t=1.38 s and for the other from t=1.38 s to t=2.51 s. A connection goes to one "
+        f"task at a time, and the one left waiting gets it the moment it comes back."
+    )

@@ -1,0 +1,32 @@
+"""Wrong: keeps the errors in a dict keyed by item, so an item failing twice gives one error."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+
+async def handle_all(
+    items: list[str], handle: Callable[[str], Awaitable[None]], workers: int
+) -> list[Exception]:
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+    errors: dict[str, Exception] = {}
+
+    async def consume() -> None:
+        while True:
+            item = await queue.get()
+            try:
+                await handle(item)
+            except Exception as error:
+                errors[item] = error
+            finally:
+                queue.task_done()
+
+    consumers = [asyncio.create_task(consume()) for _ in range(workers)]
+    try:
+        await queue.join()
+    finally:
+        for consumer in consumers:
+            consumer.cancel()
+        await asyncio.wait(consumers)
+    return list(errors.values())

@@ -7,7 +7,8 @@ can be garbage-collected before it finishes, and an error it raises goes nowhere
 
 Write `start` so that `Jobs` keeps every job's task in `self._tasks` while it runs and
 lets go of it as soon as it is done. When a job fails, put its error in `self._errors`
-(in the order the jobs fail); a job that was cancelled did not fail. The rest is given:
+(in the order the jobs fail); a job whose task ended cancelled did not fail, but one that
+raised an error, even after a cancel(), did. The rest is given:
 
 - `jobs.running` is how many started jobs have not finished yet;
 - `await jobs.wait_all()` waits until no job is running, then raises the error of the

@@ -8,18 +8,24 @@ import pytest
 class FakeUsers:
     """A user directory whose calls take virtual time, recording what really ran."""
 
-    def __init__(self, names: dict[int, str], lookup_time: float = 1) -> None:
+    def __init__(
+        self,
+        names: dict[int, str],
+        lookup_time: float = 1,
+        error_type: type[Exception] = LookupError,
+    ) -> None:
         self.names = names
         self.lookup_time = lookup_time
+        self.error_type = error_type
         self.lookups: list[int] = []
         self.visits: list[int] = []
-        self.errors: list[LookupError] = []
+        self.errors: list[Exception] = []
 
     async def fetch_name(self, user_id: int) -> str:
         self.lookups.append(user_id)
         await asyncio.sleep(self.lookup_time)
         if user_id not in self.names:
-            self.errors.append(LookupError(f"no user with id {user_id}"))
+            self.errors.append(self.error_type(f"no user with id {user_id}"))
             raise self.errors[-1]
         return self.names[user_id]
 
@@ -91,12 +97,21 @@ async def test_the_visit_is_recorded_before_greet_returns(exercise):
     )
 
 
-async def test_a_failed_lookup_raises_its_error(exercise):
-    users = FakeUsers({7: "Ada"})
-    with pytest.raises(LookupError, match="no user with id 99") as excinfo:
+# A LookupError, a subclass of it and an unrelated error: greet has no reason to treat
+# one kind of failure differently from another.
+@pytest.mark.parametrize("error_type", [LookupError, KeyError, ConnectionError])
+async def test_a_failed_lookup_raises_its_error(exercise, clock, error_type):
+    users = FakeUsers({7: "Ada"}, lookup_time=1.13, error_type=error_type)
+    with pytest.raises(error_type, match="no user with id 99") as excinfo:
         await exercise.greet(99, users.fetch_name, users.record_visit)
     assert excinfo.value is users.errors[0], (
         f"greet(99, ...) raised {excinfo.value!r}; expected the very error fetch_name "
         f"raised, {users.errors[0]!r}, not a new one made from it. Let it propagate: "
         "`await` raises the coroutine's own error, and greet has nothing to add."
+    )
+    assert (users.lookups, clock.now) == ([99], 1.13), (
+        f"With fetch_name(99) raising {error_type.__name__} after 1.13 s, greet(99, ...) "
+        f"called fetch_name for {users.lookups!r} and raised at t={clock.now:g} s; expected "
+        "one lookup, [99], and the error at t=1.13 s. The task asks for one lookup: when "
+        "it fails, raise its error at once rather than asking again."
     )

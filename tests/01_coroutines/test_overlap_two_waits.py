@@ -3,6 +3,8 @@
 import asyncio
 from collections.abc import Awaitable
 
+import pytest
+
 from grader.inside.testing import Timeline, set_order_of_new_tasks
 
 
@@ -16,7 +18,7 @@ class FakeKitchen:
     def __init__(self, boil_time: float = 3, toast_time: float = 2) -> None:
         self.boil_time = boil_time
         self.toast_time = toast_time
-        self.broken: KitchenFire | None = None
+        self.broken: Exception | None = None
         self.broken_step = ""
         self.timeline = Timeline()
 
@@ -30,7 +32,9 @@ class FakeKitchen:
         async with self.timeline.track(label):
             await asyncio.sleep(seconds)
             if self.broken is not None and label == self.broken_step:
-                raise self.broken
+                # Only the first time: asked again, the step would work.
+                broken, self.broken = self.broken, None
+                raise broken
             return result
 
 
@@ -38,7 +42,7 @@ async def error_from(breakfast: Awaitable[object]) -> BaseException | None:
     """The one error `breakfast` fails with, looking inside an ExceptionGroup (a TaskGroup's)."""
     try:
         await breakfast
-    except (KitchenFire, BaseExceptionGroup) as raised:
+    except (Exception, BaseExceptionGroup) as raised:
         error: BaseException = raised
         while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
             error = error.exceptions[0]
@@ -89,23 +93,45 @@ async def test_breakfast_is_ready_in_three_seconds_not_five(exercise, clock):
     )
 
 
-async def test_a_broken_kettle_fails_breakfast_with_its_error(exercise):
-    kitchen = FakeKitchen(boil_time=3, toast_time=2)
-    kitchen.broken, kitchen.broken_step = KitchenFire("the kettle blew a fuse"), "boil water"
-    error = await error_from(exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread))
-    assert error is kitchen.broken, (
-        f"With a broken kettle, make_breakfast {outcome(error)}; expected it to raise the "
-        f"kettle's own error, {kitchen.broken!r}. A failed step must reach the caller."
+# Either step failing, with errors of several kinds: the step's own error reaches the
+# caller, and neither step is asked twice. The failing step is the slower one, so that
+# nothing is left to clean up after it (the task promises no cancelling of the other).
+@pytest.mark.parametrize(
+    ("broken_step", "boil_time", "toast_time", "error_type", "message"),
+    [
+        ("boil water", 3, 2, KitchenFire, "the kettle blew a fuse"),
+        ("toast bread", 1, 4, KitchenFire, "the toast is on fire"),
+        ("boil water", 2.41, 1.13, ConnectionError, "the kettle lost its power"),
+        ("toast bread", 1.45, 2.37, TimeoutError, "the toaster never popped"),
+    ],
+)
+async def test_a_failed_step_fails_breakfast_with_its_error(
+    exercise, clock, broken_step, boil_time, toast_time, error_type, message
+):
+    error = error_type(message)
+    kitchen = FakeKitchen(boil_time=boil_time, toast_time=toast_time)
+    kitchen.broken, kitchen.broken_step = error, broken_step
+    raised = await error_from(exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread))
+    situation = (
+        f"With {broken_step} raising {error!r} after "
+        f"{boil_time if broken_step == 'boil water' else toast_time:g} s (boiling takes "
+        f"{boil_time:g} s, toasting {toast_time:g} s)"
     )
-
-
-async def test_burnt_toast_fails_breakfast_with_its_error(exercise):
-    kitchen = FakeKitchen(boil_time=1, toast_time=4)
-    kitchen.broken, kitchen.broken_step = KitchenFire("the toast is on fire"), "toast bread"
-    error = await error_from(exercise.make_breakfast(kitchen.boil_water, kitchen.toast_bread))
-    assert error is kitchen.broken, (
-        f"With burning toast, make_breakfast {outcome(error)}; expected it to raise the "
-        f"toaster's own error, {kitchen.broken!r}. A failed step must reach the caller."
+    assert raised is error, kitchen.timeline.explain(
+        f"{situation}, make_breakfast {outcome(raised)}; expected it to raise that step's own "
+        f"error, {error!r}.",
+        "A failed step must reach the caller, and each step runs once: asking a failed step "
+        "again hides its failure.",
+    )
+    labels = kitchen.timeline.labels()
+    slower = max(boil_time, toast_time)
+    assert (sorted(labels), clock.now <= slower) == (["boil water", "toast bread"], True), (
+        kitchen.timeline.explain(
+            f"{situation}, make_breakfast ran the steps {labels!r} and raised at "
+            f"t={clock.now:g} s; expected each step to run once and the error by "
+            f"t={slower:g} s, when the slower step is done.",
+            "Run each step once and let its error through: a failed step is not asked again.",
+        )
     )
 
 

@@ -34,7 +34,7 @@ async def running_loop() -> asyncio.AbstractEventLoop:
     return asyncio.get_running_loop()
 
 
-async def fail(error: Exception, loops: list[asyncio.AbstractEventLoop]) -> None:
+async def fail(error: BaseException, loops: list[asyncio.AbstractEventLoop]) -> None:
     """Note the loop this runs on in `loops`, then raise `error`."""
     loops.append(asyncio.get_running_loop())
     await a_few_turns()
@@ -92,14 +92,30 @@ def test_the_loop_is_closed_when_run_job_returns(exercise):
     )
 
 
-def test_the_coroutines_own_error_reaches_the_caller(exercise):
-    error = ValueError("no such file")
-    with pytest.raises(ValueError, match="no such file") as excinfo:
-        run_job(exercise, fail(error, []))
-    assert excinfo.value is error, (
-        f"run_job(fail(...)) raised {excinfo.value!r}, a new error made to look like the "
-        f"one the coroutine raised; expected that very object, {error!r} (its traceback "
-        "and attributes with it). Let the error propagate: asyncio.run already raises it."
+# Errors of several kinds, an OSError and a subclass of it among them, and a
+# KeyboardInterrupt (a BaseException, not an Exception): whatever the job raises, run_job
+# raises, unchanged.
+@pytest.mark.parametrize(
+    "error_type", [ValueError, FileNotFoundError, OSError, TimeoutError, KeyboardInterrupt]
+)
+def test_the_coroutines_own_error_reaches_the_caller(exercise, error_type):
+    error = error_type("no such file")
+    # Caught by hand, as any BaseException: a KeyboardInterrupt left to escape the test
+    # would stop the whole test run instead of failing this one test.
+    try:
+        result = run_job(exercise, fail(error, []))
+    except BaseException as raised:
+        came_out = f"raised {raised!r}"
+        if raised is error:
+            return
+        if type(raised) is type(error) and str(raised) == str(error):
+            came_out += ", a new error made to look like the one the coroutine raised"
+    else:
+        came_out = f"returned {result!r}"
+    raise AssertionError(
+        f"run_job(fail(...)), a job that raises {error!r}, {came_out}; expected it to raise "
+        "that very object (its traceback and attributes with it), whatever its kind. Let "
+        "the error propagate unchanged: asyncio.run already raises it."
     )
 
 

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 
 class Notifier:
     """A plain `notify` that records when (on the loop's clock) each message arrived."""
@@ -36,6 +38,27 @@ async def test_each_reminder_fires_after_its_own_delay(exercise):
         "(the two at t=1 in either order). Each one is due its own delay after "
         "schedule_reminders was called, however short: loop.call_later(delay, ...) arranges "
         "exactly that."
+    )
+
+
+# Delays just under a hundredth of a second, under a millisecond, and a second and a bit:
+# none of them is "now", and none is rounded to a tidier number.
+@pytest.mark.parametrize("delay", [0.0093, 0.0047, 0.0004, 0.00023, 1.0004, 2.0371])
+async def test_a_delay_however_small_or_odd_is_kept_exactly(exercise, clock, delay):
+    notifier = Notifier()
+    await asyncio.sleep(1.13)
+    start = clock.now
+    exercise.schedule_reminders([(delay, "tick"), (0, "now")], notifier.notify)
+    await asyncio.sleep(3)
+    # The loop's clock counts in microseconds; rounding to them undoes float noise.
+    fired = [(round(when - start, 6), message) for when, message in notifier.fired]
+    expected = [(0, "now"), (delay, "tick")]
+    assert fired == expected, (
+        f"schedule_reminders([({delay:g}, 'tick'), (0, 'now')], ...) at t={start:g}: the "
+        f"reminders fired, in seconds after scheduling, as: {shown(fired)}; expected "
+        f"{shown(expected)}. Only a delay of exactly 0 is straight away; any other delay, "
+        "however small, is due that many seconds later, not rounded: pass it to "
+        "loop.call_later(delay, ...) as it is."
     )
 
 

@@ -57,19 +57,22 @@ async def test_results_come_back_in_the_order_of_the_items(exercise):
     assert nothing == [], f"process_all([], step) returned {nothing!r}; expected []."
 
 
-async def test_other_tasks_get_a_turn_between_any_two_items(exercise):
+# Short lists and long ones: the turn is owed between any two items, however many there are.
+@pytest.mark.parametrize("count", [2, 3, 10, 25, 40, 57])
+async def test_other_tasks_get_a_turn_between_any_two_items(exercise, count):
     log = Log()
     async with a_progress_display(log):
-        await exercise.process_all(list(range(25)), log.step)
+        await exercise.process_all(list(range(count)), log.step)
     gaps = log.gaps()
     shown = ", ".join(f"{a} and {b}" for a, b in gaps[:3])
     more = f" (and {len(gaps) - 3} more pairs)" if len(gaps) > 3 else ""
     assert not gaps, (
-        f"While process_all worked through 25 items, a progress display (another task, woken "
-        f"after each item) got no turn between {shown}{more}. What happened: "
+        f"While process_all worked through {count} items, a progress display (another "
+        f"task, woken after each item) got no turn between {shown}{more}. What happened: "
         f"{', '.join(log.events[:8])}, ...\n"
         "A task keeps the event loop until it reaches an `await` that suspends it. Await "
-        "something that gives up the turn between items (asyncio.sleep(0) does exactly that)."
+        "something that gives up the turn between every two items, whatever the length of "
+        "the list (asyncio.sleep(0) does exactly that)."
     )
 
 

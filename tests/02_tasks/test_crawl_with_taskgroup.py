@@ -3,6 +3,8 @@
 import asyncio
 from collections import Counter
 
+import pytest
+
 from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension
 
 
@@ -57,6 +59,84 @@ async def test_pages_within_depth_are_each_fetched_once(exercise):
     assert set(web.fetched()) == result, web.timeline.explain(
         f"crawl returned {sorted(result)} but fetched {sorted(web.fetched())}.",
         "Return exactly the urls you fetched.",
+    )
+
+
+# The same url again and again: twice on one page, on a page and the page it links to, and
+# pages that link back to themselves or to the start page.
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        ({"home": (1, ["c", "c"]), "c": (1, [])}, {"home", "c"}),
+        (
+            {
+                "home": (1, ["a", "a", "b", "home"]),
+                "a": (1.3, ["b", "b", "home"]),
+                "b": (0.25, ["b", "a", "c", "c"]),
+                "c": (1, []),
+            },
+            {"home", "a", "b", "c"},
+        ),
+    ],
+    ids=["twice-on-one-page", "again-and-again"],
+)
+async def test_a_url_linked_again_and_again_is_fetched_once(exercise, pages, expected):
+    web = FakeWeb(pages)
+    result = await exercise.crawl("home", web.fetch_links, 2)
+    twice = sorted(url for url, count in web.fetched().items() if count > 1)
+    assert (result, twice) == (expected, []), web.timeline.explain(
+        f"With the pages {pages!r}, crawl('home', depth=2) returned {result!r} and fetched "
+        f"{twice or 'nothing'} more than once; expected {expected!r}, each fetched once.",
+        "A url listed twice on one page, or by several pages, is still one page: claim each "
+        "link as you start its task, one link at a time, checking the claimed urls first.",
+    )
+
+
+# A url keeps the level it was claimed at: a shorter way to it found later changes nothing,
+# and a url seen only on a page at level `depth` is not claimed, so a later page can claim it.
+@pytest.mark.parametrize(
+    ("depth", "pages", "expected", "why"),
+    [
+        (
+            3,
+            {
+                "home": (1, ["slow", "f1"]),
+                "slow": (5.37, ["u"]),
+                "f1": (1, ["f2"]),
+                "f2": (1, ["u"]),
+                "u": (1, ["v"]),
+                "v": (1, []),
+            },
+            {"home", "slow", "f1", "f2", "u"},
+            "u was claimed at level 3 when f2 (level 2) arrived at t=3 s; that 'slow' (level "
+            "1) links to it too, at t=6.37 s, changes nothing, so the links on u (level 3 = "
+            "depth) are not followed and v is not fetched",
+        ),
+        (
+            2,
+            {
+                "home": (1, ["a", "slow"]),
+                "a": (1, ["b"]),
+                "b": (1, ["x"]),
+                "slow": (5.37, ["x"]),
+                "x": (1, []),
+            },
+            {"home", "a", "b", "slow", "x"},
+            "b (level 2 = depth) arrived at t=3 s, and its links are not followed, so x was "
+            "not claimed then; 'slow' (level 1) links to it at t=6.37 s, so x is claimed at "
+            "level 2 and fetched",
+        ),
+    ],
+    ids=["shorter-way-found-later", "seen-first-beyond-depth"],
+)
+async def test_a_url_keeps_the_level_it_was_claimed_at(exercise, depth, pages, expected, why):
+    web = FakeWeb(pages)
+    result = await exercise.crawl("home", web.fetch_links, depth)
+    assert (result, set(web.fetched())) == (expected, expected), web.timeline.explain(
+        f"crawl('home', depth={depth}) returned {result!r} after fetching "
+        f"{sorted(web.fetched())}; expected {expected!r}: {why}.",
+        "A link is claimed when a page below level `depth` that links to it arrives, at one "
+        "level more than that page, and keeps that level.",
     )
 
 
@@ -132,6 +212,45 @@ async def test_a_failed_fetch_cancels_the_others_and_raises_an_exception_group(e
     assert clock.now == 2, web.timeline.explain(
         f"crawl raised at t={clock.now:g} s; expected t=2 s, as soon as 'bad' failed.",
         "Cancel the other fetches instead of waiting for them to finish.",
+    )
+
+
+# The start page, a page at level 1 and one at level 2: whichever fails, crawl raises the
+# one ExceptionGroup of the one TaskGroup, holding that fetch's error.
+@pytest.mark.parametrize(("broken", "fails_at"), [("home", 1), ("a", 2), ("b", 3)])
+async def test_whichever_page_fails_crawl_raises_the_group_holding_its_error(
+    exercise, clock, broken, fails_at
+):
+    web = FakeWeb(
+        {"home": (1, ["a", "slow"]), "a": (1, ["b"]), "b": (1, []), "slow": (5.37, [])},
+        broken=broken,
+    )
+    expected_message = await the_message_of_a_taskgroup_s_group()
+    try:
+        result = await exercise.crawl("home", web.fetch_links, 2)
+    except ExceptionGroup as group:
+        got = f"raised {group!r}"
+        holds_the_error = len(group.exceptions) == 1 and group.exceptions[0] is web.errors[0]
+        ok = holds_the_error and group.message == expected_message
+    except Exception as error:
+        got, ok = f"raised {error!r}", False
+    else:
+        got, ok = f"returned {result!r}", False
+    assert ok, web.timeline.explain(
+        f"With {broken!r} failing, crawl('home', depth=2) {got}; expected the ExceptionGroup "
+        f"the TaskGroup raises ({expected_message!r}), holding the very error the fetch "
+        f"raised, ConnectionError('{broken} is unreachable'), and nothing else.",
+        "Fetch every page, the start page too, in a task of one TaskGroup, opened once for "
+        "the whole crawl: a fetch outside the group raises its bare error, and a group per "
+        "page wraps the error in groups within groups.",
+    )
+    running = [span.label for span in web.timeline.spans if span.end is None]
+    assert (running, clock.now) == ([], fails_at), web.timeline.explain(
+        f"With {broken!r} failing at t={fails_at:g} s, crawl raised at t={clock.now:g} s "
+        f"with the fetches of {running or 'nothing'} still running; expected it to raise at "
+        f"t={fails_at:g} s with nothing left running.",
+        "In a TaskGroup, a task that fails cancels every other task of the group, and the "
+        "group waits for them before it raises.",
     )
 
 

@@ -66,34 +66,40 @@ async def test_no_urls_means_no_pages(exercise, clock):
 
 
 class NetworkWithOneBadPage(FakeNetwork):
-    """The fake network, where the download of `broken` raises `error` after its delay."""
+    """The fake network, where the first download of `broken` raises `error` after its delay.
+
+    Only the first: downloaded again, the page would arrive, so an answer that retries a
+    failed download hides its error.
+    """
 
     def __init__(self, delays: dict[str, float], broken: str, error: Exception) -> None:
         super().__init__(delays)
         self.bad_page = broken
         self.error = error
+        self.failed = False
 
     async def download(self, url: str) -> str:
-        if url != self.bad_page:
+        if url != self.bad_page or self.failed:
             return await super().download(url)
         async with self.timeline.track(f"download {url}"):
             await asyncio.sleep(self.delays[url])
+            self.failed = True
             raise self.error
 
 
-# A page that cannot be read and network trouble: an answer that raises only the errors of
-# one kind (OSError, say) and hands the rest back as pages fails one of the two.
+# A page that cannot be read, network trouble, a download that timed out and a missing
+# page: an answer that raises only the errors of some kinds (OSError, say) and hands the
+# rest back as pages fails one of them.
 ERRORS = {
     "malformed": lambda: ValueError("b sent a malformed page"),
     "unreachable": lambda: ConnectionError("b is unreachable"),
+    "timed_out": lambda: TimeoutError("b took too long"),
+    "missing": lambda: KeyError("b"),
 }
 
 
-@pytest.mark.parametrize(
-    ("fails_after", "kind"),
-    [(0.5, "malformed"), (2.45, "unreachable")],
-    ids=["fails_first", "fails_last"],
-)
+@pytest.mark.parametrize("kind", list(ERRORS))
+@pytest.mark.parametrize("fails_after", [0.5, 2.45], ids=["fails_first", "fails_last"])
 async def test_a_failed_download_raises_its_error(exercise, fails_after, kind):
     broken = ERRORS[kind]()
     network = NetworkWithOneBadPage({"a": 1.37, "b": fails_after, "c": 1.37}, "b", broken)
@@ -107,15 +113,23 @@ async def test_a_failed_download_raises_its_error(exercise, fails_after, kind):
         "raise that very error object (or a TaskGroup's ExceptionGroup holding only it).",
         advice(error, broken),
     )
+    downloads = network.timeline.labels()
+    assert downloads.count("download b") == 1, network.timeline.explain(
+        f"fetch_all(['a', 'b', 'c']) raised the error of 'b', but downloaded 'b' "
+        f"{downloads.count('download b')} times; expected once.",
+        "The task asks for each url to be downloaded once: when a download fails, raise its "
+        "error instead of trying again.",
+    )
 
 
 def advice(error: BaseException | None, broken: Exception) -> str:
     """A nudge toward what went wrong with the error `broken`."""
     if error is None:
         return (
-            "A failed download must reach the caller, not be swallowed or returned as a "
-            "page: with return_exceptions=True, gather hands errors back in the list, of "
-            "every type, and each of them still has to be raised."
+            "A failed download must reach the caller, whatever the kind of its error, not be "
+            "swallowed, returned as a page or hidden by trying again: with "
+            "return_exceptions=True, gather hands errors back in the list, of every type, "
+            "and each of them still has to be raised."
         )
     if not isinstance(error, BaseExceptionGroup) and type(error) is type(broken):
         return (

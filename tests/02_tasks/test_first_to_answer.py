@@ -11,7 +11,8 @@ class FakeMirrors:
     """Mirrors that answer "<page> from <mirror>" after a per-mirror delay of virtual time.
 
     A cancelled request takes `cleanups[mirror]` seconds (0 if not given) to close its
-    connection before it stops.
+    connection before it stops; the one to `fail_when_cancelled` then fails with an error
+    of its own instead of ending cancelled.
     """
 
     def __init__(
@@ -19,10 +20,13 @@ class FakeMirrors:
         delays: dict[str, float],
         broken: str | None = None,
         cleanups: dict[str, float] | None = None,
+        fail_when_cancelled: str | None = None,
     ) -> None:
         self.delays = delays
         self.broken = broken
         self.cleanups = cleanups or {}
+        self.fail_when_cancelled = fail_when_cancelled
+        self.failed_when_cancelled: list[asyncio.Task[object]] = []
         self.timeline = Timeline()
         self.cancelled_at: dict[str, float] = {}
         self.errors: list[ConnectionError] = []
@@ -36,6 +40,11 @@ class FakeMirrors:
                 if self.cleanups.get(mirror):
                     # closing the connection takes a while
                     await asyncio.sleep(self.cleanups[mirror])
+                if mirror == self.fail_when_cancelled:
+                    task = asyncio.current_task()
+                    assert task is not None
+                    self.failed_when_cancelled.append(task)
+                    raise ConnectionError(f"{mirror} was reset while closing") from None
                 raise
             if mirror == self.broken:
                 self.errors.append(ConnectionError(f"{mirror} is down"))
@@ -178,14 +187,27 @@ async def test_a_single_mirror_is_enough(exercise, clock):
     )
 
 
-async def test_a_failed_first_answer_raises_after_the_others_are_stopped(exercise, clock):
+# Another mirror answering soon after the failed one, or long after: either way the first
+# request to finish decides, and the others are cancelled at once.
+@pytest.mark.parametrize("asia", [2.6, 1.41], ids=["next_answer_late", "next_answer_soon"])
+async def test_a_failed_first_answer_raises_after_the_others_are_stopped(exercise, clock, asia):
     mirrors = FakeMirrors(
-        {"eu": 3.2, "us": 1.13, "asia": 2.6}, broken="us", cleanups={"eu": 1.45, "asia": 0.37}
+        {"eu": 3.2, "us": 1.13, "asia": asia}, broken="us", cleanups={"eu": 1.45, "asia": 0.37}
     )
-    with pytest.raises(ConnectionError, match="us is down") as excinfo:
-        await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
-    assert excinfo.value is mirrors.errors[0], (
-        f"first_answer raised {excinfo.value!r}; expected the very error the request to "
+    try:
+        page = await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch)
+    except ConnectionError as error:
+        raised: BaseException | None = error
+    else:
+        raised = None
+    assert raised is not None, mirrors.timeline.explain(
+        f"With 'us' failing first, at t=1.13 s ('asia' answers at t={asia:g} s), first_answer "
+        f"returned {page!r}; expected it to raise the error of 'us', {mirrors.errors[0]!r}.",
+        "The first request to finish decides, even when it failed: cancel the others at "
+        "once rather than wait for a better answer, then raise the winner's error.",
+    )
+    assert raised is mirrors.errors[0], (
+        f"first_answer raised {raised!r}; expected the very error the request to "
         f"'us' raised, {mirrors.errors[0]!r}, not a new one made from it. The winner's "
         ".result() raises that error itself: let it propagate."
     )
@@ -200,4 +222,45 @@ async def test_a_failed_first_answer_raises_after_the_others_are_stopped(exercis
     assert not not_cancelled, mirrors.timeline.explain(
         f"{not_cancelled} ran to the end instead of being cancelled once 'us' had failed.",
         "Call .cancel() on every request that has not finished, also when the first one failed.",
+    )
+    # 'us' fails at 1.13 s; cancelled then, the others stop with the slower cleanup (1.45 s).
+    assert clock.now == 2.58, returned_late(mirrors, clock.now, 2.58, winner="us")
+
+
+# A slower request that fails as it is cancelled, listed before the winner: its error is
+# not the answer, whether the winner answered or failed.
+@pytest.mark.parametrize("broken", [None, "us"], ids=["winner_answered", "winner_failed"])
+async def test_a_request_failing_as_it_is_cancelled_does_not_change_the_outcome(
+    exercise, clock, broken
+):
+    mirrors = FakeMirrors(
+        {"eu": 3.2, "us": 1.13, "asia": 2.6},
+        broken=broken,
+        cleanups={"eu": 0.37, "asia": 1.45},
+        fail_when_cancelled="eu",
+    )
+    try:
+        outcome = repr(await exercise.first_answer(["eu", "us", "asia"], mirrors.fetch))
+        came_out = f"returned {outcome}"
+    except Exception as error:
+        outcome = error if error in mirrors.errors else repr(error)
+        came_out = f"raised {error!r}"
+    # The task says nothing of errors a cancelled request raises as it stops: the test reads
+    # this one itself, so that an answer which only waits for it (asyncio.wait) is not
+    # blamed for leaving it unread.
+    for task in mirrors.failed_when_cancelled:
+        if task.done() and not task.cancelled():
+            task.exception()
+    expected = mirrors.errors[0] if broken else repr("page from us")
+    what = f"raise {mirrors.errors[0]!r}" if broken else "return 'page from us'"
+    assert outcome == expected, mirrors.timeline.explain(
+        f"'us' {'failed' if broken else 'answered'} first, at t=1.13 s; cancelled, 'eu' failed "
+        f"while closing its connection. first_answer {came_out}; expected it to {what}, the "
+        "outcome of the first request to finish.",
+        "Only the winner's outcome counts: when you wait for the cancelled requests (with "
+        "asyncio.gather(..., return_exceptions=True) or asyncio.wait), whatever they end "
+        "with is not the answer.",
+    )
+    assert (mirrors.still_running(), clock.now) == ([], 2.58), returned_late(
+        mirrors, clock.now, 2.58, winner="us"
     )

@@ -1,10 +1,11 @@
 """Tests for exercises/02_tasks/keep_a_reference.py."""
 
 import asyncio
+from contextlib import suppress
 
 import pytest
 
-from grader.inside.testing import Timeline
+from grader.inside.testing import Timeline, task_outcome
 
 
 class Work:
@@ -184,6 +185,49 @@ async def test_a_cancelled_job_is_not_an_error(exercise, clock):
         f"jobs.running == {jobs.running}; expected t=1 s and 0.",
         "A cancelled task is done too: drop it from self._tasks like any other.",
     )
+
+
+async def fails_in_its_cleanup(work: Work, error: Exception) -> None:
+    """A job that, cancelled, fails while it cleans up."""
+    async with work.timeline.track("fails in its cleanup"):
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.37)
+            raise error from None
+
+
+async def refuses_the_cancel_then_fails(work: Work, error: Exception) -> None:
+    """A job that, cancelled, carries on regardless and fails later."""
+    async with work.timeline.track("refuses the cancel, then fails"):
+        with suppress(asyncio.CancelledError):  # carries on: its task is not cancelled
+            await asyncio.sleep(5)
+        await asyncio.sleep(1.13)
+        raise error
+
+
+# Asked to stop, a job may still fail: in its cleanup, or later, having refused the cancel.
+# Its task ends with an error, not cancelled, so it failed.
+@pytest.mark.parametrize("job", [fails_in_its_cleanup, refuses_the_cancel_then_fails])
+async def test_a_job_that_raises_after_a_cancel_did_fail(exercise, job):
+    jobs, work = exercise.Jobs(), Work()
+    error = ValueError("could not close the file")
+    task = start_job(jobs, job(work, error))
+    await asyncio.sleep(0.5)
+    task.cancel()
+    await asyncio.sleep(2)  # the job has failed by t=2.5 s
+    assert_finished_jobs_let_go(jobs, work, "failed")
+    kept = list(jobs._errors)
+    assert kept == [error], work.timeline.explain(
+        f"A job was cancelled at t=0.5 s and then raised {error!r} instead of stopping "
+        f"({job.__doc__}); its task {task_outcome(task)}, and self._errors held {kept!r}; "
+        f"expected [{error!r}].",
+        "What counts is how the task ended, not whether someone asked it to stop: "
+        "task.cancelled() is True only for a task that ended cancelled. A task that ended "
+        "with an error failed, even after a cancel(): keep its task.exception().",
+    )
+    with pytest.raises(ValueError, match="could not close the file"):
+        await jobs.wait_all()
 
 
 async def test_the_task_start_returns_is_the_job_s_own_with_its_own_outcome(exercise):

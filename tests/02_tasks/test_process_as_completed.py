@@ -82,6 +82,33 @@ async def test_each_page_is_handled_the_moment_it_arrives(exercise, clock, slowe
     )
 
 
+async def test_sixty_downloads_all_run_at_the_same_time(exercise, clock):
+    # More urls than any limit a learner might guess (5, 10, 50), with distinct off-grid
+    # delays from 1.37 s to 2.137 s, listed in no particular order of delay.
+    delays = {f"page {n}": round(1.37 + (n * 7 % 60) * 0.013, 3) for n in range(60)}
+    network = HandlingNetwork(delays)
+    await exercise.process_as_completed(list(delays), network.download, network.handle)
+    at_once = network.timeline.most_at_once()
+    slowest = max(delays.values())
+    assert (len(network.handled), at_once, clock.now) == (60, 60, slowest), (
+        network.timeline.explain(
+            f"Sixty downloads of 1.37 s to {slowest:g} s each: {len(network.handled)} pages "
+            f"were handled, with at most {at_once} downloads running at once, and "
+            f"process_as_completed returned at t={clock.now:g} s; expected 60 pages, all "
+            f"sixty downloads running at the same time, and a return at t={slowest:g} s.",
+            "The task sets no limit on how many downloads run at once: start every one of "
+            "them (asyncio.as_completed does), then handle each as it arrives.",
+        )
+    )
+    expected = sorted(delays, key=delays.__getitem__)
+    order = [url for _, url, _ in network.handled]
+    assert order == expected, network.timeline.explain(
+        f"The sixty pages were handled in the order {order[:5]}...; expected the order they "
+        f"arrived in, {expected[:5]}...",
+        "Handle each page as soon as its own download is done.",
+    )
+
+
 async def test_a_failed_download_does_not_stop_the_others(exercise, clock):
     # A corrupt page, not a ConnectionError: a download can fail in more ways than one.
     corrupt = ValueError("b sent a corrupt page")

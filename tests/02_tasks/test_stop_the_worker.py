@@ -20,11 +20,13 @@ class FakeItems:
         self.timeline = Timeline()
         self.interrupted: list[tuple[int, float]] = []
         self.ran_in: list[str] = []
+        self.tasks: list[asyncio.Task[object] | None] = []
         self.errors: list[ValueError] = []
 
     async def process(self, item: int) -> None:
         task = asyncio.current_task()
         self.ran_in.append(task.get_name() if task is not None else "no task")
+        self.tasks.append(task)
         async with self.timeline.track(f"item {item}"):
             try:
                 await asyncio.sleep(1)
@@ -54,6 +56,9 @@ async def run_worker_for(exercise, seconds, name, items):
 
 async def test_the_report_names_the_worker_and_counts_the_items_it_finished(exercise):
     items = FakeItems()
+    caller = asyncio.current_task()
+    assert caller is not None
+    caller_name = caller.get_name()
     report = await run_worker_for(exercise, 3.5, "indexer", items)
     assert (report.name, report.processed) == ("indexer", 3), items.timeline.explain(
         f"run_worker_for(3.5, 'indexer') returned {report!r}; expected name='indexer' and "
@@ -65,6 +70,15 @@ async def test_the_report_names_the_worker_and_counts_the_items_it_finished(exer
         f"run_worker_for(3.5, 'indexer') processed its items in the task(s) {tasks}; "
         "expected the worker task itself to be called 'indexer'. A task's name is given "
         "when it is made: asyncio.create_task(coro, name=name)."
+    )
+    in_caller = any(task is caller for task in items.tasks)
+    assert (in_caller, caller.get_name()) == (False, caller_name), (
+        f"run_worker_for(3.5, 'indexer') was called from the task {caller_name!r}; the items "
+        f"were processed {'in that very task' if in_caller else 'in another task'}, and "
+        f"afterwards the calling task was called {caller.get_name()!r}. Expected a worker "
+        "task of its own, called 'indexer', and the caller's task left as it was: start "
+        "the worker with asyncio.create_task(work(), name=name) rather than doing the work "
+        "yourself under a borrowed name."
     )
 
 
@@ -154,6 +168,34 @@ async def test_a_cancellation_aimed_at_run_worker_for_is_not_swallowed(exercise)
         "Only the CancelledError you caused by cancelling the worker is yours to catch. When "
         "the task running run_worker_for is being cancelled (asyncio.current_task()"
         ".cancelling() is not 0), re-raise the CancelledError instead of returning.",
+    )
+
+
+async def test_a_worker_cancelled_again_by_someone_else_is_still_not_an_error(exercise, clock):
+    # Some other part of the program (a shutdown routine, say) cancels the worker too, while
+    # it cleans up after run_worker_for's own cancel. Nobody cancelled run_worker_for.
+    items = FakeItems(cleanup=1.29)
+
+    async def cancel_the_worker_at(when: float) -> None:
+        await asyncio.sleep(when)
+        for task in asyncio.all_tasks():
+            if task.get_name() == "indexer":
+                task.cancel()
+
+    someone_else = asyncio.create_task(cancel_the_worker_at(3.91))
+    try:
+        report: object = await exercise.run_worker_for(3.5, "indexer", items.process)
+    except asyncio.CancelledError:
+        report = "CancelledError"
+    await someone_else
+    assert report == exercise.Report("indexer", 3), items.timeline.explain(
+        "run_worker_for(3.5, 'indexer') cancelled the worker at t=3.5 s, and some other code "
+        "cancelled it once more at t=3.91 s, during its cleanup; nobody cancelled "
+        f"run_worker_for, and it gave {report!r} at t={clock.now:g} s; expected "
+        "Report(name='indexer', processed=3) as soon as the worker stopped.",
+        "However many times the worker was cancelled, its CancelledError is not aimed at "
+        "you. Whether you are being cancelled is a question about your own task: "
+        "asyncio.current_task().cancelling(), not the worker's.",
     )
 
 

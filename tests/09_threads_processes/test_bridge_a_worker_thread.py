@@ -10,7 +10,7 @@ instead of letting it work now and then by luck.
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -34,6 +34,7 @@ class Settings:
         self.loop = asyncio.get_running_loop()
         self.loop_thread = threading.get_ident()
         self.lookups: list[tuple[str, bool]] = []
+        self.lookups_called_off_the_loop: list[str] = []
         self.progress: list[tuple[float, str]] = []
         self.progress_off_the_loop: list[str] = []
         self.progress_before_report_returned: list[str] = []
@@ -47,6 +48,17 @@ class Settings:
         if isinstance(value, Exception):
             raise value
         return value
+
+    def lookup_returning_a_task(self, key: str) -> Awaitable[str]:
+        """The same lookup as a plain function that starts it as a task the moment it is called.
+
+        As Callable[[str], Awaitable[str]] allows; such a function needs the loop's thread.
+        Called from another thread it is noted, and gives back the coroutine so the job goes on.
+        """
+        if threading.get_ident() != self.loop_thread:
+            self.lookups_called_off_the_loop.append(key)
+            return self.lookup(key)
+        return asyncio.ensure_future(self.lookup(key))
 
     def on_progress(self, message: str) -> None:
         if threading.get_ident() != self.loop_thread:
@@ -112,9 +124,19 @@ async def test_the_job_runs_in_a_thread_and_its_answer_comes_back(exercise, libr
     )
 
 
-async def test_every_lookup_runs_on_run_job_s_own_event_loop(exercise, library, clock):
+@pytest.mark.parametrize("kind", ["coroutine_function", "function_returning_a_task"])
+async def test_every_lookup_runs_on_run_job_s_own_event_loop(exercise, library, clock, kind):
     settings = Settings(clock, SETTINGS)
-    await exercise.run_job(import_job(library, settings), settings.lookup, settings.on_progress)
+    lookup = settings.lookup if kind == "coroutine_function" else settings.lookup_returning_a_task
+    await exercise.run_job(import_job(library, settings), lookup, settings.on_progress)
+    assert not settings.lookups_called_off_the_loop, (
+        f"lookup was called from the job's worker thread for "
+        f"{settings.lookups_called_off_the_loop}; expected it called on run_job's event loop. "
+        "This lookup is a plain function that starts its work as a task the moment it is "
+        "called, which only works on the loop's thread. Call lookup(key) inside a coroutine "
+        "that runs on the loop (async def looked_up(key): return await lookup(key)), and "
+        "hand that coroutine over with asyncio.run_coroutine_threadsafe."
+    )
     assert settings.lookups == [("host", True), ("user", True)], (
         f"The lookups ran as {settings.lookups} (key, on run_job's loop?); expected "
         "[('host', True), ('user', True)]. asyncio.run() in the worker thread starts a "

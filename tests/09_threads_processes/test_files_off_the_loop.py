@@ -160,6 +160,20 @@ async def test_saving_again_replaces_the_text_and_empty_text_survives(
     )
 
 
+# Report names with dots of their own, one even ending in ".txt": only the last ".txt",
+# the one save_reports added, comes off.
+@pytest.mark.parametrize("name", ["2024.q1.sales", "v1.2", "notes.txt"])
+async def test_a_name_with_dots_comes_back_whole(exercise, library, tmp_path, name):
+    with slow_disk(library, tmp_path):
+        await exercise.save_reports(tmp_path, {name: "text\n"})
+        loaded = await exercise.load_reports(tmp_path)
+    assert loaded == {name: "text\n"}, (
+        f"Saving {{{name!r}: 'text\\n'}} wrote {sorted(p.name for p in tmp_path.iterdir())}, "
+        f"and loading the folder gave {loaded!r}; expected {{{name!r}: 'text\\n'}}: the "
+        "file name without its last '.txt', dots inside the name and all (Path.stem)."
+    )
+
+
 async def test_saving_nothing_takes_no_time_and_an_empty_folder_only_its_listing(
     exercise, library, tmp_path, clock
 ):

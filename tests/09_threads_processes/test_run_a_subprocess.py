@@ -6,10 +6,11 @@ so a deadline of 2.37 s passes at exactly t=2.37 s while a program hangs.
 """
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,65 @@ SHOUT_EACH_LINE = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line
 
 # A program that never ends by itself: it waits on an event nothing will set. Like many a
 # hung program it ignores the polite signals (terminate() and Ctrl-C); only SIGKILL stops it.
-HANGS = [
-    *PYTHON,
-    "import signal, threading\n"
+IGNORES_POLITE_SIGNALS = (
+    "import os, signal, threading\n"
     "for polite in (signal.SIGTERM, signal.SIGINT):\n"
     "    signal.signal(polite, signal.SIG_IGN)\n"
-    "threading.Event().wait()",
-]
+)
+HANGS = [*PYTHON, IGNORES_POLITE_SIGNALS + "threading.Event().wait()"]
+# Virtual seconds between two lines of the program that hangs while it keeps printing.
+TICK = 0.31
+
+
+@contextlib.asynccontextmanager
+async def hung_program(kind: str, folder: Path) -> AsyncIterator[tuple[list[str], str]]:
+    """A program of `kind` that never ends by itself, and a hint about what it does.
+
+    "prints_a_line_every_0_31_s" copies lines from a named pipe to its output; the test
+    writes a line to that pipe every TICK s of the loop's clock. While the program waits
+    for the next line it rests, so the clock moves on to the next tick (or the deadline).
+    """
+    if kind == "silent":
+        yield HANGS, ""
+    elif kind == "closes_its_output_and_runs_on":
+        code = IGNORES_POLITE_SIGNALS + "os.close(1)\nthreading.Event().wait()"
+        yield (
+            [*PYTHON, code],
+            (
+                "This program closed its standard output at once and went on running: the end of "
+                "the output is not the end of the program. The deadline holds until it has exited. "
+            ),
+        )
+    else:
+        fifo = folder / "ticks"
+        os.mkfifo(fifo)
+        # Read and write: the pipe opens at once, and a line waits in it until it is read.
+        ticks = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+        loop = asyncio.get_running_loop()
+
+        def tick() -> None:
+            nonlocal handle
+            os.write(ticks, b"tick\n")
+            handle = loop.call_later(TICK, tick)
+
+        handle = loop.call_later(TICK, tick)
+        code = IGNORES_POLITE_SIGNALS + (
+            f"ticks = os.open({str(fifo)!r}, os.O_RDONLY)\n"
+            "while line := os.read(ticks, 64):\n"
+            "    os.write(1, line)\n"
+            "threading.Event().wait()"
+        )
+        try:
+            yield (
+                [*PYTHON, code],
+                (
+                    f"This program printed a line every {TICK} s: the deadline is for the whole "
+                    "run, not a limit on each wait for more output. "
+                ),
+            )
+        finally:
+            handle.cancel()
+            os.close(ticks)
 
 
 def still_running(pid: int) -> bool:
@@ -184,14 +237,54 @@ def stop_for_good(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-async def test_the_exit_code_and_the_output_come_back(exercise, clock):
-    text = "  héllo, wörld\n\n"
-    result = await run_in_time(exercise, [*PYTHON, SHOUT], text, 10)
-    assert result == (3, text.upper()), (
-        "A program that prints its input in capitals (and 'a warning' to its standard "
-        f"error) and exits with 3 was given {text!r}; run returned {result!r}, expected "
-        f"{(3, text.upper())!r}: the exit code, and the standard output exactly as written, "
-        "decoded from UTF-8 (what the program writes to stderr is not part of it)."
+# Inputs for SHOUT, by name: the output is each in capitals. The long ones are well past a
+# pipe's 64 KiB and start with one ASCII letter, so that wherever the output is cut into
+# chunks of an even size, a chunk ends in the middle of a letter.
+TEXTS = {
+    "short": "  héllo, wörld\n\n",
+    "empty": "",
+    "two_byte_letters_past_a_chunk": "a" + "é" * 2**17,
+    "four_byte_letters_past_a_chunk": "a" + "😀" * 2**16,
+}
+
+
+def shown(text: str) -> str:
+    """`text` as a learner can read it in a message: its repr, or what it is made of if long."""
+    if len(text) <= 40:
+        return repr(text)
+    return f"{text[:5]!r}... ({len(text)} characters, {len(text.encode())} bytes of UTF-8)"
+
+
+@pytest.mark.parametrize("text", TEXTS.values(), ids=TEXTS.keys())
+async def test_the_exit_code_and_the_output_come_back(exercise, clock, text):
+    given = (
+        f"A program that prints its input in capitals (and 'a warning' to its standard "
+        f"error) and exits with 3 was given {shown(text)}"
+    )
+    try:
+        result = await run_in_time(exercise, [*PYTHON, SHOUT], text, 10)
+    except TimeoutError:
+        pytest.fail(
+            f"{given}; run raised TimeoutError at t={clock.now:g} s, though the program only "
+            "reads all its input and exits. It was still waiting for the end of its input: "
+            "close its standard input even when there is nothing to send (communicate(b'') "
+            "does; communicate(None) leaves the pipe open)."
+        )
+    except UnicodeDecodeError as error:
+        pytest.fail(
+            f"{given}; run raised UnicodeDecodeError ({error.reason} at byte {error.start} of "
+            f"{len(error.object)} bytes). The output comes in chunks, and a chunk can end in "
+            "the middle of a letter that takes several bytes: decode the whole output once, "
+            "after it is all read."
+        )
+    expected = (3, text.upper())
+    got = repr(result)
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], str):
+        got = f"({result[0]!r}, {shown(result[1])})"
+    assert result == expected, (
+        f"{given}; run returned {got}, expected "
+        f"(3, {shown(text.upper())}): the exit code, and the standard output exactly as "
+        "written, decoded from UTF-8 (what the program writes to stderr is not part of it)."
     )
     assert clock.now == 0, f"The program ran and exited, yet run returned at t={clock.now:g} s."
 
@@ -211,16 +304,24 @@ async def test_a_large_input_and_output_do_not_get_stuck(exercise):
     )
 
 
-async def test_a_program_that_hangs_is_killed_at_the_deadline(exercise, clock, programs):
-    try:
-        result = await run_in_time(exercise, HANGS, "", 2.37, programs.why_still_waiting, programs)
-    except TimeoutError:
-        pass
-    else:
-        pytest.fail(
-            f"A program that never ends, given 2.37 s, made run return {result!r}; "
-            "expected TimeoutError."
-        )
+@pytest.mark.parametrize(
+    "kind", ["silent", "closes_its_output_and_runs_on", "prints_a_line_every_0_31_s"]
+)
+async def test_a_program_that_hangs_is_killed_at_the_deadline(
+    exercise, clock, programs, kind, tmp_path
+):
+    async with hung_program(kind, tmp_path) as (args, hint):
+        try:
+            result = await run_in_time(
+                exercise, args, "", 2.37, lambda: hint + programs.why_still_waiting(), programs
+            )
+        except TimeoutError:
+            pass
+        else:
+            pytest.fail(
+                f"A program that never ends, given 2.37 s, made run return {result!r}; "
+                f"expected TimeoutError. {hint}"
+            )
     assert clock.now == 2.37, (
         f"The deadline was 2.37 s, and run gave up at t={clock.now:g} s; expected t=2.37 s."
     )

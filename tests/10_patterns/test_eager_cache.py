@@ -137,15 +137,32 @@ async def test_cached_keys_are_answered_inside_create_task(exercise, clock):
     )
 
 
-async def test_misses_are_fetched_at_the_same_time(exercise, clock):
+# `keys` is any Iterable: a generator can be gone through only once.
+KEY_KINDS = {
+    "list": list,
+    "tuple": tuple,
+    "generator": lambda keys: (key for key in keys),
+}
+
+
+@pytest.mark.parametrize("kind", KEY_KINDS)
+async def test_misses_are_fetched_at_the_same_time(exercise, clock, kind):
     events = with_marker()
     source = Source()
     cache = Cache(events, {"b": 2, "y": 25})
-    values = await exercise.lookup_all(["a", "b", "c", "d"], cache, source.fetch)
+    keys = KEY_KINDS[kind](["a", "b", "c", "d"])
+    values = await exercise.lookup_all(keys, cache, source.fetch)
     expected = {"a": "fetched a", "b": 2, "c": "fetched c", "d": "fetched d"}
+    once = (
+        " A generator gives its keys only once: go through `keys` once, keeping each key "
+        "with its task (a dict {key: task})."
+        if kind == "generator"
+        else ""
+    )
     assert values == expected, (
-        f"lookup_all(['a', 'b', 'c', 'd']) with b: 2 and y: 25 cached returned {values!r}; "
-        f"expected {expected!r}: the value of each key asked for, and no other."
+        f"lookup_all(keys) with the keys 'a', 'b', 'c', 'd' as a {kind}, and b: 2 and y: 25 "
+        f"cached, returned {values!r}; expected {expected!r}: the value of each key asked "
+        "for, and no other." + once
     )
     assert (sorted(source.fetched), clock.now) == (["a", "c", "d"], 1.3), (
         f"Three misses of 1.3 s each took {clock.now:g} s (fetched {source.fetched}); "

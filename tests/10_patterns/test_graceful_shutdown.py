@@ -161,6 +161,31 @@ async def test_the_signal_lets_requests_in_hand_finish_and_starts_no_more(exerci
     )
 
 
+async def test_a_request_queued_while_the_workers_are_idle_is_taken_at_once(exercise, clock):
+    # Off-grid arrivals, two of them in the same instant, while both workers wait.
+    arrivals = {"x": 0.37, "y": 1.13, "z": 1.13}
+    pool = Pool(exercise, dict.fromkeys(arrivals, 0.25))
+    loop = asyncio.get_running_loop()
+    replies: dict[str, asyncio.Future[Any]] = {}
+    for payload, at in arrivals.items():
+        loop.call_at(at, lambda payload=payload: replies.update({payload: pool.submit(payload)}))
+    pool.signal_at(3.7)
+    answered = await pool.serve(workers=2)
+    started = {span.label: round(span.start, 6) for span in pool.timeline.spans}
+    assert started == arrivals, pool.timeline.explain(
+        f"Requests were queued at {arrivals} (payload: time) while both workers were idle; "
+        f"handle started them at {started}; expected each at the moment it was queued.",
+        "An idle worker waits on the queue itself (`await requests.get()`), which wakes it "
+        "the moment a request comes in; looking now and then (get_nowait and a sleep) "
+        "leaves each request waiting until the next look.",
+    )
+    got = {payload: replies_of([reply])[0] for payload, reply in sorted(replies.items())}
+    expected = {payload: repr(payload.upper()) for payload in arrivals}
+    assert (answered, got) == (3, expected), (
+        f"The replies were {got} and serve returned {answered}; expected {expected} and 3."
+    )
+
+
 # At 0.125 s the one request is in hand; at 0.25 s it ends in the same instant.
 @pytest.mark.parametrize("signal_time", [0.125, 0.25, 2.5])
 async def test_idle_workers_stop_at_the_signal_at_once(exercise, clock, signal_time):

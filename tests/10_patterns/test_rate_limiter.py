@@ -158,4 +158,11 @@ async def test_a_request_cancelled_at_any_await_gives_back_only_what_it_took(exe
             f"{run.ended}; the requests started at {started}, expected {expected}. A "
             "request cancelled while it waits took no permission and must not give one "
             "back; one that got in keeps its permission for the full 2.5 s."
+            + (
+                " One cancelled in the same instant a permission was handed to it must pass "
+                "that permission on to the next waiter (or keep it, as if it got in), not "
+                "drop it: asyncio.Semaphore does this for you."
+                if run.woken
+                else ""
+            )
         )

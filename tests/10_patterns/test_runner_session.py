@@ -50,12 +50,32 @@ async def running_loop() -> asyncio.AbstractEventLoop:
     return asyncio.get_running_loop()
 
 
+def loop_running_now() -> asyncio.AbstractEventLoop | None:
+    """The event loop running in this thread, if any."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def test_every_step_runs_in_order_on_one_loop(exercise):
     factory = LoopFactory()
-    with closing_unrun([running_loop(), lambda: 42, running_loop()]) as steps:
+    loops_while_plain: list[asyncio.AbstractEventLoop | None] = []
+
+    def plain() -> int:
+        loops_while_plain.append(loop_running_now())
+        return 42
+
+    with closing_unrun([running_loop(), plain, running_loop()]) as steps:
         report = exercise.run_steps(steps, factory)
     first, answer, last = report.results
     assert answer == 42, f"The plain function step returned 42; results held {answer!r}."
+    assert loops_while_plain == [None], (
+        "The plain function step was called while an event loop was running (from a "
+        "coroutine run on the loop); expected it simply called by run_steps itself, "
+        "between the coroutine steps, with no loop running. Only coroutines go to "
+        "runner.run(); call a plain function directly: step()."
+    )
     assert first is last, (
         "The first and the last step ran on different event loops; expected one loop for "
         "the whole script. asyncio.Runner keeps its loop open between runner.run() calls."

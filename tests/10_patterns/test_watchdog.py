@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension
+from grader.inside.testing import Starter, Timeline, cancel_at_each_suspension, task_outcome
 
 
 class Job:
@@ -142,6 +142,39 @@ async def test_cancelled_at_any_await_supervise_ends_cancelled_not_timed_out(exe
             "expected it cancelled too.",
             "Run the job inside supervise (await it), so cancelling supervise cancels it.",
         )
+
+
+# An outside cancel that lands in the same loop iteration as one of supervise's own limits:
+# the idle limit (1.5 s after the progress at 0.25 s) or the deadline (2.37 s, between two
+# progress calls). Scheduled before supervise sets its timers, or after: either order.
+@pytest.mark.parametrize("order", ["cancel_scheduled_first", "cancel_scheduled_last"])
+@pytest.mark.parametrize(
+    ("limit", "gaps", "deadline", "at"),
+    [("idle", [0.25], 100, 1.75), ("deadline", [0.3] * 10, 2.37, 2.37)],
+    ids=["idle", "deadline"],
+)
+async def test_a_cancel_in_the_same_instant_as_a_limit_still_ends_cancelled(
+    exercise, limit, gaps, deadline, at, order
+):
+    loop = asyncio.get_running_loop()
+    job = Job(gaps, hang=True)
+    task = asyncio.create_task(exercise.supervise(job, 1.5, deadline))
+    if order == "cancel_scheduled_first":
+        loop.call_at(at, task.cancel)
+    else:
+        loop.call_at(1.13, loop.call_at, at, task.cancel)
+    await asyncio.wait({task}, timeout=10)
+    outcome = task_outcome(task)
+    assert task.cancelled(), job.timeline.explain(
+        f"supervise(job, idle=1.5, deadline={deadline:g}) was cancelled from outside at "
+        f"t={at:g} s, the very moment its {limit} limit ran out, and it {outcome}; expected "
+        "it to end cancelled.",
+        "A cancellation from outside wins over your own timeout, even in the same instant: "
+        "turn the CancelledError into TimeoutError only if your limit is the only "
+        "cancellation (task.uncancel() returns how many are left); asyncio.timeout and "
+        "timeout_at do this for you.",
+    )
+    assert job.outcome == "cancelled", f"the job {job.outcome}; expected it cancelled."
 
 
 @pytest.mark.parametrize(

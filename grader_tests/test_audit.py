@@ -28,6 +28,10 @@ def start_my_thread():
 
 def run_a_watched_loop(work, watch):
     watch(work)
+
+
+def call(function):
+    return function()
 """
 
 
@@ -76,3 +80,21 @@ def test_the_kit_s_watchdog_may_start_under_a_loop_that_learner_code_runs(
     finally:
         loop.close()
     assert decisions == [None]
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [("<unknown>", False), ("<string>", False), ("/etc/hostname", True), ("<../x>", True)],
+)
+def test_a_made_up_file_name_may_be_opened_but_a_real_file_elsewhere_may_not(
+    tmp_path, learner, name, refused
+):
+    """Python 3.13's traceback formatting opens ``<unknown>`` under the learner's call."""
+    policy = audit.AuditPolicy([tmp_path])
+
+    def open_from_learner_code() -> str | None:
+        caller: FrameType = sys._getframe(1)
+        return audit._open(policy, "open", (name, "rb", 0), caller)
+
+    decision = learner["call"](open_from_learner_code)  # type: ignore[operator]
+    assert (decision is not None) == refused, decision

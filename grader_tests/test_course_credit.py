@@ -147,3 +147,15 @@ def test_all_or_nothing_keeps_one_platform_test_per_exercise(manifest):
     assert (classroom["score"], classroom["max-score"]) == (5, 15)
     assert classroom["schema"] == "classroom50/result/v1"
     assert [t["test-name"] for t in classroom["tests"]] == ["await_the_result", "fetch_all"]
+
+
+@pytest.mark.parametrize("count", range(1, 41))
+def test_the_shares_of_a_solved_exercise_add_up_to_its_points(manifest, count):
+    """However many tests an exercise has, its per-test shares make its points exactly."""
+    for exercise_id in ("await_the_result", "fetch_all", "meet_at_the_barrier"):
+        outcome = outcome_of(manifest, exercise_id, PASSED, *["passed"] * count)
+        apply([outcome], Credit(PER_TEST))
+        shares = [worth for _, _, worth in Credit(PER_TEST).test_points(outcome)]
+        points = outcome.exercise.points
+        assert round(sum(shares), 2) == points, (exercise_id, count, shares)
+        assert all(abs(share - points / count) < 0.01 for share in shares), shares

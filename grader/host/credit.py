@@ -60,14 +60,30 @@ class Credit:
         Under all-or-nothing a test's share is only earned when the whole exercise passes.
         """
         counted = [test for test in outcome.tests if test.outcome != "skipped"]
-        total = sum(self.weight(outcome.exercise.id, test.name) for test in counted)
+        weights = [self.weight(outcome.exercise.id, test.name) for test in counted]
         earning = outcome.status == PASSED or (self.mode == PER_TEST and outcome.status == FAILED)
-        shares: list[tuple[TestOutcome, float, float]] = []
-        for test in counted:
-            worth = outcome.exercise.points * self.weight(outcome.exercise.id, test.name) / total
-            earned = worth if earning and test.outcome == "passed" else 0.0
-            shares.append((test, tidy(earned), tidy(worth)))
-        return shares
+        return [
+            (test, worth if earning and test.outcome == "passed" else 0, worth)
+            for test, worth in zip(counted, _split(outcome.exercise.points, weights), strict=True)
+        ]
+
+
+def _split(points: float, weights: list[float]) -> list[float]:
+    """``points`` shared in proportion to ``weights``, in hundredths that add up to ``points``.
+
+    Each share is its exact part rounded down to a hundredth; the hundredths left over go
+    to the shares that lost the most in rounding (the first of equals first), so that 10
+    points over 14 tests make 10, not 14 times 0.71.
+    """
+    if not weights:
+        return []
+    hundredths = round(points * 100)
+    exact = [hundredths * weight / sum(weights) for weight in weights]
+    shares = [int(part) for part in exact]
+    by_loss = sorted(range(len(exact)), key=lambda i: shares[i] - exact[i])
+    for i in by_loss[: hundredths - sum(shares)]:
+        shares[i] += 1
+    return [tidy(share / 100) for share in shares]
 
 
 DEFAULT_CREDIT = Credit()

@@ -68,6 +68,8 @@ ATTEMPT = pytest.StashKey[Attempt]()
 # or "skipped". A report that says "passed" needs the same word here (see _forged_report).
 OBSERVED = pytest.StashKey[dict[str, str]]()
 BODY_RETURNED = pytest.StashKey[bool]()  # the test function itself ran and returned
+# The test is the last one in a row of tests of the same attempt (see _interference).
+ENDS_A_RUN = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -140,6 +142,8 @@ class KitPlugin:
         self.snapshot: integrity.Snapshot | None = None
         self.hot: integrity.HotSet | None = None
         self.items: dict[str, pytest.Item] = {}
+        # The last test whose teardown left the full integrity check to a later test.
+        self.unchecked: pytest.Item | None = None
         # The attempts (by file) whose code never ended in one of their tests, with the
         # message their later tests fail with instead of running into the same wait.
         self.never_ended: dict[Path, str] = {}
@@ -166,6 +170,10 @@ class KitPlugin:
             # Every test was of an untouched stub: recorded as failed, not run.
             exitstatus = session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.results is not None:
+            if self.unchecked is not None and (changed := self._changed_machinery_names()):
+                # The run stopped early (-x, maxfail) before the check its attempt was due.
+                item, touched = self.unchecked, [f"changed {name}" for name in changed]
+                self.results.interference(item.nodeid, self.exercise_of(item).id, touched)
             self.results.finished(exitstatus)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -292,7 +300,9 @@ class KitPlugin:
     # -- the hard backstop ----------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, object, object]:
         """End the whole process if one test outlives its timeout several times over.
 
         pytest-timeout interrupts a test once. Code that blocks the loop's thread again
@@ -301,6 +311,9 @@ class KitPlugin:
         still graded. The limit follows the test's own timeout (its marker, then
         ``--timeout``, then the ini file); a timeout of 0 switches the backstop off too.
         """
+        item.stash[ENDS_A_RUN] = _attempt_run(item, self.kinds) != _attempt_run(
+            nextitem, self.kinds
+        )
         limit = _HARD_LIMIT_FACTOR * _timeout_of(item)
         if limit > 0:
             faulthandler.dump_traceback_later(limit, exit=True, file=self.backstop_file)
@@ -424,7 +437,7 @@ class KitPlugin:
             return report
         exercise = self.exercise_of(item)
         self._remember_endless_work(item, report)
-        touched = self._interference() if report.when == "teardown" else []
+        touched = self._interference(item) if report.when == "teardown" else []
         touched += _forged_report(item, report)
         if self.results is not None:
             kinds = [mistake.kind for mistake in item.stash.get(MISTAKES, [])]
@@ -459,17 +472,34 @@ class KitPlugin:
             attempt.path if attempt else None,
         )
 
-    def _interference(self) -> list[str]:
-        """What learner code was refused, and the verdict machinery it changed, in this test."""
+    def _interference(self, item: pytest.Item) -> list[str]:
+        """What learner code was refused, and the verdict machinery it changed, in this test.
+
+        The objects that make time pass are checked on every loop step (HotSet) and the
+        loop's methods after every test. The full snapshot (some 8,000 names, a couple of
+        milliseconds) is compared once per run of an attempt's tests: after its last test,
+        or at the end of the session if that never came. A change that lasts is seen there
+        and costs the attempt its grade; one made and undone between two of its tests is
+        not, as one made and undone within a test never was.
+        """
         refused = [f"refused: {what}" for what in dict.fromkeys(self.audit.refused)]
         self.audit.refused.clear()
         if self.snapshot is None or self.hot is None:
             return refused
-        changed = integrity.changes(self.snapshot, self.config) + self.hot.broken
+        changed = list(self.hot.broken)
         self.hot.broken.clear()
         if self.loop is not None:
             changed += integrity.shadowed_methods(self.loop)
+        if item.stash.get(ENDS_A_RUN, True):
+            changed += self._changed_machinery_names()
+            self.unchecked = None
+        else:
+            self.unchecked = item
         return refused + [f"changed {name}" for name in dict.fromkeys(changed)]
+
+    def _changed_machinery_names(self) -> list[str]:
+        """The snapshot's names that no longer hold their objects."""
+        return [] if self.snapshot is None else integrity.changes(self.snapshot, self.config)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A test file that does not even import is an error for its exercise."""
@@ -550,6 +580,13 @@ def _says_it_all(error: BaseException) -> bool:
     return isinstance(error, EndlessWorkError) or (
         isinstance(error, pytest.fail.Exception) and not error.pytrace
     )
+
+
+def _attempt_run(item: pytest.Item | None, kinds: list[str]) -> tuple[str, str] | None:
+    """The exercise and attempt an item tests (None for no item, or one of no exercise)."""
+    if item is None or "exercise" not in getattr(item, "fixturenames", ()):
+        return None
+    return str(item.path), _attempt_label(item, kinds)
 
 
 def _attempt_label(item: pytest.Item, kinds: list[str]) -> str:

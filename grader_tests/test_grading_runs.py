@@ -63,7 +63,7 @@ def test_an_edited_but_wrong_exercise_is_failed_with_the_learner_message(manifes
     failures = fetch_all.unfinished_tests
     assert [failure.name for failure in failures] == [
         "test_ten_one_second_downloads_take_one_second",
-        "test_forty_downloads_all_run_at_the_same_time",
+        "test_a_hundred_and_twenty_downloads_all_run_at_the_same_time",
         "test_a_slow_download_is_waited_for_however_long_it_takes",
     ]
     assert "They ran one after another" in failures[0].message

@@ -126,7 +126,7 @@ def test_the_junit_file_names_each_exercise_as_its_class(runs):
     # that time the downloads fail, each with its own message.
     assert [name for name, _ in failed] == [
         "test_ten_one_second_downloads_take_one_second",
-        "test_forty_downloads_all_run_at_the_same_time",
+        "test_a_hundred_and_twenty_downloads_all_run_at_the_same_time",
         "test_a_slow_download_is_waited_for_however_long_it_takes",
     ]
     assert failed[0][1] == "Ten one-second downloads took 10 s of event-loop time; expected 1 s."

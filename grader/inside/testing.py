@@ -28,6 +28,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from grader.inside.detectors import awaited_frames, describe_location, is_learner_file
 
 _CHART_WIDTH = 40
+_CHART_ROWS = 24  # rows of spans a chart shows at most
 
 
 class Clock:
@@ -98,31 +99,49 @@ class Timeline:
         return best_time, best
 
     def chart(self) -> str:
-        """A text Gantt chart of the spans on the event loop's clock."""
+        """A text Gantt chart of the spans on the event loop's clock.
+
+        Spans next to each other that ran over the very same time and ended the same way
+        share one row ("download 0 and 39 more"), and a chart of more than
+        _CHART_ROWS rows shows its first and last rows only: a hundred downloads make a
+        chart of one row when they run together and of a screenful when they do not.
+        """
         if not self.spans:
             return "  (nothing ran)"
         # Spans still running are drawn up to now, when the loop is running.
         now = _now_if_running()
         finish = max((s.end if s.end is not None else max(s.start, now)) for s in self.spans)
         scale = _CHART_WIDTH / finish if finish > 0 else 0.0
-        name_width = min(max(len(span.label) for span in self.spans), 24)
+        rows: list[tuple[str, str]] = []
+        for _, alike in itertools.groupby(self.spans, key=lambda s: (s.start, s.end, s.outcome)):
+            first, *others = alike
+            label = f"{first.label} and {len(others)} more" if others else first.label
+            rows.append((label, _bar(first, scale, now)))
+        if len(rows) > _CHART_ROWS:
+            left_out = len(rows) - _CHART_ROWS + 1
+            head, tail = _CHART_ROWS * 3 // 4, _CHART_ROWS - 1 - _CHART_ROWS * 3 // 4
+            rows = [*rows[:head], (f"({left_out} rows more)", "..."), *rows[-tail:]]
+        name_width = min(max(len(label) for label, _ in rows), 24)
         if finish == 0:
             axis = "everything at t = 0"
         else:
             axis = f"{0:<{_CHART_WIDTH // 2}g}{finish:>{_CHART_WIDTH // 2 + 1}g} s"
         lines = [f"  {'t =':<{name_width}}  {axis}"]
-        for span in self.spans:
-            start_col = round(span.start * scale)
-            end = span.end if span.end is not None else max(span.start, now)
-            bar = "#" * max(1, round(end * scale) - start_col)
-            suffix = "" if span.outcome == "done" else f"  ({span.outcome})"
-            label = span.label[:name_width]
-            lines.append(f"  {label:<{name_width}}  {' ' * start_col}{bar}{suffix}")
+        lines += [f"  {label[:name_width]:<{name_width}}  {bar}" for label, bar in rows]
         return "\n".join(lines)
 
     def explain(self, what_happened: str, nudge: str) -> str:
         """A failure message: what happened, the chart, then a nudge toward the concept."""
         return f"{what_happened}\n{self.chart()}\n{nudge}"
+
+
+def _bar(span: Span, scale: float, now: float) -> str:
+    """A span's row of a chart without its label: where it starts, how long, how it ended."""
+    start_col = round(span.start * scale)
+    end = span.end if span.end is not None else max(span.start, now)
+    bar = "#" * max(1, round(end * scale) - start_col)
+    suffix = "" if span.outcome == "done" else f"  ({span.outcome})"
+    return f"{' ' * start_col}{bar}{suffix}"
 
 
 class FakeNetwork:

@@ -32,14 +32,14 @@ async def test_ten_one_second_downloads_take_one_second(exercise, clock):
     )
 
 
-async def test_forty_downloads_all_run_at_the_same_time(exercise, clock):
-    network = FakeNetwork({str(n): 1.37 for n in range(40)})
-    pages = await exercise.fetch_all([str(n) for n in range(40)], network.download)
+async def test_a_hundred_and_twenty_downloads_all_run_at_the_same_time(exercise, clock):
+    network = FakeNetwork({str(n): 1.37 for n in range(120)})
+    pages = await exercise.fetch_all([str(n) for n in range(120)], network.download)
     at_once = network.timeline.most_at_once()
-    assert (len(pages), at_once, clock.now) == (40, 40, 1.37), network.timeline.explain(
-        f"Forty 1.37 s downloads gave {len(pages)} pages after {clock.now:g} s of event-loop "
-        f"time, with at most {at_once} running at once; expected 40 pages after 1.37 s, all "
-        "forty downloads running at the same time.",
+    assert (len(pages), at_once, clock.now) == (120, 120, 1.37), network.timeline.explain(
+        f"120 downloads of 1.37 s each gave {len(pages)} pages after {clock.now:g} s of "
+        f"event-loop time, with at most {at_once} running at once; expected 120 pages after "
+        "1.37 s, all 120 downloads running at the same time.",
         "The task sets no limit on how many run at once: start every download "
         "(asyncio.gather, asyncio.create_task or a TaskGroup), then wait for all of them.",
     )

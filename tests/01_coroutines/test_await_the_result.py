@@ -81,6 +81,20 @@ async def test_the_name_lookup_actually_runs(exercise):
     )
 
 
+async def test_a_user_greeted_again_is_looked_up_again(exercise):
+    users = FakeUsers({7: "Ada"})
+    first = await exercise.greet(7, users.fetch_name, users.record_visit)
+    users.names[7] = "Ada Lovelace"  # the directory changed between the two visits
+    second = await exercise.greet(7, users.fetch_name, users.record_visit)
+    assert (first, second, users.lookups) == ("Hello, Ada!", "Hello, Ada Lovelace!", [7, 7]), (
+        f"User 7 was greeted twice, renamed from 'Ada' to 'Ada Lovelace' in between: greet "
+        f"returned {first!r}, then {second!r}, and fetch_name ran for {users.lookups!r}; "
+        "expected 'Hello, Ada!', then 'Hello, Ada Lovelace!', with a lookup each time, "
+        "[7, 7]. Each greeting awaits its own fetch_name(user_id): keep no name from an "
+        "earlier call." + _nudge_if_coroutine(second)
+    )
+
+
 async def test_the_visit_is_recorded_before_greet_returns(exercise):
     users = FakeUsers({7: "Ada"})
     await exercise.greet(7, users.fetch_name, users.record_visit)

@@ -90,6 +90,19 @@ async def test_nothing_fires_until_the_loop_gets_control_back(exercise):
     )
 
 
+async def test_a_zero_delay_reminder_fires_the_first_time_the_loop_gets_control(exercise):
+    notifier = Notifier()
+    exercise.schedule_reminders([(0, "now"), (0.5, "later")], notifier.notify)
+    await asyncio.sleep(0)  # hands control to the loop once, for one pass
+    assert notifier.fired == [(0, "now")], (
+        "schedule_reminders([(0, 'now'), (0.5, 'later')], ...), then one "
+        f"`await asyncio.sleep(0)`: by then the reminders fired were {shown(notifier.fired)}; "
+        "expected 'now' at t=0. A delay of 0 is due the first time the loop gets control "
+        "back: loop.call_soon(notify, message) queues it for that very pass, where a "
+        "callback that only queues another one fires a pass later."
+    )
+
+
 async def test_zero_delay_reminders_fire_in_the_order_given(exercise):
     notifier = Notifier()
     messages = [f"note {n}" for n in range(8)]

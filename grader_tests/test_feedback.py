@@ -5,11 +5,9 @@ And the verdicts on endless work, graded end to end from fixture submissions.
 
 from __future__ import annotations
 
-import ast
 import json
 import sys
 import threading
-from types import CodeType
 
 import pytest
 
@@ -22,7 +20,7 @@ from grader.host.pristine import original_stub
 from grader.host.report import Context, render
 from grader.host.runner import RunOptions, run_exercises, run_pytest
 from grader.host.verdict import judge
-from grader.inside.messages import exercise_attributes, for_learner
+from grader.inside.messages import for_learner
 from grader.manifest import KIT_ROOT
 
 FETCH_ALL = "02_tasks/fetch_all.py"
@@ -357,47 +355,6 @@ def test_a_renamed_function_is_an_error_naming_it(manifest, make_submission):
     assert outcome.status == "error"
     assert "has no `fetch_all`" in outcome.unfinished_tests[0].message
     assert "asyncio_kit" not in outcome.unfinished_tests[0].message
-
-
-def _test_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    return [
-        node
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.name.startswith("test_")
-    ]
-
-
-def _code_of(module_code: CodeType, name: str, line: int) -> CodeType:
-    (code,) = [
-        constant
-        for constant in module_code.co_consts
-        if isinstance(constant, CodeType) and constant.co_name == name
-        and constant.co_firstlineno == line
-    ]  # fmt: skip
-    return code
-
-
-def test_the_names_a_test_reads_from_its_exercise_are_found_in_its_bytecode():
-    """The check for a renamed function reads bytecode; the source must agree, for every test."""
-    compared = 0
-    for test_file in sorted((KIT_ROOT / "tests").rglob("test_*.py")):
-        source = test_file.read_text(encoding="utf-8")
-        tree = ast.parse(source)
-        module_code = compile(source, str(test_file), "exec")
-        for function in _test_functions(tree):
-            written = {
-                node.attr
-                for node in ast.walk(function)
-                if isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == "exercise"
-            }
-            first = (function.decorator_list or [function])[0].lineno
-            found = exercise_attributes(_code_of(module_code, function.name, first))
-            assert found == written, f"{test_file.name}::{function.name}"
-            compared += bool(written)
-    assert compared > 200  # most test functions read their exercise (286 of them today)
 
 
 _WITHOUT_SIGALRM = (

@@ -11,13 +11,11 @@ from __future__ import annotations
 import ast
 import asyncio
 import builtins
-import dis
 import functools
 import re
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from types import CodeType
 
 import pytest
 
@@ -377,10 +375,13 @@ def for_learner(text: str) -> str:
 
 def missing_names(module: object, item: pytest.Item, shown: str) -> str | None:
     """Why ``module`` cannot be tested by ``item``: the names its test uses that it lacks."""
-    code = getattr(getattr(item, "function", None), "__code__", None)
-    if not isinstance(code, CodeType):
+    function = getattr(item, "function", None)
+    source = _test_source(str(getattr(item, "path", "")))
+    if function is None or source is None:
         return None
-    missing = sorted(name for name in exercise_attributes(code) if not hasattr(module, name))
+    first, last = _line_span(function)
+    used = {name for line, name in _exercise_names(source[1]) if first <= line <= last}
+    missing = sorted(name for name in used if not hasattr(module, name))
     if not missing:
         return None
     names = ", ".join(f"`{name}`" for name in missing)
@@ -390,42 +391,22 @@ def missing_names(module: object, item: pytest.Item, shown: str) -> str | None:
     )
 
 
-# How code reads the ``exercise`` fixture (a local, or a closure's variable), then one of
-# its attributes, from Python 3.11 on (3.13 loads two locals in one instruction, 3.14 adds
-# borrowing loads).
-_LOADS_A_VARIABLE = frozenset({"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_DEREF", "LOAD_FAST_BORROW"})
-_LOADS_TWO_VARIABLES = frozenset({"LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW"})
-_LOADS_AN_ATTRIBUTE = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
+@functools.lru_cache(maxsize=64)
+def _exercise_names(tree: ast.Module) -> tuple[tuple[int, str], ...]:
+    """Each ``exercise.<name>`` a test file uses, with its line."""
+    return tuple(
+        (node.lineno, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "exercise"
+    )
 
 
-def _variable_on_top(instruction: dis.Instruction) -> object:
-    """The variable an instruction leaves on top of the stack, if it loads one."""
-    if instruction.opname in _LOADS_A_VARIABLE:
-        return instruction.argval
-    if instruction.opname in _LOADS_TWO_VARIABLES:
-        return instruction.argval[-1]
-    return None
-
-
-@functools.lru_cache(maxsize=1024)
-def exercise_attributes(code: CodeType) -> frozenset[str]:
-    """Each ``exercise.<name>`` that ``code``, and the functions written inside it, read.
-
-    Read from the bytecode, so that no test file is parsed for it (every test asks).
-    """
-    names: set[str] = set()
-    previous: dis.Instruction | None = None
-    for instruction in dis.get_instructions(code):
-        if instruction.opname == "EXTENDED_ARG":
-            continue  # a wide argument for the instruction that follows
-        if (
-            previous is not None
-            and _variable_on_top(previous) == "exercise"
-            and instruction.opname in _LOADS_AN_ATTRIBUTE
-        ):
-            names.add(instruction.argval)
-        previous = instruction
-    for constant in code.co_consts:
-        if isinstance(constant, CodeType):
-            names |= exercise_attributes(constant)
-    return frozenset(names)
+def _line_span(function: object) -> tuple[int, int]:
+    """The first and last line of a function's code (0, -1 when it has none)."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return 0, -1
+    last = max((line for _, _, line in code.co_lines() if line is not None), default=0)
+    return code.co_firstlineno, last

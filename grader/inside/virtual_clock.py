@@ -217,9 +217,8 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
 
     def _setup_real_io_tracking(self) -> None:
         """Note the threads already running: only threads started during the test count."""
-        self._threads_before: weakref.WeakSet[threading.Thread] = weakref.WeakSet(
-            threading.enumerate()
-        )
+        # A plain set (the loop lives for one test): asked on every pass of the loop.
+        self._threads_before = frozenset(threading.enumerate())
         # Each subprocess started during the test, with when it started (real time).
         self._subprocesses: weakref.WeakKeyDictionary[asyncio.SubprocessTransport, float] = (
             weakref.WeakKeyDictionary()
@@ -238,9 +237,10 @@ class VirtualClockLoop(looptime.LoopTimeEventLoop, asyncio.SelectorEventLoop):
     def outside_wakers(self) -> Iterator[str]:
         """Describe, lazily, each thing outside the loop that may still wake it."""
         yield from self._live_threads()
+        # Most tests start no subprocess: an empty weak mapping is not even iterated.
         yield from (
             f"subprocess {transport.get_pid()}"
-            for transport in list(self._subprocesses)
+            for transport in (list(self._subprocesses) if self._subprocesses else ())
             if transport.get_returncode() is None
         )
         yield from (peer for peer, _ in self._files_the_outside_can_answer())

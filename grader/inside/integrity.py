@@ -1,12 +1,13 @@
-"""A snapshot of everything that decides a verdict, compared after every test.
+"""A snapshot of everything that decides a verdict, compared after each exercise's tests.
 
 Learner code runs in the same process as the tests, so it could replace ``asyncio.sleep``
 with a no-op (sequential code would look concurrent), swap pytest's report machinery, the
 grader's recorder or an assertion builtin, or register a pytest plugin of its own. The
 snapshot is taken after collection and before any learner code is imported: every
 function, class and module reachable by name from the modules that decide a verdict, the
-methods of their classes, and the hook implementations pytest calls. After each test the
-same names must still hold the same objects; anything else is interference.
+methods of their classes, and the hook implementations pytest calls. After the last test
+of each attempt (see ``KitPlugin._interference``) the same names must still hold the same
+objects; anything else is interference.
 """
 
 from __future__ import annotations
@@ -193,8 +194,8 @@ def shadowed_methods(instance: object) -> list[str]:
 class HotSet:
     """The few objects that make time pass or a check succeed, checked on every loop step.
 
-    The full snapshot is compared after each test; code that swaps ``asyncio.sleep`` for a
-    no-op and puts it back before the test ends would slip between two comparisons. The
+    The full snapshot is compared after an attempt's tests; code that swaps ``asyncio.sleep``
+    for a no-op and puts it back before they end would slip between two comparisons. The
     loop reads its clock on every iteration, and this check runs there (see
     ``VirtualClockLoop.time``), so a swap is seen while it is in place.
     """

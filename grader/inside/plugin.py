@@ -12,7 +12,8 @@ tests of that attempt fail at once instead of running the same code into the sam
 
 Before the first learner file is imported, the plugin installs the audit hook
 (``grader.inside.audit``) and takes the integrity snapshot (``grader.inside.integrity``);
-after every test it reports anything refused or changed as interference.
+after every test it reports anything refused or changed as interference (the full snapshot
+is compared after the last test of each attempt).
 """
 
 from __future__ import annotations

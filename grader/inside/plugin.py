@@ -143,7 +143,7 @@ class KitPlugin:
         self.snapshot: integrity.Snapshot | None = None
         self.hot: integrity.HotSet | None = None
         self.items: dict[str, pytest.Item] = {}
-        # The last test whose teardown left the full integrity check to a later test.
+        # The latest test that started with no full integrity check after it yet.
         self.unchecked: pytest.Item | None = None
         # The attempts (by file) whose code never ended in one of their tests, with the
         # message their later tests fail with instead of running into the same wait.
@@ -166,16 +166,22 @@ class KitPlugin:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Put the real blocking functions back and tell the grader the run ended."""
+        self._check_the_unchecked()  # before the guard comes off: the snapshot has it on
         self.guard.uninstall()
         if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self.untouched:
             # Every test was of an untouched stub: recorded as failed, not run.
             exitstatus = session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.results is not None:
-            if self.unchecked is not None and (changed := self._changed_machinery_names()):
-                # The run stopped early (-x, maxfail) before the check its attempt was due.
-                item, touched = self.unchecked, [f"changed {name}" for name in changed]
-                self.results.interference(item.nodeid, self.exercise_of(item).id, touched)
             self.results.finished(exitstatus)
+
+    def _check_the_unchecked(self) -> None:
+        """Compare the full snapshot if the run ended (-x, pytest.exit) before it was due."""
+        item = self.unchecked
+        if self.results is None or item is None or "exercise" not in _fixtures_of(item):
+            return
+        if changed := self._changed_machinery_names():
+            touched = [f"changed {name}" for name in changed]
+            self.results.interference(item.nodeid, self.exercise_of(item).id, touched)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Tell the grader which tests there are, before any learner code is imported."""
@@ -287,6 +293,7 @@ class KitPlugin:
         """Forget the previous test's loop (pytest-asyncio makes a new one); watch the setup."""
         self.loop = None
         self.audit.refused.clear()
+        self.unchecked = item  # until the full integrity check has run after it
         item.stash[OBSERVED] = {}
         item.stash[BODY_RETURNED] = False
         with _observing(item, "setup"):
@@ -494,8 +501,6 @@ class KitPlugin:
         if item.stash.get(ENDS_A_RUN, True):
             changed += self._changed_machinery_names()
             self.unchecked = None
-        else:
-            self.unchecked = item
         return refused + [f"changed {name}" for name in dict.fromkeys(changed)]
 
     def _changed_machinery_names(self) -> list[str]:
@@ -585,9 +590,14 @@ def _says_it_all(error: BaseException) -> bool:
 
 def _attempt_run(item: pytest.Item | None, kinds: list[str]) -> tuple[str, str] | None:
     """The exercise and attempt an item tests (None for no item, or one of no exercise)."""
-    if item is None or "exercise" not in getattr(item, "fixturenames", ()):
+    if item is None or "exercise" not in _fixtures_of(item):
         return None
     return str(item.path), _attempt_label(item, kinds)
+
+
+def _fixtures_of(item: pytest.Item) -> tuple[str, ...]:
+    """The fixtures a test item uses (none for an item that is not a test function)."""
+    return tuple(getattr(item, "fixturenames", ()))
 
 
 def _attempt_label(item: pytest.Item, kinds: list[str]) -> str:

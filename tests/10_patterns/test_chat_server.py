@@ -1,11 +1,12 @@
 """Tests for exercises/10_patterns/chat_server.py."""
 
 import asyncio
+import gc
 import socket
 import struct
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import pytest
@@ -333,13 +334,30 @@ async def test_stop_returns_only_once_every_connection_is_closed(exercise, clock
     )
 
 
+@contextmanager
+def no_garbage_collection() -> Iterator[None]:
+    """Python's cycle collector off: it would close a connection the server left open.
+
+    A stream's writer, protocol and transport refer to one another, and the writer closes
+    its connection when the collector frees them, at a moment of its choosing.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 async def test_a_client_that_ends_its_stream_is_hung_up_on(exercise):
-    async with chat_room(exercise) as room:
-        alice = await room.join("alice")
-        bob = await room.join("bob")
-        bob.stream.writer.write_eof()  # bob has finished, and waits for the server to hang up
-        await alice.hear()
-        end = await bob.hear()
+    with no_garbage_collection():
+        async with chat_room(exercise) as room:
+            alice = await room.join("alice")
+            bob = await room.join("bob")
+            bob.stream.writer.write_eof()  # bob has finished, and waits to be hung up on
+            await alice.hear()
+            end = await bob.hear()
     assert end == "", (
         f"bob ended his stream; reading on, he got {end!r} instead of the end of the stream "
         "(''; None: his connection stayed open). When a client leaves, close its connection "

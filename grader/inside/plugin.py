@@ -177,7 +177,9 @@ class KitPlugin:
     def _check_the_unchecked(self) -> None:
         """Compare the full snapshot if the run ended (-x, pytest.exit) before it was due."""
         item = self.unchecked
-        if self.results is None or item is None or "exercise" not in _fixtures_of(item):
+        if self.results is None or item is None:
+            return
+        if "exercise" not in getattr(item, "fixturenames", ()):
             return
         if changed := self._changed_machinery_names():
             touched = [f"changed {name}" for name in changed]
@@ -590,14 +592,9 @@ def _says_it_all(error: BaseException) -> bool:
 
 def _attempt_run(item: pytest.Item | None, kinds: list[str]) -> tuple[str, str] | None:
     """The exercise and attempt an item tests (None for no item, or one of no exercise)."""
-    if item is None or "exercise" not in _fixtures_of(item):
+    if item is None or "exercise" not in getattr(item, "fixturenames", ()):
         return None
     return str(item.path), _attempt_label(item, kinds)
-
-
-def _fixtures_of(item: pytest.Item) -> tuple[str, ...]:
-    """The fixtures a test item uses (none for an item that is not a test function)."""
-    return tuple(getattr(item, "fixturenames", ()))
 
 
 def _attempt_label(item: pytest.Item, kinds: list[str]) -> str:

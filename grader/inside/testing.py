@@ -118,8 +118,9 @@ class Timeline:
             label = f"{first.label} and {len(others)} more" if others else first.label
             rows.append((label, _bar(first, scale, now)))
         if len(rows) > _CHART_ROWS:
-            left_out = len(rows) - _CHART_ROWS + 1
-            head, tail = _CHART_ROWS * 3 // 4, _CHART_ROWS - 1 - _CHART_ROWS * 3 // 4
+            head = _CHART_ROWS * 3 // 4  # then one row saying how many are left out
+            tail = _CHART_ROWS - 1 - head
+            left_out = len(rows) - head - tail
             rows = [*rows[:head], (f"({left_out} rows more)", "..."), *rows[-tail:]]
         name_width = min(max(len(label) for label, _ in rows), 24)
         if finish == 0:
